@@ -1,0 +1,150 @@
+package dev.hotpochato.server;
+
+import dev.hotpochato.protocol.net.Transport;
+import dev.hotpochato.protocol.v1.Error;
+import dev.hotpochato.server.net.ServerInitializer;
+import dev.hotpochato.server.room.Frames;
+import dev.hotpochato.server.room.Lobby;
+import dev.hotpochato.server.room.RoomSettings;
+import dev.hotpochato.server.room.RoomShard;
+import dev.hotpochato.server.room.Rooms;
+import dev.hotpochato.server.room.ScheduledTurnClock;
+import dev.hotpochato.server.net.ChannelOutput;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A running HotPochato server. {@link #start} binds and returns at once; {@link #close} says
+ * goodbye to every client and stops. Safe to embed: tests and benchmarks run it in-process.
+ */
+public final class HotPochatoServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HotPochatoServer.class);
+
+    private final ServerOptions options;
+    private final EventLoopGroup acceptor;
+    private final EventLoopGroup workers;
+    private final ChannelGroup channels;
+    private final Rooms rooms;
+    private final Channel serverChannel;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private HotPochatoServer(ServerOptions options) throws InterruptedException {
+        this.options = options;
+        Transport transport = Transport.best();
+        this.acceptor = transport.newGroup(1, "hotpochato-accept");
+        this.workers = transport.newGroup(options.workerThreads(), "hotpochato-io");
+        this.channels = new DefaultChannelGroup("hotpochato-clients", GlobalEventExecutor.INSTANCE);
+
+        // Each worker event loop also owns a shard of the rooms.
+        List<RoomShard> shards = new ArrayList<>();
+        var output = new ChannelOutput(PooledByteBufAllocator.DEFAULT);
+        for (EventExecutor loop : workers) {
+            shards.add(new RoomShard(loop, new ScheduledTurnClock(loop), output));
+        }
+        RoomSettings defaults = new RoomSettings(options.turnTimeout().toMillis(), options.maxMembersPerRoom(), "",
+                false, options.maxTextBytes());
+        this.rooms = new Rooms(shards, defaults);
+        Lobby lobby = new Lobby(rooms, output);
+
+        try {
+            this.serverChannel = new ServerBootstrap()
+                    .group(acceptor, workers)
+                    .channel(transport.serverChannelType())
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ServerInitializer(options, rooms, lobby, channels))
+                    .bind(options.bindAddress(), options.port())
+                    .sync()
+                    .channel();
+        } catch (InterruptedException | RuntimeException e) {
+            shutdownGroups();
+            throw e;
+        }
+        log.info("HotPochato {} listening on {} ({} transport, {} room shards)", "0.1.0", localAddress(),
+                transport.name().toLowerCase(), shards.size());
+    }
+
+    /** Binds as {@code options} say and starts serving. */
+    public static HotPochatoServer start(ServerOptions options) throws InterruptedException {
+        return new HotPochatoServer(options);
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The bound port (useful when the options asked for port 0). */
+    public int port() {
+        return localAddress().getPort();
+    }
+
+    public ServerOptions options() {
+        return options;
+    }
+
+    /** How many client connections are open now. */
+    public int connectionCount() {
+        return channels.size();
+    }
+
+    /**
+     * Stops gracefully: no new connections; every room is closed with a reason; every client gets
+     * {@code Error(SERVER_SHUTTING_DOWN)} and is disconnected; then the threads stop. Returns within
+     * about {@link ServerOptions#shutdownTimeout()}. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long deadline = System.nanoTime() + options.shutdownTimeout().toNanos();
+        serverChannel.close().awaitUninterruptibly(remainingMillis(deadline));
+        try {
+            rooms.closeAll("the server is shutting down").get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("rooms did not close in time: {}", e.toString());
+        }
+        var bye = Frames.fatal(0, Error.Code.SERVER_SHUTTING_DOWN, "the server is shutting down");
+        for (Channel ch : channels) {
+            ch.writeAndFlush(bye).addListener(ChannelFutureListener.CLOSE);
+        }
+        for (Channel ch : channels) {
+            ch.closeFuture().awaitUninterruptibly(remainingMillis(deadline));
+        }
+        channels.close().awaitUninterruptibly(remainingMillis(deadline));
+        shutdownGroups();
+        log.info("HotPochato stopped");
+    }
+
+    private void shutdownGroups() {
+        acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        acceptor.terminationFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        workers.terminationFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+
+    private static long remainingMillis(long deadlineNanos) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    }
+}

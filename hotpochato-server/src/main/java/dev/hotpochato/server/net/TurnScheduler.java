@@ -1,0 +1,92 @@
+package dev.hotpochato.server.net;
+
+import dev.hotpochato.protocol.v1.ClientFrame;
+import dev.hotpochato.protocol.v1.Error;
+import dev.hotpochato.protocol.v1.Invited;
+import dev.hotpochato.protocol.v1.Join;
+import dev.hotpochato.protocol.v1.RoomList;
+import dev.hotpochato.protocol.v1.MemberLeft;
+import dev.hotpochato.protocol.v1.ServerFrame;
+import dev.hotpochato.server.room.Frames;
+import dev.hotpochato.server.room.Lobby;
+import dev.hotpochato.server.room.Room;
+import dev.hotpochato.server.room.RoomShard;
+import dev.hotpochato.server.room.Rooms;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+import java.util.function.Consumer;
+
+/**
+ * Hands a session's room commands to the rooms: finds the room's shard, hops onto its thread and
+ * calls the rule there. Holds no state of its own, so one instance serves every connection.
+ */
+@ChannelHandler.Sharable
+final class TurnScheduler extends ChannelInboundHandlerAdapter {
+
+    private final Rooms rooms;
+    private final Lobby lobby;
+
+    TurnScheduler(Rooms rooms, Lobby lobby) {
+        this.rooms = rooms;
+        this.lobby = lobby;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ClientFrame frame = (ClientFrame) msg;
+        Session session = ctx.channel().attr(Session.KEY).get();
+        long requestId = frame.getRequestId();
+        switch (frame.getBodyCase()) {
+            case JOIN -> join(session, requestId, frame.getJoin());
+            case LEAVE -> inRoom(session, requestId, frame.getLeave().getRoom(),
+                    room -> room.leave(session, requestId, MemberLeft.Reason.LEFT));
+            case SAY -> inRoom(session, requestId, frame.getSay().getRoom(),
+                    room -> room.say(session, requestId, frame.getSay().getText()));
+            case PASS -> inRoom(session, requestId, frame.getPass().getRoom(),
+                    room -> room.pass(session, requestId));
+            case INVITE -> inRoom(session, requestId, frame.getInvite().getRoom(), room -> {
+                String invitee = frame.getInvite().getDisplayName();
+                session.channel().writeAndFlush(room.invite(session, invitee)
+                        ? ServerFrame.newBuilder().setRequestId(requestId).setInvited(Invited.newBuilder()
+                                .setRoom(room.name()).setDisplayName(invitee)).build()
+                        : Frames.error(requestId, Error.Code.NOT_INVITED,
+                                "only the creator of " + room.name() + " may invite", room.name()));
+            });
+            case MATCH -> lobby.match(session, requestId);
+            case CANCEL_MATCH -> lobby.cancel(session, requestId);
+            case LIST_ROOMS -> rooms.listPublic().thenAccept(list -> session.channel().writeAndFlush(
+                    ServerFrame.newBuilder().setRequestId(requestId)
+                            .setRoomList(RoomList.newBuilder().addAllRooms(list)).build()));
+            default -> throw new ProtocolException(Error.Code.PROTOCOL_VIOLATION,
+                    frame.getBodyCase() + " is not valid here", requestId);
+        }
+    }
+
+    private void join(Session session, long requestId, Join join) {
+        String name = join.getRoom();
+        String problem = NameRules.checkRoomName(name);
+        if (problem != null) {
+            session.channel().writeAndFlush(Frames.error(requestId, Error.Code.INVALID_ROOM_NAME, problem, name));
+            return;
+        }
+        RoomShard shard = rooms.shardFor(name);
+        shard.execute(() -> shard.join(name, join.getOptions(), rooms.defaults(), session, requestId,
+                join.getPassword()));
+    }
+
+    /** Runs {@code action} on the room's thread, or answers UNKNOWN_ROOM if there is no such public room. */
+    private void inRoom(Session session, long requestId, String name, Consumer<Room> action) {
+        RoomShard shard = rooms.shardFor(name);
+        shard.execute(() -> {
+            Room room = shard.findVisible(name, session);
+            if (room == null) {
+                session.channel().writeAndFlush(Frames.error(requestId, Error.Code.UNKNOWN_ROOM,
+                        "no room named " + name, name));
+            } else {
+                action.accept(room);
+            }
+        });
+    }
+}

@@ -1,0 +1,102 @@
+package dev.hotpochato.server.room;
+
+import dev.hotpochato.protocol.v1.Error;
+import dev.hotpochato.protocol.v1.MatchCancelled;
+import dev.hotpochato.protocol.v1.ServerFrame;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+
+/**
+ * Pairs strangers: clients that sent {@code Match} wait here in arrival order, and as soon as two
+ * can be paired they get a private room of their own, the longer waiter speaking first.
+ *
+ * <p>The queue belongs to one shard's thread; every public method hops there first.
+ */
+public final class Lobby {
+
+    /** Names starting with this cannot be joined by name: they belong to pairs. */
+    public static final String PRIVATE_PREFIX = "~";
+
+    private final Rooms rooms;
+    private final RoomShard home;
+    private final RoomOutput output;
+    private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+    private long pairsMade;
+
+    private record Waiter(Participant participant, long requestId) {
+    }
+
+    public Lobby(Rooms rooms, RoomOutput output) {
+        this.rooms = rooms;
+        this.home = rooms.shards().get(0);
+        this.output = output;
+    }
+
+    /** Handles {@code Match}. */
+    public void match(Participant p, long requestId) {
+        home.execute(() -> {
+            if (find(p) != null) {
+                output.send(p, Frames.error(requestId, Error.Code.ALREADY_MATCHING,
+                        "already waiting for a partner", ""));
+                return;
+            }
+            Waiter partner = firstWithOtherName(p.name());
+            if (partner == null) {
+                waiting.add(new Waiter(p, requestId));
+                return;
+            }
+            waiting.remove(partner);
+            pair(partner, new Waiter(p, requestId));
+        });
+    }
+
+    /** Handles {@code CancelMatch}; with {@code requestId} 0 (a closed connection) nothing is replied. */
+    public void cancel(Participant p, long requestId) {
+        home.execute(() -> {
+            Waiter w = find(p);
+            if (w != null) {
+                waiting.remove(w);
+            }
+            if (requestId == 0) {
+                return;
+            }
+            output.send(p, w == null
+                    ? Frames.error(requestId, Error.Code.NOT_MATCHING, "not waiting for a partner", "")
+                    : ServerFrame.newBuilder().setRequestId(requestId)
+                            .setMatchCancelled(MatchCancelled.getDefaultInstance()).build());
+        });
+    }
+
+    private void pair(Waiter first, Waiter second) {
+        String name = PRIVATE_PREFIX + "pair-" + (++pairsMade);
+        RoomSettings settings = new RoomSettings(rooms.defaults().turnTimeoutMillis(), 2, "", false,
+                rooms.defaults().maxTextBytes());
+        RoomShard shard = rooms.shardFor(name);
+        shard.execute(() -> {
+            Room room = shard.createPrivate(name, settings);
+            room.admitPaired(first.participant(), first.requestId(), second.participant().name());
+            room.admitPaired(second.participant(), second.requestId(), first.participant().name());
+        });
+    }
+
+    private Waiter find(Participant p) {
+        for (Waiter w : waiting) {
+            if (w.participant().sessionId() == p.sessionId()) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    /** Two members of a room may not share a name, so such a pair waits for someone else. */
+    private Waiter firstWithOtherName(String name) {
+        for (Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            if (!w.participant().name().equals(name)) {
+                return w;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.hotpochato.server.room;
+
+import dev.hotpochato.protocol.v1.RoomOptions;
+
+/**
+ * The options in force for one room, resolved against the server's defaults when the room is
+ * created and fixed for its life.
+ *
+ * @param turnTimeoutMillis how long a holder may keep the turn; 0 for no limit
+ * @param maxMembers        most members at once
+ * @param password          needed to join; empty for none
+ * @param inviteOnly        only the creator and those it invites may join
+ * @param maxTextBytes      longest {@code Say.text} in UTF-8 bytes
+ */
+public record RoomSettings(long turnTimeoutMillis, int maxMembers, String password, boolean inviteOnly,
+                           int maxTextBytes) {
+
+    public RoomSettings {
+        if (turnTimeoutMillis < 0) {
+            throw new IllegalArgumentException("turnTimeoutMillis must be >= 0: " + turnTimeoutMillis);
+        }
+        if (maxMembers < 2) {
+            throw new IllegalArgumentException("maxMembers must be >= 2: " + maxMembers);
+        }
+        if (maxTextBytes < 1) {
+            throw new IllegalArgumentException("maxTextBytes must be >= 1: " + maxTextBytes);
+        }
+        password = password == null ? "" : password;
+    }
+
+    /** Applies a client's requested options to the server's {@code defaults}; a member cap cannot rise above the default. */
+    public static RoomSettings resolve(RoomOptions requested, RoomSettings defaults) {
+        long timeout = requested.hasTurnTimeoutMs()
+                ? Integer.toUnsignedLong(requested.getTurnTimeoutMs()) : defaults.turnTimeoutMillis();
+        int maxMembers = requested.getMaxMembers() == 0
+                ? defaults.maxMembers() : Math.max(2, Math.min(requested.getMaxMembers(), defaults.maxMembers()));
+        return new RoomSettings(timeout, maxMembers, requested.getPassword(), requested.getInviteOnly(),
+                defaults.maxTextBytes());
+    }
+
+    /** The options as reported to clients in {@code Joined}; the password itself is never sent back. */
+    RoomOptions toOptions() {
+        return RoomOptions.newBuilder()
+                .setTurnTimeoutMs((int) Math.min(turnTimeoutMillis, Integer.MAX_VALUE))
+                .setMaxMembers(maxMembers)
+                .setPassword(password.isEmpty() ? "" : "********")
+                .setInviteOnly(inviteOnly)
+                .build();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.hotpochato.server.room;
+
+import dev.hotpochato.protocol.v1.RoomOptions;
+import dev.hotpochato.protocol.v1.RoomSummary;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/**
+ * The rooms that live on one thread. A room's name decides its shard, so finding, creating and
+ * removing a room never races: all of it happens on the shard's thread, without locks.
+ *
+ * <p>This is the single owner of its rooms' state; a later version may put a shard on another node.
+ */
+public final class RoomShard {
+
+    private final Executor executor;
+    private final TurnClock clock;
+    private final RoomOutput output;
+    private final Map<String, Room> rooms = new HashMap<>();
+
+    public RoomShard(Executor executor, TurnClock clock, RoomOutput output) {
+        this.executor = executor;
+        this.clock = clock;
+        this.output = output;
+    }
+
+    /** Runs {@code task} on this shard's thread. */
+    public void execute(Runnable task) {
+        executor.execute(task);
+    }
+
+    /**
+     * Handles {@code Join}: the room called {@code name} takes {@code p} in, and is created with
+     * {@code requested} options if it does not exist yet. Call on this shard's thread.
+     */
+    public void join(String name, RoomOptions requested, RoomSettings defaults, Participant p, long requestId,
+                     String password) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            room = create(name, RoomSettings.resolve(requested, defaults), false);
+        }
+        room.join(p, requestId, password);
+        if (room.memberCount() == 0) {
+            room.close(null); // the creator was refused; no empty room is left behind
+        }
+    }
+
+    /** The room called {@code name} if {@code p} may know of it: public, or private with {@code p} in it. */
+    public Room findVisible(String name, Participant p) {
+        Room room = rooms.get(name);
+        return room == null || (room.isPrivate() && !room.isMember(p)) ? null : room;
+    }
+
+    /** Creates a private room for a pair; its name must be unused. */
+    public Room createPrivate(String name, RoomSettings settings) {
+        return create(name, settings, true);
+    }
+
+    private Room create(String name, RoomSettings settings, boolean privateRoom) {
+        Room room = new Room(name, settings, privateRoom, clock, output, () -> rooms.remove(name));
+        rooms.put(name, room);
+        return room;
+    }
+
+    /** Summaries of the public rooms. Call on this shard's thread. */
+    public List<RoomSummary> publicSummaries() {
+        List<RoomSummary> list = new ArrayList<>();
+        for (Room room : rooms.values()) {
+            if (!room.isPrivate()) {
+                list.add(room.summary());
+            }
+        }
+        return list;
+    }
+
+    /** Closes every room, telling members why. Call on this shard's thread. */
+    public void closeAll(String reason) {
+        for (Room room : new ArrayList<>(rooms.values())) {
+            room.close(reason);
+        }
+    }
+
+    public int roomCount() {
+        return rooms.size();
+    }
+}

@@ -1,0 +1,229 @@
+package dev.hotpochato.testing;
+
+import dev.hotpochato.protocol.codec.FrameDecoder;
+import dev.hotpochato.protocol.codec.FrameEncoder;
+import dev.hotpochato.protocol.v1.ClientFrame;
+import dev.hotpochato.protocol.v1.Error;
+import dev.hotpochato.protocol.v1.Hello;
+import dev.hotpochato.protocol.v1.Join;
+import dev.hotpochato.protocol.v1.Pass;
+import dev.hotpochato.protocol.v1.Ping;
+import dev.hotpochato.protocol.v1.ProtocolVersion;
+import dev.hotpochato.protocol.v1.Say;
+import dev.hotpochato.protocol.v1.ServerFrame;
+import dev.hotpochato.protocol.v1.Welcome;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.protobuf.ProtobufDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A raw protocol client for tests: sends any frame (or any bytes), and hands back what the server
+ * sent, in order, with a timeout instead of sleeps. Not the client library: it checks nothing, so
+ * tests can break the protocol on purpose.
+ */
+public final class TestClient implements AutoCloseable {
+
+    /** Long enough for a loaded CI machine; only reached when a test is about to fail anyway. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private static final EventLoopGroup GROUP =
+            new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("test-client", true), NioIoHandler.newFactory());
+
+    private final Channel channel;
+    private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    private final AtomicLong nextRequestId = new AtomicLong(1);
+    private static final Object CLOSED = new Object();
+    private String name;
+
+    private TestClient(InetSocketAddress server) throws InterruptedException {
+        this.channel = new Bootstrap()
+                .group(GROUP)
+                .channel(NioSocketChannel.class)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast(new FrameDecoder(16 * 1024 * 1024))
+                                .addLast(new ProtobufDecoder(ServerFrame.getDefaultInstance()))
+                                .addLast(FrameEncoder.INSTANCE)
+                                .addLast(new SimpleChannelInboundHandler<ServerFrame>() {
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, ServerFrame msg) {
+                                        inbox.add(msg);
+                                    }
+
+                                    @Override
+                                    public void channelInactive(ChannelHandlerContext ctx) {
+                                        inbox.add(CLOSED);
+                                    }
+
+                                    @Override
+                                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                        inbox.add(cause);
+                                        ctx.close();
+                                    }
+                                });
+                    }
+                })
+                .connect(server)
+                .sync()
+                .channel();
+    }
+
+    /** Connects without saying anything. */
+    public static TestClient connect(InetSocketAddress server) throws InterruptedException {
+        return new TestClient(server);
+    }
+
+    /** Connects and completes the handshake as {@code name}. */
+    public static TestClient hello(InetSocketAddress server, String name) throws InterruptedException {
+        TestClient c = connect(server);
+        c.name = name;
+        c.send(ClientFrame.newBuilder().setHello(Hello.newBuilder()
+                .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setDisplayName(name)));
+        c.expect(ServerFrame.BodyCase.WELCOME);
+        return c;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Sends {@code frame} with a fresh request id (unless it has one), and returns the id. */
+    public long send(ClientFrame.Builder frame) {
+        if (frame.getRequestId() == 0) {
+            frame.setRequestId(nextRequestId.getAndIncrement());
+        }
+        channel.writeAndFlush(frame.build()).syncUninterruptibly();
+        return frame.getRequestId();
+    }
+
+    /** Sends bytes as they are, framing and all. */
+    public void sendRaw(byte[] bytes) {
+        channel.writeAndFlush(Unpooled.wrappedBuffer(bytes)).syncUninterruptibly();
+    }
+
+    public long join(String room) {
+        return send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom(room)));
+    }
+
+    public long say(String room, String text) {
+        return send(ClientFrame.newBuilder().setSay(Say.newBuilder().setRoom(room).setText(text)));
+    }
+
+    public long pass(String room) {
+        return send(ClientFrame.newBuilder().setPass(Pass.newBuilder().setRoom(room)));
+    }
+
+    /** The next frame from the server; fails if none comes in time or the connection closed. */
+    public ServerFrame next() throws InterruptedException {
+        Object o = inbox.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (o == null) {
+            fail(this + ": no frame from the server within " + TIMEOUT);
+        }
+        if (o == CLOSED) {
+            inbox.add(CLOSED);
+            fail(this + ": the connection closed while a frame was expected");
+        }
+        if (o instanceof Throwable t) {
+            throw new AssertionError(this + ": pipeline error", t);
+        }
+        return (ServerFrame) o;
+    }
+
+    /** The next frame, which must be of {@code kind}. */
+    public ServerFrame expect(ServerFrame.BodyCase kind) throws InterruptedException {
+        ServerFrame f = next();
+        assertEquals(kind, f.getBodyCase(), () -> this + ": expected " + kind + " but got " + f);
+        return f;
+    }
+
+    /** The next frame, which must be an error with {@code code}. */
+    public Error expectError(Error.Code code) throws InterruptedException {
+        ServerFrame f = expect(ServerFrame.BodyCase.ERROR);
+        assertEquals(code, f.getError().getCode(), () -> this + ": wrong error " + f);
+        return f.getError();
+    }
+
+    /** Skips frames until one matches; returns it. */
+    public ServerFrame await(Predicate<ServerFrame> match) throws InterruptedException {
+        List<ServerFrame> skipped = new ArrayList<>();
+        while (true) {
+            ServerFrame f = next();
+            if (match.test(f)) {
+                return f;
+            }
+            skipped.add(f);
+            if (skipped.size() > 10_000) {
+                fail(this + ": no matching frame among " + skipped.size());
+            }
+        }
+    }
+
+    /**
+     * Asserts that the server sent nothing else: a Ping's Pong comes back next, and since the
+     * server answers in order, nothing was queued before it.
+     */
+    public void expectNothingMore() throws InterruptedException {
+        long nonce = System.nanoTime();
+        send(ClientFrame.newBuilder().setPing(Ping.newBuilder().setNonce(nonce)));
+        ServerFrame f = next();
+        assertTrue(f.hasPong() && f.getPong().getNonce() == nonce, () -> this + ": expected nothing, got " + f);
+    }
+
+    /** Waits until the server has closed the connection; frames still unread are discarded. */
+    public void expectClosed() throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            Object o = inbox.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (o == CLOSED) {
+                return;
+            }
+            if (o == null) {
+                fail(this + ": the server did not close the connection within " + TIMEOUT);
+            }
+        }
+    }
+
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+
+    @Override
+    public String toString() {
+        return "TestClient(" + (name == null ? channel.localAddress() : name) + ")";
+    }
+}
