@@ -185,14 +185,39 @@ public final class TestClient implements AutoCloseable {
     }
 
     /**
-     * Asserts that the server sent nothing else: a Ping's Pong comes back next, and since the
-     * server answers in order, nothing was queued before it.
+     * Asserts that the server sent nothing else so far. The server answers a Ping on the
+     * connection's own thread, so this is exact only for frames that thread sends; for room events
+     * use {@link #expectNothingMore(String)}.
      */
     public void expectNothingMore() throws InterruptedException {
         long nonce = System.nanoTime();
         send(ClientFrame.newBuilder().setPing(Ping.newBuilder().setNonce(nonce)));
         ServerFrame f = next();
         assertTrue(f.hasPong() && f.getPong().getNonce() == nonce, () -> this + ": expected nothing, got " + f);
+    }
+
+    /** Asserts that {@code room} sent this member nothing else so far (see {@link #drain(String)}). */
+    public void expectNothingMore(String room) throws InterruptedException {
+        List<ServerFrame> frames = drain(room);
+        assertTrue(frames.isEmpty(), () -> this + ": expected nothing from " + room + ", got " + frames);
+    }
+
+    /**
+     * Everything {@code room} has sent this member so far. A room answers its members in order,
+     * so a request the room itself must refuse (joining it again) marks the end; the refusal is
+     * not returned.
+     */
+    public List<ServerFrame> drain(String room) throws InterruptedException {
+        long barrier = join(room);
+        List<ServerFrame> frames = new ArrayList<>();
+        while (true) {
+            ServerFrame f = next();
+            if (f.getRequestId() == barrier) {
+                assertEquals(Error.Code.ALREADY_MEMBER, f.getError().getCode(), () -> this + ": not a member of " + room);
+                return frames;
+            }
+            frames.add(f);
+        }
     }
 
     /** Waits until the server has closed the connection; frames still unread are discarded. */
