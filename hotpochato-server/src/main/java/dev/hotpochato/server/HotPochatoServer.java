@@ -16,6 +16,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.EventExecutor;
@@ -23,6 +26,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,26 +65,34 @@ public final class HotPochatoServer implements AutoCloseable {
             shards.add(new RoomShard(loop, new ScheduledTurnClock(loop), output));
         }
         RoomSettings defaults = new RoomSettings(options.turnTimeout().toMillis(), options.maxMembersPerRoom(), "",
-                false, options.maxTextBytes());
+                false, options.maxTextBytes(), options.historySize());
         this.rooms = new Rooms(shards, defaults);
         Lobby lobby = new Lobby(rooms, output);
 
         try {
+            SslContext tls = options.tlsCertificate() == null ? null
+                    : SslContextBuilder.forServer(options.tlsCertificate().toFile(), options.tlsPrivateKey().toFile())
+                            .build();
             this.serverChannel = new ServerBootstrap()
                     .group(acceptor, workers)
                     .channel(transport.serverChannelType())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ServerInitializer(options, rooms, lobby, channels))
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                            options.writeBufferHighWaterMark() / 2, options.writeBufferHighWaterMark()))
+                    .childHandler(new ServerInitializer(options, rooms, lobby, tls, channels))
                     .bind(options.bindAddress(), options.port())
                     .sync()
                     .channel();
         } catch (InterruptedException | RuntimeException e) {
             shutdownGroups();
             throw e;
+        } catch (SSLException e) {
+            shutdownGroups();
+            throw new IllegalArgumentException("cannot use the TLS certificate or key: " + e.getMessage(), e);
         }
-        log.info("HotPochato {} listening on {} ({} transport, {} room shards)", "0.1.0", localAddress(),
-                transport.name().toLowerCase(), shards.size());
+        log.info("HotPochato {} listening on {} ({}{} transport, {} room shards)", "0.1.0", localAddress(),
+                options.tlsCertificate() == null ? "" : "TLS over ", transport.name().toLowerCase(), shards.size());
     }
 
     /** Binds as {@code options} say and starts serving. */

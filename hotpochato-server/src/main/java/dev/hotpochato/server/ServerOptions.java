@@ -2,6 +2,7 @@ package dev.hotpochato.server;
 
 import dev.hotpochato.protocol.ProtocolDefaults;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -20,6 +21,19 @@ public final class ServerOptions {
     private final int maxRoomsPerClient;
     private final int workerThreads;
     private final Duration shutdownTimeout;
+    private final Duration idleTimeout;
+    private final Duration resumeGrace;
+    private final int historySize;
+    private final int maxConnections;
+    private final int maxConnectionsPerAddress;
+    private final int maxFramesPerSecond;
+    private final int frameBurst;
+    private final int writeBufferHighWaterMark;
+    private final Duration slowConsumerTimeout;
+    private final int maxPendingOutboundBytes;
+    private final Path tlsCertificate;
+    private final Path tlsPrivateKey;
+    private final Authenticator authenticator;
 
     private ServerOptions(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -31,6 +45,19 @@ public final class ServerOptions {
         this.maxRoomsPerClient = b.maxRoomsPerClient;
         this.workerThreads = b.workerThreads;
         this.shutdownTimeout = b.shutdownTimeout;
+        this.idleTimeout = b.idleTimeout;
+        this.resumeGrace = b.resumeGrace;
+        this.historySize = b.historySize;
+        this.maxConnections = b.maxConnections;
+        this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
+        this.maxFramesPerSecond = b.maxFramesPerSecond;
+        this.frameBurst = b.frameBurst;
+        this.writeBufferHighWaterMark = b.writeBufferHighWaterMark;
+        this.slowConsumerTimeout = b.slowConsumerTimeout;
+        this.maxPendingOutboundBytes = b.maxPendingOutboundBytes;
+        this.tlsCertificate = b.tlsCertificate;
+        this.tlsPrivateKey = b.tlsPrivateKey;
+        this.authenticator = b.authenticator;
     }
 
     public static Builder builder() {
@@ -82,6 +109,76 @@ public final class ServerOptions {
         return shutdownTimeout;
     }
 
+    /** A connection silent this long is closed; clients are asked to ping three times as often. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** How long a lost session can be resumed; meanwhile its member is away, not gone. Zero turns resumption off. */
+    public Duration resumeGrace() {
+        return resumeGrace;
+    }
+
+    /** Recent events each room keeps for members that resume. */
+    public int historySize() {
+        return historySize;
+    }
+
+    /** Most client connections at once. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Most client connections at once from one remote address. */
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
+    /** Sustained frames per second one connection may send. */
+    public int maxFramesPerSecond() {
+        return maxFramesPerSecond;
+    }
+
+    /** Frames a connection may send at once above its sustained rate. */
+    public int frameBurst() {
+        return frameBurst;
+    }
+
+    /** Unsent bytes to one client above which it counts as slow. */
+    public int writeBufferHighWaterMark() {
+        return writeBufferHighWaterMark;
+    }
+
+    /** How long a client may stay above the high water mark before it is disconnected. */
+    public Duration slowConsumerTimeout() {
+        return slowConsumerTimeout;
+    }
+
+    /** Unsent bytes to one client at which it is disconnected at once. */
+    public int maxPendingOutboundBytes() {
+        return maxPendingOutboundBytes;
+    }
+
+    /** Heartbeat interval announced in {@code Welcome}: a third of {@link #idleTimeout()}. */
+    public Duration heartbeatInterval() {
+        return idleTimeout.dividedBy(3);
+    }
+
+    /** The PEM certificate chain for TLS, or null for plain TCP. */
+    public Path tlsCertificate() {
+        return tlsCertificate;
+    }
+
+    /** The PEM (PKCS#8) private key for TLS, or null for plain TCP. */
+    public Path tlsPrivateKey() {
+        return tlsPrivateKey;
+    }
+
+    /** Checks {@code Hello.auth_token}; null when the server lets everyone in. */
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.bindAddress = bindAddress;
@@ -93,6 +190,19 @@ public final class ServerOptions {
         b.maxRoomsPerClient = maxRoomsPerClient;
         b.workerThreads = workerThreads;
         b.shutdownTimeout = shutdownTimeout;
+        b.idleTimeout = idleTimeout;
+        b.resumeGrace = resumeGrace;
+        b.historySize = historySize;
+        b.maxConnections = maxConnections;
+        b.maxConnectionsPerAddress = maxConnectionsPerAddress;
+        b.maxFramesPerSecond = maxFramesPerSecond;
+        b.frameBurst = frameBurst;
+        b.writeBufferHighWaterMark = writeBufferHighWaterMark;
+        b.slowConsumerTimeout = slowConsumerTimeout;
+        b.maxPendingOutboundBytes = maxPendingOutboundBytes;
+        b.tlsCertificate = tlsCertificate;
+        b.tlsPrivateKey = tlsPrivateKey;
+        b.authenticator = authenticator;
         return b;
     }
 
@@ -107,6 +217,19 @@ public final class ServerOptions {
         private int maxRoomsPerClient = 32;
         private int workerThreads;
         private Duration shutdownTimeout = Duration.ofSeconds(3);
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        private Duration resumeGrace = Duration.ofSeconds(30);
+        private int historySize = 256;
+        private int maxConnections = 100_000;
+        private int maxConnectionsPerAddress = 1_000;
+        private int maxFramesPerSecond = 100;
+        private int frameBurst = 200;
+        private int writeBufferHighWaterMark = 256 * 1024;
+        private Duration slowConsumerTimeout = Duration.ofSeconds(10);
+        private int maxPendingOutboundBytes = 8 * 1024 * 1024;
+        private Path tlsCertificate;
+        private Path tlsPrivateKey;
+        private Authenticator authenticator;
 
         private Builder() {
         }
@@ -162,10 +285,86 @@ public final class ServerOptions {
             return this;
         }
 
+        public Builder idleTimeout(Duration value) {
+            if (value.isNegative() || value.isZero() || value.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("idleTimeout must be positive and under 24 days: " + value);
+            }
+            this.idleTimeout = value;
+            return this;
+        }
+
+        public Builder resumeGrace(Duration value) {
+            if (value.isNegative() || value.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("resumeGrace must be between 0 and 24 days: " + value);
+            }
+            this.resumeGrace = value;
+            return this;
+        }
+
+        public Builder historySize(int value) {
+            this.historySize = check(value, 0, 1000000, "historySize");
+            return this;
+        }
+
+        public Builder maxConnections(int value) {
+            this.maxConnections = check(value, 1, 10000000, "maxConnections");
+            return this;
+        }
+
+        public Builder maxConnectionsPerAddress(int value) {
+            this.maxConnectionsPerAddress = check(value, 1, 10000000, "maxConnectionsPerAddress");
+            return this;
+        }
+
+        public Builder maxFramesPerSecond(int value) {
+            this.maxFramesPerSecond = check(value, 1, 1000000, "maxFramesPerSecond");
+            return this;
+        }
+
+        public Builder frameBurst(int value) {
+            this.frameBurst = check(value, 1, 10000000, "frameBurst");
+            return this;
+        }
+
+        public Builder writeBufferHighWaterMark(int value) {
+            this.writeBufferHighWaterMark = check(value, 1024, 1073741824, "writeBufferHighWaterMark");
+            return this;
+        }
+
+        public Builder slowConsumerTimeout(Duration value) {
+            if (value.isNegative() || value.isZero() || value.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("slowConsumerTimeout must be positive and under 24 days: " + value);
+            }
+            this.slowConsumerTimeout = value;
+            return this;
+        }
+
+        public Builder maxPendingOutboundBytes(int value) {
+            this.maxPendingOutboundBytes = check(value, 1024, 1073741824, "maxPendingOutboundBytes");
+            return this;
+        }
+
+        /** Serve TLS with this PEM certificate chain and PEM (PKCS#8) private key. */
+        public Builder tls(Path certificate, Path privateKey) {
+            this.tlsCertificate = Objects.requireNonNull(certificate, "certificate");
+            this.tlsPrivateKey = Objects.requireNonNull(privateKey, "privateKey");
+            return this;
+        }
+
+        /** Require every {@code Hello} to pass {@code authenticator}; null lets everyone in. */
+        public Builder authenticator(Authenticator authenticator) {
+            this.authenticator = authenticator;
+            return this;
+        }
+
         public ServerOptions build() {
             if (maxTextBytes > maxFrameBytes - 32) {
                 throw new IllegalArgumentException("maxTextBytes (" + maxTextBytes
                         + ") must leave room for the frame envelope within maxFrameBytes (" + maxFrameBytes + ")");
+            }
+            if (writeBufferHighWaterMark > maxPendingOutboundBytes) {
+                throw new IllegalArgumentException("writeBufferHighWaterMark (" + writeBufferHighWaterMark
+                        + ") must not exceed maxPendingOutboundBytes (" + maxPendingOutboundBytes + ")");
             }
             return new ServerOptions(this);
         }

@@ -34,8 +34,10 @@ class ServerEndToEndTest {
 
     @BeforeEach
     void start() throws Exception {
+        // Resuming is off here: a lost connection is a member gone at once (ResumeTest covers the grace period).
         server = HotPochatoServer.start(ServerOptions.builder()
-                .bindAddress("127.0.0.1").port(0).maxFrameBytes(4096).maxTextBytes(1024).build());
+                .bindAddress("127.0.0.1").port(0).maxFrameBytes(4096).maxTextBytes(1024)
+                .resumeGrace(Duration.ZERO).build());
         address = new InetSocketAddress("127.0.0.1", server.port());
     }
 

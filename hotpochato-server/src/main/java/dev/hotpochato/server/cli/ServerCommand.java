@@ -3,6 +3,7 @@ package dev.hotpochato.server.cli;
 import dev.hotpochato.protocol.ProtocolDefaults;
 import dev.hotpochato.server.HotPochatoServer;
 import dev.hotpochato.server.ServerOptions;
+import dev.hotpochato.server.TokenFileAuthenticator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,6 +12,7 @@ import sun.misc.Signal;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -48,9 +50,54 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Event-loop threads for connections and rooms; 0 for two per core.")
     int threads;
 
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Close connections silent this long; clients ping three times as often.")
+    Duration idleTimeout = Duration.ofSeconds(30);
+
+    @Option(names = "--resume-grace", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a lost session may be resumed (its member is away meanwhile); 0 turns resuming off.")
+    Duration resumeGrace = Duration.ofSeconds(30);
+
+    @Option(names = "--history", description = "Recent events each room keeps for members that resume.")
+    int history = 256;
+
+    @Option(names = "--max-connections", description = "Most client connections at once.")
+    int maxConnections = 100_000;
+
+    @Option(names = "--max-connections-per-address", description = "Most connections at once from one address.")
+    int maxConnectionsPerAddress = 1_000;
+
+    @Option(names = "--max-frames-per-second", description = "Sustained frames per second one connection may send.")
+    int maxFramesPerSecond = 100;
+
+    @Option(names = "--frame-burst", description = "Frames a connection may send at once above that rate.")
+    int frameBurst = 200;
+
+    @Option(names = "--write-buffer-high", paramLabel = "BYTES",
+            description = "Unsent bytes to one client above which it counts as slow.")
+    int writeBufferHigh = 256 * 1024;
+
+    @Option(names = "--slow-consumer-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a client may stay slow before it is disconnected.")
+    Duration slowConsumerTimeout = Duration.ofSeconds(10);
+
+    @Option(names = "--max-pending-bytes", paramLabel = "BYTES",
+            description = "Unsent bytes to one client at which it is disconnected at once.")
+    int maxPendingBytes = 8 * 1024 * 1024;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve TLS with this certificate chain (needs --tls-key).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The PKCS#8 private key for --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--auth-tokens", paramLabel = "FILE",
+            description = "Require Hello.auth_token to be one of this file's lines ('#' starts a comment).")
+    Path authTokens;
+
     @Override
     public Integer call() throws Exception {
-        ServerOptions options = ServerOptions.builder()
+        ServerOptions.Builder builder = ServerOptions.builder()
                 .port(port)
                 .bindAddress(bind)
                 .turnTimeout(turnTimeout)
@@ -59,7 +106,26 @@ public final class ServerCommand implements Callable<Integer> {
                 .maxMembersPerRoom(maxMembers)
                 .maxRoomsPerClient(maxRoomsPerClient)
                 .workerThreads(threads)
-                .build();
+                .idleTimeout(idleTimeout)
+                .resumeGrace(resumeGrace)
+                .historySize(history)
+                .maxConnections(maxConnections)
+                .maxConnectionsPerAddress(maxConnectionsPerAddress)
+                .maxFramesPerSecond(maxFramesPerSecond)
+                .frameBurst(frameBurst)
+                .writeBufferHighWaterMark(writeBufferHigh)
+                .slowConsumerTimeout(slowConsumerTimeout)
+                .maxPendingOutboundBytes(maxPendingBytes);
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        if (tlsCert != null) {
+            builder.tls(tlsCert, tlsKey);
+        }
+        if (authTokens != null) {
+            builder.authenticator(TokenFileAuthenticator.load(authTokens));
+        }
+        ServerOptions options = builder.build();
         HotPochatoServer server = HotPochatoServer.start(options);
         CountDownLatch stop = new CountDownLatch(1);
         // Handling the signals ourselves (rather than only a shutdown hook) lets the process exit 0.

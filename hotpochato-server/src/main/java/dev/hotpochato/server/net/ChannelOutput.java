@@ -29,8 +29,7 @@ public final class ChannelOutput implements RoomOutput {
         ByteBuf encoded = FrameEncoder.encode(alloc, frame);
         try {
             for (Participant p : to) {
-                Session s = (Session) p;
-                s.channel().writeAndFlush(encoded.retainedDuplicate(), s.channel().voidPromise());
+                ((Session) p).send(encoded.retainedDuplicate());
             }
         } finally {
             encoded.release();
@@ -39,7 +38,6 @@ public final class ChannelOutput implements RoomOutput {
 
     @Override
     public void send(Participant to, ServerFrame frame) {
-        Session s = (Session) to;
-        s.channel().writeAndFlush(frame, s.channel().voidPromise());
+        ((Session) to).send(frame);
     }
 }

@@ -3,6 +3,7 @@ package dev.hotpochato.server.net;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.hotpochato.protocol.codec.FrameTooLargeException;
 import dev.hotpochato.protocol.v1.Error;
+import dev.hotpochato.protocol.v1.MemberLeft;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.server.room.Frames;
 import io.netty.channel.ChannelFutureListener;
@@ -11,10 +12,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
+import io.netty.util.AttributeKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The last handler of every connection: whatever went wrong on it becomes one typed, fatal
@@ -24,6 +27,12 @@ import java.io.IOException;
 final class ErrorHandler extends ChannelInboundHandlerAdapter {
 
     static final ErrorHandler INSTANCE = new ErrorHandler();
+
+    /** Why the server closed the connection, as the other members will be told. */
+    static final AttributeKey<MemberLeft.Reason> LEFT_REASON = AttributeKey.valueOf(ErrorHandler.class, "leftReason");
+
+    /** A client that does not read even its last error is cut off after this long. */
+    private static final long CLOSE_TIMEOUT_MILLIS = 2_000;
 
     private static final Logger log = LoggerFactory.getLogger(ErrorHandler.class);
 
@@ -38,11 +47,18 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        if (ctx.channel().hasAttr(LEFT_REASON)) {
+            return; // already closing for an earlier error
+        }
         ServerFrame error = toError(cause);
-        log.debug("{}: closing after {}: {}", ctx.channel(), error.getError().getCode(), error.getError().getMessage());
+        Error.Code code = error.getError().getCode();
+        ctx.channel().attr(LEFT_REASON).set(code == Error.Code.IDLE_TIMEOUT || code == Error.Code.SLOW_CONSUMER
+                ? MemberLeft.Reason.TIMED_OUT : MemberLeft.Reason.KICKED);
+        log.debug("{}: closing after {}: {}", ctx.channel(), code, error.getError().getMessage());
         // Read nothing more from a client that is being closed.
         ctx.channel().config().setAutoRead(false);
         ctx.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
+        ctx.executor().schedule(() -> ctx.close(), CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     static ServerFrame toError(Throwable cause) {

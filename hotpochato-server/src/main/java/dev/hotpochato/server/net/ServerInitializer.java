@@ -11,29 +11,48 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.protobuf.ProtobufDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.util.concurrent.TimeUnit;
 
 /** The pipeline of every client connection, in order. */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     private final ServerContext server;
     private final ChannelGroup channels;
+    private final SslContext tls;
+    private final ConnectionLimiter connectionLimiter;
     private final TurnScheduler turnScheduler;
     private final ProtobufDecoder protobufDecoder = new ProtobufDecoder(ClientFrame.getDefaultInstance());
 
-    /** Connections are added to {@code channels} so that the server can say goodbye to them all. */
-    public ServerInitializer(ServerOptions options, Rooms rooms, Lobby lobby, ChannelGroup channels) {
-        this.server = new ServerContext(options, rooms, lobby);
+    /**
+     * @param tls      null for plain TCP
+     * @param channels every connection is added here, so that the server can say goodbye to them all
+     */
+    public ServerInitializer(ServerOptions options, Rooms rooms, Lobby lobby, SslContext tls, ChannelGroup channels) {
+        this.server = new ServerContext(options, rooms, lobby, new Sessions());
         this.channels = channels;
-        this.turnScheduler = new TurnScheduler(server.rooms(), server.lobby());
+        this.tls = tls;
+        this.connectionLimiter = new ConnectionLimiter(options.maxConnections(), options.maxConnectionsPerAddress());
+        this.turnScheduler = new TurnScheduler(rooms, lobby);
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        ServerOptions o = server.options();
         channels.add(ch);
         ChannelPipeline p = ch.pipeline();
-        p.addLast("frameDecoder", new FrameDecoder(server.options().maxFrameBytes()));
+        if (tls != null) {
+            p.addLast("tls", tls.newHandler(ch.alloc()));
+        }
+        p.addLast("connectionLimit", connectionLimiter);
+        p.addLast("idle", new IdleStateHandler(o.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        p.addLast("frameDecoder", new FrameDecoder(o.maxFrameBytes()));
+        p.addLast("frameRate", new FrameRateLimiter(o.maxFramesPerSecond(), o.frameBurst(), System::nanoTime));
         p.addLast("protobufDecoder", protobufDecoder);
         p.addLast("frameEncoder", FrameEncoder.INSTANCE);
+        p.addLast("slowConsumer", new SlowConsumerGuard(o.slowConsumerTimeout().toMillis(), o.maxPendingOutboundBytes()));
         p.addLast("session", new SessionHandler(server));
         p.addLast("turnScheduler", turnScheduler);
         p.addLast("errors", ErrorHandler.INSTANCE);

@@ -6,27 +6,37 @@ import dev.hotpochato.protocol.v1.Hello;
 import dev.hotpochato.protocol.v1.MemberLeft;
 import dev.hotpochato.protocol.v1.Pong;
 import dev.hotpochato.protocol.v1.ProtocolVersion;
+import dev.hotpochato.protocol.v1.Resume;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.protocol.v1.ServerLimits;
 import dev.hotpochato.protocol.v1.Welcome;
+import dev.hotpochato.server.Authenticator;
 import dev.hotpochato.server.ServerOptions;
-import dev.hotpochato.server.room.Frames;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
 
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The connection's life: the {@code Hello}/{@code Welcome} handshake, which must come first and
- * only once, {@code Ping}, and the end of the session when the connection closes. Frames for rooms
- * go on to the {@link TurnScheduler} only once the handshake is done.
+ * The connection's life: the handshake ({@code Hello}, or {@code Resume} of a lost session), which
+ * must come first and only once, authentication, {@code Ping}, silence, and what becomes of the
+ * session when the connection closes. Room commands go on to the {@link TurnScheduler} only after
+ * the handshake.
  */
 final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private static final AtomicLong NEXT_SESSION_ID = new AtomicLong(1);
+    /** A client pipelining its first commands behind the handshake needs only a few. */
+    private static final int MAX_HELD_FRAMES = 64;
 
     private final ServerContext server;
     private Session session;
+    /** Frames that arrived while the handshake was being decided; handled, in order, after it. */
+    private ArrayDeque<ClientFrame> held;
 
     SessionHandler(ServerContext server) {
         this.server = server;
@@ -35,9 +45,18 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ClientFrame frame = (ClientFrame) msg;
+        if (held != null) {
+            if (held.size() >= MAX_HELD_FRAMES) {
+                throw new ProtocolException(Error.Code.PROTOCOL_VIOLATION,
+                        "too many frames before the handshake completed", frame.getRequestId());
+            }
+            held.add(frame);
+            return;
+        }
         long requestId = frame.getRequestId();
         switch (frame.getBodyCase()) {
             case HELLO -> hello(ctx, requestId, frame.getHello());
+            case RESUME -> resume(ctx, requestId, frame.getResume());
             case PING -> {
                 requireSession(frame);
                 ctx.writeAndFlush(ServerFrame.newBuilder().setRequestId(requestId)
@@ -55,49 +74,147 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void hello(ChannelHandlerContext ctx, long requestId, Hello hello) {
-        if (session != null) {
-            throw new ProtocolException(Error.Code.PROTOCOL_VIOLATION, "Hello may be sent only once", requestId);
-        }
-        if (hello.getProtocolVersion() != ProtocolVersion.PROTOCOL_VERSION_1) {
-            throw new ProtocolException(Error.Code.UNSUPPORTED_VERSION,
-                    "this server speaks protocol version 1, not " + hello.getProtocolVersionValue(), requestId);
-        }
+        checkHandshake(requestId, hello.getProtocolVersionValue());
         String problem = NameRules.checkDisplayName(hello.getDisplayName());
         if (problem != null) {
             throw new ProtocolException(Error.Code.INVALID_NAME, problem, requestId);
         }
-        session = new Session(NEXT_SESSION_ID.getAndIncrement(), hello.getDisplayName(), ctx.channel(),
-                server.rooms(), server.lobby(), server.options().maxRoomsPerClient());
-        ctx.channel().attr(Session.KEY).set(session);
-        ctx.writeAndFlush(ServerFrame.newBuilder().setRequestId(requestId).setWelcome(welcome()).build());
+        hold();
+        authenticate(ctx, hello.getDisplayName(), hello.getAuthToken()).whenComplete((ok, failure) ->
+                onLoop(ctx, () -> {
+                    requireAuthenticated(ok, requestId);
+                    session = new Session(NEXT_SESSION_ID.getAndIncrement(), hello.getDisplayName(), ctx.channel(),
+                            server);
+                    ctx.channel().attr(Session.KEY).set(session);
+                    server.sessions().add(session);
+                    ctx.writeAndFlush(welcome(requestId, false));
+                    release(ctx);
+                }));
     }
 
-    private Welcome welcome() {
+    private void resume(ChannelHandlerContext ctx, long requestId, Resume resume) {
+        checkHandshake(requestId, resume.getProtocolVersionValue());
+        Session lost = server.sessions().find(resume.getResumeToken());
+        if (lost == null) {
+            throw new ProtocolException(Error.Code.RESUME_FAILED, "no session to resume: expired or unknown", requestId);
+        }
+        hold();
+        authenticate(ctx, lost.name(), resume.getAuthToken()).whenComplete((ok, failure) -> onLoop(ctx, () -> {
+            requireAuthenticated(ok, requestId);
+            session = lost;
+            ctx.channel().attr(Session.KEY).set(lost);
+            lost.resume(ctx.channel(), resume.getLastSeqMap(), welcome(requestId, true))
+                    .whenComplete((resumed, error) -> onLoop(ctx, () -> {
+                        if (!Boolean.TRUE.equals(resumed)) {
+                            session = null;
+                            ctx.channel().attr(Session.KEY).set(null);
+                            throw new ProtocolException(Error.Code.RESUME_FAILED,
+                                    "the session expired while resuming", requestId);
+                        }
+                        release(ctx);
+                    }));
+        }));
+    }
+
+    private void checkHandshake(long requestId, int version) {
+        if (session != null || held != null) {
+            throw new ProtocolException(Error.Code.PROTOCOL_VIOLATION, "the handshake may be done only once", requestId);
+        }
+        if (version != ProtocolVersion.PROTOCOL_VERSION_1_VALUE) {
+            throw new ProtocolException(Error.Code.UNSUPPORTED_VERSION,
+                    "this server speaks protocol version 1, not " + version, requestId);
+        }
+    }
+
+    /** The authenticator's verdict; without one, everyone is let in. */
+    private CompletionStage<Boolean> authenticate(ChannelHandlerContext ctx, String name, String token) {
+        Authenticator authenticator = server.options().authenticator();
+        if (authenticator == null) {
+            return CompletableFuture.completedFuture(true);
+        }
+        try {
+            return authenticator.authenticate(name, token, ctx.channel().remoteAddress());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** A refusal says nothing about why, or about anything on the server. */
+    private static void requireAuthenticated(Boolean ok, long requestId) {
+        if (!Boolean.TRUE.equals(ok)) {
+            throw new ProtocolException(Error.Code.UNAUTHENTICATED, "authentication failed", requestId);
+        }
+    }
+
+    /** Runs a continuation of the handshake back on the connection's thread; what it throws closes the connection. */
+    private static void onLoop(ChannelHandlerContext ctx, Runnable step) {
+        ctx.executor().execute(() -> {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                ctx.fireExceptionCaught(e);
+            }
+        });
+    }
+
+    /** Frames that arrive from now on wait until {@link #release}: the handshake is being decided. */
+    private void hold() {
+        held = new ArrayDeque<>();
+    }
+
+    private void release(ChannelHandlerContext ctx) {
+        ArrayDeque<ClientFrame> waiting = held;
+        held = null;
+        while (!waiting.isEmpty() && ctx.channel().isActive()) {
+            channelRead(ctx, waiting.poll());
+        }
+    }
+
+    private ServerFrame welcome(long requestId, boolean resumed) {
         ServerOptions o = server.options();
-        return Welcome.newBuilder()
+        return ServerFrame.newBuilder().setRequestId(requestId).setWelcome(Welcome.newBuilder()
                 .setSessionId(Long.toHexString(session.sessionId()))
                 .setServerVersion(ServerContext.VERSION)
                 .setDisplayName(session.name())
+                .setResumeToken(o.resumeGrace().isZero() ? "" : session.resumeToken())
+                .setResumeGraceMs((int) o.resumeGrace().toMillis())
+                .setHeartbeatIntervalMs((int) o.heartbeatInterval().toMillis())
+                .setResumed(resumed)
                 .setLimits(ServerLimits.newBuilder()
                         .setMaxFrameBytes(o.maxFrameBytes())
                         .setMaxTextBytes(o.maxTextBytes())
                         .setMaxNameChars(NameRules.MAX_NAME_CHARS)
                         .setMaxRoomNameChars(NameRules.MAX_ROOM_NAME_CHARS)
-                        .setMaxRoomsPerClient(o.maxRoomsPerClient()))
+                        .setMaxRoomsPerClient(o.maxRoomsPerClient())
+                        .setMaxFramesPerSecond(o.maxFramesPerSecond())))
                 .build();
     }
 
     private void requireSession(ClientFrame frame) {
         if (session == null) {
             throw new ProtocolException(Error.Code.PROTOCOL_VIOLATION,
-                    "the first frame must be Hello, not " + frame.getBodyCase(), frame.getRequestId());
+                    "the first frame must be Hello or Resume, not " + frame.getBodyCase(), frame.getRequestId());
         }
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            ctx.fireExceptionCaught(new ProtocolException(Error.Code.IDLE_TIMEOUT,
+                    "nothing received for " + server.options().idleTimeout().toMillis() + " ms", 0));
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (held != null) {
+            held.clear();
+        }
         if (session != null) {
-            session.end(MemberLeft.Reason.DISCONNECTED);
+            MemberLeft.Reason reason = ctx.channel().attr(ErrorHandler.LEFT_REASON).get();
+            session.connectionLost(ctx.channel(), reason == null ? MemberLeft.Reason.DISCONNECTED : reason);
         }
         ctx.fireChannelInactive();
     }

@@ -48,7 +48,7 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
                     room -> room.pass(session, requestId));
             case INVITE -> inRoom(session, requestId, frame.getInvite().getRoom(), room -> {
                 String invitee = frame.getInvite().getDisplayName();
-                session.channel().writeAndFlush(room.invite(session, invitee)
+                session.send(room.invite(session, invitee)
                         ? ServerFrame.newBuilder().setRequestId(requestId).setInvited(Invited.newBuilder()
                                 .setRoom(room.name()).setDisplayName(invitee)).build()
                         : Frames.error(requestId, Error.Code.NOT_INVITED,
@@ -56,7 +56,7 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
             });
             case MATCH -> lobby.match(session, requestId);
             case CANCEL_MATCH -> lobby.cancel(session, requestId);
-            case LIST_ROOMS -> rooms.listPublic().thenAccept(list -> session.channel().writeAndFlush(
+            case LIST_ROOMS -> rooms.listPublic().thenAccept(list -> session.send(
                     ServerFrame.newBuilder().setRequestId(requestId)
                             .setRoomList(RoomList.newBuilder().addAllRooms(list)).build()));
             default -> throw new ProtocolException(Error.Code.PROTOCOL_VIOLATION,
@@ -68,7 +68,7 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
         String name = join.getRoom();
         String problem = NameRules.checkRoomName(name);
         if (problem != null) {
-            session.channel().writeAndFlush(Frames.error(requestId, Error.Code.INVALID_ROOM_NAME, problem, name));
+            session.send(Frames.error(requestId, Error.Code.INVALID_ROOM_NAME, problem, name));
             return;
         }
         RoomShard shard = rooms.shardFor(name);
@@ -82,7 +82,7 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
         shard.execute(() -> {
             Room room = shard.findVisible(name, session);
             if (room == null) {
-                session.channel().writeAndFlush(Frames.error(requestId, Error.Code.UNKNOWN_ROOM,
+                session.send(Frames.error(requestId, Error.Code.UNKNOWN_ROOM,
                         "no room named " + name, name));
             } else {
                 action.accept(room);

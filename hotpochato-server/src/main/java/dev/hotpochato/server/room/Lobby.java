@@ -70,8 +70,7 @@ public final class Lobby {
 
     private void pair(Waiter first, Waiter second) {
         String name = PRIVATE_PREFIX + "pair-" + (++pairsMade);
-        RoomSettings settings = new RoomSettings(rooms.defaults().turnTimeoutMillis(), 2, "", false,
-                rooms.defaults().maxTextBytes());
+        RoomSettings settings = rooms.defaults().forPair();
         RoomShard shard = rooms.shardFor(name);
         shard.execute(() -> {
             Room room = shard.createPrivate(name, settings);

@@ -1,9 +1,12 @@
 package dev.hotpochato.server.room;
 
 import dev.hotpochato.protocol.v1.Error;
+import dev.hotpochato.protocol.v1.HistoryLost;
 import dev.hotpochato.protocol.v1.Joined;
 import dev.hotpochato.protocol.v1.Left;
 import dev.hotpochato.protocol.v1.Member;
+import dev.hotpochato.protocol.v1.MemberAway;
+import dev.hotpochato.protocol.v1.MemberBack;
 import dev.hotpochato.protocol.v1.MemberJoined;
 import dev.hotpochato.protocol.v1.MemberLeft;
 import dev.hotpochato.protocol.v1.Paired;
@@ -15,7 +18,9 @@ import dev.hotpochato.protocol.v1.Said;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.protocol.v1.TurnExpired;
 import dev.hotpochato.protocol.v1.TurnGranted;
+import dev.hotpochato.protocol.v1.TurnSkipped;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -36,29 +41,44 @@ public final class Room {
     private final boolean privateRoom;
     private final TurnClock clock;
     private final RoomOutput output;
-    private final Runnable onEmpty;
+    private final Runnable onClosed;
 
     /** Members in join order; the turn goes round this list. */
-    private final List<Participant> rotation = new ArrayList<>();
+    private final List<Seat> rotation = new ArrayList<>();
+    /** The members that are connected now: every broadcast goes to exactly these. */
+    private final List<Participant> present = new ArrayList<>();
     private final Set<String> invited = new HashSet<>();
     private long creatorSessionId = -1;
 
-    /** Index in {@link #rotation} of the holder, or -1 while the room waits for a second member. */
+    /** Index in {@link #rotation} of the holder, or -1 while no turn is running. */
     private int holderIndex = -1;
     private long turn;
     private long deadlineMillis;
     private TurnClock.Cancellable expiry;
+
     private long seq;
+    /** The latest numbered events, oldest first, replayed to members that resume. */
+    private final ArrayDeque<ServerFrame> history = new ArrayDeque<>();
     private boolean closed;
 
+    /** A place in the rotation. A member is away while its connection is lost but may resume. */
+    private static final class Seat {
+        final Participant participant;
+        boolean away;
+
+        Seat(Participant participant) {
+            this.participant = participant;
+        }
+    }
+
     Room(String name, RoomSettings settings, boolean privateRoom, TurnClock clock, RoomOutput output,
-         Runnable onEmpty) {
+         Runnable onClosed) {
         this.name = name;
         this.settings = settings;
         this.privateRoom = privateRoom;
         this.clock = clock;
         this.output = output;
-        this.onEmpty = onEmpty;
+        this.onClosed = onClosed;
     }
 
     public String name() {
@@ -74,16 +94,16 @@ public final class Room {
     }
 
     public boolean isMember(Participant p) {
-        return indexOf(p.sessionId()) >= 0;
+        return indexOf(p) >= 0;
     }
 
     public int memberCount() {
         return rotation.size();
     }
 
-    /** The holder of the turn, or null while the room waits. */
+    /** The holder of the turn, or null while no turn runs. */
     public Participant holder() {
-        return holderIndex < 0 ? null : rotation.get(holderIndex);
+        return holderIndex < 0 ? null : rotation.get(holderIndex).participant;
     }
 
     public long turn() {
@@ -98,7 +118,7 @@ public final class Room {
 
     /** Handles {@code Join}: admits {@code p} at the end of the rotation or tells it why not. */
     public void join(Participant p, long requestId, String password) {
-        if (indexOf(p.sessionId()) >= 0) {
+        if (indexOf(p) >= 0) {
             refuse(p, requestId, Error.Code.ALREADY_MEMBER, "already a member of " + name);
             return;
         }
@@ -129,8 +149,8 @@ public final class Room {
     }
 
     private void admit(Participant p, long requestId) {
-        for (Participant member : rotation) {
-            if (member.name().equals(p.name())) {
+        for (Seat seat : rotation) {
+            if (seat.participant.name().equals(p.name())) {
                 refuse(p, requestId, Error.Code.NAME_TAKEN, "the name " + p.name() + " is taken in " + name);
                 return;
             }
@@ -150,13 +170,12 @@ public final class Room {
             broadcast(ServerFrame.newBuilder().setMemberJoined(MemberJoined.newBuilder()
                     .setRoom(name).setSeq(++seq).setName(p.name())));
         }
-        rotation.add(p);
+        rotation.add(new Seat(p));
+        present.add(p);
         p.joined(this);
         output.send(p, ServerFrame.newBuilder().setRequestId(requestId)
                 .setJoined(Joined.newBuilder().setRoom(snapshot())).build());
-        if (holderIndex < 0 && rotation.size() >= 2) {
-            grant(0);
-        }
+        startTurnsIfReady();
     }
 
     /** Lets {@code invitee} into this invite-only room; only the creator may. */
@@ -168,15 +187,16 @@ public final class Room {
         return true;
     }
 
-    /** Handles {@code Leave}, a lost connection or a kick: removes the member and mends the rotation. */
+    /** Handles {@code Leave}, the end of a session, or a kick: removes the member and mends the rotation. */
     public void leave(Participant p, long requestId, MemberLeft.Reason reason) {
-        int index = indexOf(p.sessionId());
+        int index = indexOf(p);
         if (index < 0) {
             if (requestId != 0) {
                 refuse(p, requestId, Error.Code.NOT_A_MEMBER, "not a member of " + name);
             }
             return;
         }
+        boolean wasHolder = index == holderIndex;
         remove(index);
         if (reason == MemberLeft.Reason.LEFT) {
             output.send(p, ServerFrame.newBuilder().setRequestId(requestId)
@@ -188,7 +208,10 @@ public final class Room {
             close("your partner left");
             return;
         }
-        boolean wasHolder = index == holderIndex;
+        if (rotation.isEmpty()) {
+            close(null);
+            return;
+        }
         if (index < holderIndex) {
             holderIndex--;
         }
@@ -196,10 +219,57 @@ public final class Room {
             stopTurns();
         } else if (wasHolder) {
             // The member after the one who left now sits at the same index.
-            grant(index % rotation.size());
+            holderIndex = -1;
+            grantFrom(index % rotation.size());
         }
-        if (rotation.isEmpty()) {
-            close(null);
+    }
+
+    /** The member's connection is lost, but its session may resume: it keeps its seat, and its turns are skipped. */
+    public void away(Participant p) {
+        int index = indexOf(p);
+        if (index < 0 || rotation.get(index).away) {
+            return;
+        }
+        rotation.get(index).away = true;
+        present.remove(p);
+        broadcast(ServerFrame.newBuilder().setMemberAway(MemberAway.newBuilder()
+                .setRoom(name).setSeq(++seq).setName(p.name())));
+        if (index == holderIndex) {
+            holderIndex = -1;
+            cancelExpiry();
+            grantFrom((index + 1) % rotation.size());
+        }
+    }
+
+    /**
+     * The member resumed its session: it is sent what it missed after {@code lastSeenSeq}, in order,
+     * and from then on everything live, so it sees each event exactly once. If the events it missed
+     * are no longer kept, it is told so and sent a fresh snapshot instead.
+     */
+    public void back(Participant p, long lastSeenSeq) {
+        int index = indexOf(p);
+        if (index < 0) {
+            return;
+        }
+        Seat seat = rotation.get(index);
+        long oldestKept = history.isEmpty() ? seq + 1 : seqOf(history.peekFirst());
+        if (lastSeenSeq + 1 < oldestKept || lastSeenSeq > seq) {
+            output.send(p, ServerFrame.newBuilder().setHistoryLost(HistoryLost.newBuilder()
+                    .setRoom(name).setOldestSeq(oldestKept).setLastSeenSeq(lastSeenSeq)).build());
+            output.send(p, ServerFrame.newBuilder().setJoined(Joined.newBuilder().setRoom(snapshot())).build());
+        } else {
+            for (ServerFrame event : history) {
+                if (seqOf(event) > lastSeenSeq) {
+                    output.send(p, event);
+                }
+            }
+        }
+        if (seat.away) {
+            seat.away = false;
+            present.add(p);
+            broadcast(ServerFrame.newBuilder().setMemberBack(MemberBack.newBuilder()
+                    .setRoom(name).setSeq(++seq).setName(p.name())));
+            startTurnsIfReady();
         }
     }
 
@@ -217,12 +287,14 @@ public final class Room {
             remove(rotation.size() - 1);
         }
         closed = true;
-        onEmpty.run();
+        history.clear();
+        onClosed.run();
     }
 
     private void remove(int index) {
-        Participant gone = rotation.remove(index);
-        gone.left(this);
+        Seat gone = rotation.remove(index);
+        present.remove(gone.participant);
+        gone.participant.left(this);
     }
 
     // ------------------------------------------------------------------ turns
@@ -259,7 +331,7 @@ public final class Room {
     }
 
     private boolean mayAct(Participant p, long requestId) {
-        int index = indexOf(p.sessionId());
+        int index = indexOf(p);
         if (index < 0) {
             refuse(p, requestId, Error.Code.NOT_A_MEMBER, "not a member of " + name);
             return false;
@@ -285,17 +357,44 @@ public final class Room {
     }
 
     private void grantNext() {
-        grant((holderIndex + 1) % rotation.size());
+        int from = (holderIndex + 1) % rotation.size();
+        holderIndex = -1;
+        grantFrom(from);
+    }
+
+    private void startTurnsIfReady() {
+        if (holderIndex < 0 && rotation.size() >= 2) {
+            grantFrom(0);
+        }
+    }
+
+    /**
+     * Gives the next turn to the first connected member at or after {@code index}; each away member
+     * passed over is skipped visibly. With nobody connected, turns stop until someone is back.
+     */
+    private void grantFrom(int index) {
+        cancelExpiry();
+        for (int tried = 0; tried < rotation.size(); tried++) {
+            int i = (index + tried) % rotation.size();
+            Seat seat = rotation.get(i);
+            turn++;
+            if (seat.away) {
+                broadcast(ServerFrame.newBuilder().setTurnSkipped(TurnSkipped.newBuilder()
+                        .setRoom(name).setSeq(++seq).setName(seat.participant.name()).setTurn(turn)));
+                continue;
+            }
+            grant(i);
+            return;
+        }
+        stopTurns();
     }
 
     private void grant(int index) {
-        cancelExpiry();
         holderIndex = index;
-        turn++;
         long timeout = settings.turnTimeoutMillis();
         deadlineMillis = timeout == 0 ? 0 : clock.currentTimeMillis() + timeout;
         broadcast(ServerFrame.newBuilder().setTurnGranted(TurnGranted.newBuilder()
-                .setRoom(name).setSeq(++seq).setHolder(rotation.get(index).name()).setTurn(turn)
+                .setRoom(name).setSeq(++seq).setHolder(rotation.get(index).participant.name()).setTurn(turn)
                 .setDeadlineMs(deadlineMillis).setDurationMs((int) Math.min(timeout, Integer.MAX_VALUE))));
         if (timeout > 0) {
             long grantedTurn = turn;
@@ -326,8 +425,8 @@ public final class Room {
                 .setOptions(settings.toOptions())
                 .setWaiting(holderIndex < 0)
                 .setPrivate(privateRoom);
-        for (Participant member : rotation) {
-            b.addMembers(Member.newBuilder().setName(member.name()));
+        for (Seat seat : rotation) {
+            b.addMembers(Member.newBuilder().setName(seat.participant.name()).setAway(seat.away));
         }
         if (holderIndex >= 0) {
             b.setHolder(holder().name()).setDeadlineMs(deadlineMillis);
@@ -348,39 +447,71 @@ public final class Room {
 
     // ------------------------------------------------------------------ output
 
-    private void broadcast(ServerFrame.Builder frame) {
-        output.broadcast(rotation, frame.build());
+    /** Sends a numbered event to every connected member and keeps it for those that will resume. */
+    private void broadcast(ServerFrame.Builder event) {
+        ServerFrame frame = event.build();
+        remember(frame);
+        output.broadcast(present, frame);
     }
 
     /**
-     * Broadcasts a frame caused by {@code sender}'s request. The sender's copy is its
+     * Broadcasts an event caused by {@code sender}'s request. The sender's copy is its
      * acknowledgement and so echoes the request id; everyone else shares one encoding.
      */
-    private void broadcastWithReceipt(Participant sender, long requestId, ServerFrame.Builder frame) {
+    private void broadcastWithReceipt(Participant sender, long requestId, ServerFrame.Builder event) {
         if (requestId == 0) {
-            broadcast(frame);
+            broadcast(event);
             return;
         }
-        List<Participant> others = new ArrayList<>(rotation.size());
-        for (Participant member : rotation) {
+        ServerFrame frame = event.build();
+        remember(frame);
+        List<Participant> others = new ArrayList<>(present.size());
+        for (Participant member : present) {
             if (member != sender) {
                 others.add(member);
             }
         }
-        output.broadcast(others, frame.build());
-        output.send(sender, frame.setRequestId(requestId).build());
+        output.broadcast(others, frame);
+        output.send(sender, event.setRequestId(requestId).build());
+    }
+
+    private void remember(ServerFrame event) {
+        if (settings.historySize() == 0) {
+            return;
+        }
+        if (history.size() == settings.historySize()) {
+            history.removeFirst();
+        }
+        history.addLast(event);
     }
 
     private void refuse(Participant p, long requestId, Error.Code code, String message) {
         output.send(p, Frames.error(requestId, code, message, name));
     }
 
-    private int indexOf(long sessionId) {
+    private int indexOf(Participant p) {
         for (int i = 0; i < rotation.size(); i++) {
-            if (rotation.get(i).sessionId() == sessionId) {
+            if (rotation.get(i).participant.sessionId() == p.sessionId()) {
                 return i;
             }
         }
         return -1;
+    }
+
+    /** The seq of a numbered room event. */
+    static long seqOf(ServerFrame f) {
+        return switch (f.getBodyCase()) {
+            case MEMBER_JOINED -> f.getMemberJoined().getSeq();
+            case MEMBER_LEFT -> f.getMemberLeft().getSeq();
+            case TURN_GRANTED -> f.getTurnGranted().getSeq();
+            case SAID -> f.getSaid().getSeq();
+            case PASSED -> f.getPassed().getSeq();
+            case TURN_EXPIRED -> f.getTurnExpired().getSeq();
+            case TURN_SKIPPED -> f.getTurnSkipped().getSeq();
+            case MEMBER_AWAY -> f.getMemberAway().getSeq();
+            case MEMBER_BACK -> f.getMemberBack().getSeq();
+            case ROOM_CLOSED -> f.getRoomClosed().getSeq();
+            default -> 0;
+        };
     }
 }

@@ -11,9 +11,10 @@ import dev.hotpochato.protocol.v1.RoomOptions;
  * @param password          needed to join; empty for none
  * @param inviteOnly        only the creator and those it invites may join
  * @param maxTextBytes      longest {@code Say.text} in UTF-8 bytes
+ * @param historySize       how many recent events the room keeps for members that resume
  */
 public record RoomSettings(long turnTimeoutMillis, int maxMembers, String password, boolean inviteOnly,
-                           int maxTextBytes) {
+                           int maxTextBytes, int historySize) {
 
     public RoomSettings {
         if (turnTimeoutMillis < 0) {
@@ -25,7 +26,15 @@ public record RoomSettings(long turnTimeoutMillis, int maxMembers, String passwo
         if (maxTextBytes < 1) {
             throw new IllegalArgumentException("maxTextBytes must be >= 1: " + maxTextBytes);
         }
+        if (historySize < 0) {
+            throw new IllegalArgumentException("historySize must be >= 0: " + historySize);
+        }
         password = password == null ? "" : password;
+    }
+
+    /** The settings of a private room made by pairing: two members, otherwise the defaults. */
+    public RoomSettings forPair() {
+        return new RoomSettings(turnTimeoutMillis, 2, "", false, maxTextBytes, historySize);
     }
 
     /** Applies a client's requested options to the server's {@code defaults}; a member cap cannot rise above the default. */
@@ -35,7 +44,7 @@ public record RoomSettings(long turnTimeoutMillis, int maxMembers, String passwo
         int maxMembers = requested.getMaxMembers() == 0
                 ? defaults.maxMembers() : Math.max(2, Math.min(requested.getMaxMembers(), defaults.maxMembers()));
         return new RoomSettings(timeout, maxMembers, requested.getPassword(), requested.getInviteOnly(),
-                defaults.maxTextBytes());
+                defaults.maxTextBytes(), defaults.historySize());
     }
 
     /** The options as reported to clients in {@code Joined}; the password itself is never sent back. */

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /** Rooms on a direct executor, with a hand-driven clock and participants that record what they receive. */
 final class RoomFixture {
 
-    static final RoomSettings DEFAULTS = new RoomSettings(30_000, 100, "", false, 16);
+    static final RoomSettings DEFAULTS = new RoomSettings(30_000, 100, "", false, 16, 8);
 
     final ManualClock clock = new ManualClock();
     final RoomOutput output = new RoomOutput() {

@@ -356,24 +356,11 @@ class RoomTest {
         room.leave(c, 3, MemberLeft.Reason.LEFT);
         long expected = 1;
         for (ServerFrame frame : a.inbox) {
-            long seq = seqOf(frame);
+            long seq = Room.seqOf(frame);
             if (seq > 0) {
                 assertEquals(expected++, seq, () -> "seq gap at " + frame);
             }
         }
         assertEquals(room.lastSeq(), expected - 1);
-    }
-
-    static long seqOf(ServerFrame f) {
-        return switch (f.getBodyCase()) {
-            case MEMBER_JOINED -> f.getMemberJoined().getSeq();
-            case MEMBER_LEFT -> f.getMemberLeft().getSeq();
-            case TURN_GRANTED -> f.getTurnGranted().getSeq();
-            case SAID -> f.getSaid().getSeq();
-            case PASSED -> f.getPassed().getSeq();
-            case TURN_EXPIRED -> f.getTurnExpired().getSeq();
-            case ROOM_CLOSED -> f.getRoomClosed().getSeq();
-            default -> 0;
-        };
     }
 }

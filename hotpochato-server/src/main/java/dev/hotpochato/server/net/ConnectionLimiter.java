@@ -1,0 +1,71 @@
+package dev.hotpochato.server.net;
+
+import dev.hotpochato.protocol.v1.Error;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Caps connections in total and per remote address. Counts are shared by every event loop, so
+ * they are atomic; only connection setup and teardown touch them.
+ */
+@ChannelHandler.Sharable
+final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
+
+    private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf(ConnectionLimiter.class, "counted");
+
+    private final int maxTotal;
+    private final int maxPerAddress;
+    private final AtomicInteger total = new AtomicInteger();
+    private final ConcurrentMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+
+    ConnectionLimiter(int maxTotal, int maxPerAddress) {
+        this.maxTotal = maxTotal;
+        this.maxPerAddress = maxPerAddress;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        InetAddress address = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        String refusal = admit(address);
+        if (refusal != null) {
+            ctx.fireExceptionCaught(new ProtocolException(Error.Code.TOO_MANY_CONNECTIONS, refusal, 0));
+            return;
+        }
+        ctx.channel().attr(COUNTED).set(Boolean.TRUE);
+        ctx.fireChannelActive();
+    }
+
+    private String admit(InetAddress address) {
+        if (total.incrementAndGet() > maxTotal) {
+            total.decrementAndGet();
+            return "the server holds its maximum of " + maxTotal + " connections";
+        }
+        AtomicInteger fromHere = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
+        if (fromHere.incrementAndGet() > maxPerAddress) {
+            release(address);
+            return "too many connections from " + address.getHostAddress() + " (at most " + maxPerAddress + ")";
+        }
+        return null;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (ctx.channel().attr(COUNTED).getAndSet(null) != null) {
+            release(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
+        }
+        ctx.fireChannelInactive();
+    }
+
+    private void release(InetAddress address) {
+        total.decrementAndGet();
+        perAddress.computeIfPresent(address, (a, count) -> count.decrementAndGet() == 0 ? null : count);
+    }
+}

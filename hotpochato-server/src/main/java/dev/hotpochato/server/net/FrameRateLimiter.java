@@ -1,0 +1,44 @@
+package dev.hotpochato.server.net;
+
+import dev.hotpochato.protocol.v1.Error;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+
+import java.util.function.LongSupplier;
+
+/**
+ * A token bucket per connection: {@code ratePerSecond} frames a second, bursts of up to
+ * {@code burst}. A client that empties it is flooding, and is cut off with RATE_LIMITED rather
+ * than slowed down: a well-behaved client never gets near the limit.
+ */
+final class FrameRateLimiter extends ChannelInboundHandlerAdapter {
+
+    private final double tokensPerNano;
+    private final double burst;
+    private final LongSupplier nanoTime;
+    private double tokens;
+    private long lastRefill;
+
+    FrameRateLimiter(int ratePerSecond, int burst, LongSupplier nanoTime) {
+        this.tokensPerNano = ratePerSecond / 1e9;
+        this.burst = burst;
+        this.nanoTime = nanoTime;
+        this.tokens = burst;
+        this.lastRefill = nanoTime.getAsLong();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object frame) {
+        long now = nanoTime.getAsLong();
+        tokens = Math.min(burst, tokens + (now - lastRefill) * tokensPerNano);
+        lastRefill = now;
+        if (tokens < 1) {
+            ReferenceCountUtil.release(frame);
+            throw new ProtocolException(Error.Code.RATE_LIMITED, "more than " + Math.round(tokensPerNano * 1e9)
+                    + " frames a second (bursts of " + (long) burst + ")", 0);
+        }
+        tokens -= 1;
+        ctx.fireChannelRead(frame);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.hotpochato.server.net;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The sessions that can be resumed, by resume token. Touched when a session starts, resumes or
+ * ends, from any connection's thread, so it is a concurrent map; the turn path never sees it.
+ */
+final class Sessions {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ConcurrentMap<String, Session> byToken = new ConcurrentHashMap<>();
+
+    /** A fresh unguessable token: 128 random bits. */
+    static String newToken() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    void add(Session session) {
+        byToken.put(session.resumeToken(), session);
+    }
+
+    Session find(String token) {
+        return token.isEmpty() ? null : byToken.get(token);
+    }
+
+    void remove(Session session) {
+        byToken.remove(session.resumeToken(), session);
+    }
+
+    int size() {
+        return byToken.size();
+    }
+}
