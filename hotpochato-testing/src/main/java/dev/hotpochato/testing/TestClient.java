@@ -9,6 +9,7 @@ import dev.hotpochato.protocol.v1.Join;
 import dev.hotpochato.protocol.v1.Pass;
 import dev.hotpochato.protocol.v1.Ping;
 import dev.hotpochato.protocol.v1.ProtocolVersion;
+import dev.hotpochato.protocol.v1.Resume;
 import dev.hotpochato.protocol.v1.Say;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.protocol.v1.Welcome;
@@ -24,12 +25,14 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.protobuf.ProtobufDecoder;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -59,13 +62,18 @@ public final class TestClient implements AutoCloseable {
     private static final Object CLOSED = new Object();
     private String name;
 
-    private TestClient(InetSocketAddress server) throws InterruptedException {
+    private Welcome welcome;
+
+    private TestClient(InetSocketAddress server, SslContext tls) throws InterruptedException {
         this.channel = new Bootstrap()
                 .group(GROUP)
                 .channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), server.getHostString(), server.getPort()));
+                        }
                         ch.pipeline()
                                 .addLast(new FrameDecoder(16 * 1024 * 1024))
                                 .addLast(new ProtobufDecoder(ServerFrame.getDefaultInstance()))
@@ -96,17 +104,51 @@ public final class TestClient implements AutoCloseable {
 
     /** Connects without saying anything. */
     public static TestClient connect(InetSocketAddress server) throws InterruptedException {
-        return new TestClient(server);
+        return new TestClient(server, null);
+    }
+
+    /** Connects over TLS (with {@code tls} a client context) without saying anything. */
+    public static TestClient connect(InetSocketAddress server, SslContext tls) throws InterruptedException {
+        return new TestClient(server, tls);
     }
 
     /** Connects and completes the handshake as {@code name}. */
     public static TestClient hello(InetSocketAddress server, String name) throws InterruptedException {
         TestClient c = connect(server);
-        c.name = name;
-        c.send(ClientFrame.newBuilder().setHello(Hello.newBuilder()
-                .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setDisplayName(name)));
-        c.expect(ServerFrame.BodyCase.WELCOME);
+        c.hello(name, "");
         return c;
+    }
+
+    /** Sends Hello as {@code name} with {@code authToken}, and expects Welcome. */
+    public Welcome hello(String name, String authToken) throws InterruptedException {
+        this.name = name;
+        send(ClientFrame.newBuilder().setHello(Hello.newBuilder()
+                .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setDisplayName(name).setAuthToken(authToken)));
+        welcome = expect(ServerFrame.BodyCase.WELCOME).getWelcome();
+        return welcome;
+    }
+
+    /** On a fresh connection, takes back the session of {@code lost}, which saw up to {@code lastSeq} per room. */
+    public static TestClient resume(InetSocketAddress server, TestClient lost, Map<String, Long> lastSeq)
+            throws InterruptedException {
+        TestClient c = connect(server);
+        c.name = lost.name;
+        c.send(ClientFrame.newBuilder().setResume(Resume.newBuilder()
+                .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1)
+                .setResumeToken(lost.welcome.getResumeToken())
+                .putAllLastSeq(lastSeq)));
+        c.welcome = c.expect(ServerFrame.BodyCase.WELCOME).getWelcome();
+        return c;
+    }
+
+    /** The Welcome of this client's handshake. */
+    public Welcome welcome() {
+        return welcome;
+    }
+
+    /** Stops reading from the socket, as a client that has stalled would. */
+    public void stopReading() {
+        channel.config().setAutoRead(false);
     }
 
     public String name() {

@@ -37,7 +37,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
         while (in.isReadable()) {
             int start = in.readerIndex();
-            int length = readVarint32(in);
+            long length = readLength(in);
             if (length == INCOMPLETE) {
                 in.readerIndex(start);
                 return;
@@ -50,31 +50,30 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 in.readerIndex(start);
                 return;
             }
-            out.add(in.readRetainedSlice(length));
+            out.add(in.readRetainedSlice((int) length));
         }
     }
 
-    private static final int INCOMPLETE = -1;
+    private static final long INCOMPLETE = -1;
 
-    /** Reads an unsigned varint32, or returns {@link #INCOMPLETE} if the prefix is not all here yet. */
-    private int readVarint32(ByteBuf in) {
-        int result = 0;
+    /**
+     * Reads the unsigned varint length prefix (at most five bytes, so at most 35 bits), or returns
+     * {@link #INCOMPLETE} if it has not all arrived yet.
+     */
+    private long readLength(ByteBuf in) {
+        long result = 0;
         for (int shift = 0; shift < 35; shift += 7) {
             if (!in.isReadable()) {
                 return INCOMPLETE;
             }
             byte b = in.readByte();
-            if (shift == 28 && (b & 0xF0) != 0) {
-                // A fifth byte may only carry the top four bits of a 32-bit value.
-                fail(in);
-                throw new CorruptedFrameException("length prefix is not a valid varint32");
-            }
-            result |= (b & 0x7F) << shift;
+            result |= (long) (b & 0x7F) << shift;
             if (b >= 0) {
                 return result;
             }
         }
-        throw new AssertionError("unreachable");
+        fail(in);
+        throw new CorruptedFrameException("length prefix is longer than five bytes");
     }
 
     private void fail(ByteBuf in) {

@@ -134,8 +134,23 @@ class FrameCodecTest {
     }
 
     @Test
-    void overlongVarintPrefixIsCorrupt() {
-        byte[] garbage = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0x7F};
+    void lengthsOfTwoGigabytesAndMoreAreTooLargeNotNegative() {
+        for (byte[] prefix : new byte[][] {
+                {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F}, // 2^32 - 1
+                {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08}, // 2^31
+                {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F}, // 35 bits
+        }) {
+            EmbeddedChannel fresh = new EmbeddedChannel(new FrameDecoder(MAX));
+            FrameTooLargeException e = assertThrows(FrameTooLargeException.class,
+                    () -> fresh.writeInbound(Unpooled.wrappedBuffer(prefix)));
+            assertTrue(e.declaredBytes() >= 1L << 31, () -> "declared " + e.declaredBytes());
+            assertFalse(fresh.finish());
+        }
+    }
+
+    @Test
+    void prefixLongerThanFiveBytesIsCorrupt() {
+        byte[] garbage = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x00};
         assertThrows(CorruptedFrameException.class, () -> channel.writeInbound(Unpooled.wrappedBuffer(garbage)));
     }
 

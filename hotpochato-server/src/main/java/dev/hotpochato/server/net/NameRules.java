@@ -20,7 +20,7 @@ final class NameRules {
         if (!printable(name)) {
             return "a name may not contain control or invisible characters";
         }
-        if (Character.isWhitespace(name.codePointAt(0)) || Character.isWhitespace(name.codePointBefore(name.length()))) {
+        if (isSpace(name.codePointAt(0)) || isSpace(name.codePointBefore(name.length()))) {
             return "a name may not start or end with white space";
         }
         return null;
@@ -32,13 +32,18 @@ final class NameRules {
         if (chars == 0 || chars > MAX_ROOM_NAME_CHARS) {
             return "a room name has 1 to " + MAX_ROOM_NAME_CHARS + " characters";
         }
-        if (!printable(room) || room.codePoints().anyMatch(Character::isWhitespace)) {
+        if (!printable(room) || room.codePoints().anyMatch(NameRules::isSpace)) {
             return "a room name may not contain white space, control or invisible characters";
         }
         if (room.startsWith(Lobby.PRIVATE_PREFIX)) {
             return "room names starting with " + Lobby.PRIVATE_PREFIX + " are reserved for pairs";
         }
         return null;
+    }
+
+    /** Any kind of space, including the no-break ones that {@link Character#isWhitespace} lets through. */
+    private static boolean isSpace(int cp) {
+        return Character.isWhitespace(cp) || Character.isSpaceChar(cp);
     }
 
     private static boolean printable(String s) {

@@ -92,6 +92,11 @@ final class Session implements Participant {
     }
 
     @Override
+    public void releaseRoomSlot() {
+        roomSlots.decrementAndGet();
+    }
+
+    @Override
     public void joined(Room room) {
         executor.execute(() -> {
             if (ended) {
@@ -122,7 +127,7 @@ final class Session implements Participant {
                 return; // already over, or a connection the session has since replaced
             }
             channel = null;
-            server.lobby().cancel(this, 0);
+            server.lobby().drop(this);
             Duration grace = server.options().resumeGrace();
             if (reason == MemberLeft.Reason.KICKED || memberOf.isEmpty() || grace.isZero()) {
                 end(reason);
@@ -173,7 +178,7 @@ final class Session implements Participant {
         }
         ended = true;
         server.sessions().remove(this);
-        server.lobby().cancel(this, 0);
+        server.lobby().drop(this);
         for (Room room : memberOf.values()) {
             leave(room, reason);
         }

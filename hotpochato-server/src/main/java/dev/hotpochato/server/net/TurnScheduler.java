@@ -2,7 +2,6 @@ package dev.hotpochato.server.net;
 
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.protocol.v1.Error;
-import dev.hotpochato.protocol.v1.Invited;
 import dev.hotpochato.protocol.v1.Join;
 import dev.hotpochato.protocol.v1.RoomList;
 import dev.hotpochato.protocol.v1.MemberLeft;
@@ -46,14 +45,7 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
                     room -> room.say(session, requestId, frame.getSay().getText()));
             case PASS -> inRoom(session, requestId, frame.getPass().getRoom(),
                     room -> room.pass(session, requestId));
-            case INVITE -> inRoom(session, requestId, frame.getInvite().getRoom(), room -> {
-                String invitee = frame.getInvite().getDisplayName();
-                session.send(room.invite(session, invitee)
-                        ? ServerFrame.newBuilder().setRequestId(requestId).setInvited(Invited.newBuilder()
-                                .setRoom(room.name()).setDisplayName(invitee)).build()
-                        : Frames.error(requestId, Error.Code.NOT_INVITED,
-                                "only the creator of " + room.name() + " may invite", room.name()));
-            });
+            case INVITE -> invite(session, requestId, frame.getInvite().getRoom(), frame.getInvite().getDisplayName());
             case MATCH -> lobby.match(session, requestId);
             case CANCEL_MATCH -> lobby.cancel(session, requestId);
             case LIST_ROOMS -> rooms.listPublic().thenAccept(list -> session.send(
@@ -74,6 +66,15 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
         RoomShard shard = rooms.shardFor(name);
         shard.execute(() -> shard.join(name, join.getOptions(), rooms.defaults(), session, requestId,
                 join.getPassword()));
+    }
+
+    private void invite(Session session, long requestId, String room, String invitee) {
+        String problem = NameRules.checkDisplayName(invitee);
+        if (problem != null) {
+            session.send(Frames.error(requestId, Error.Code.INVALID_NAME, problem, room));
+            return;
+        }
+        inRoom(session, requestId, room, r -> r.invite(session, requestId, invitee));
     }
 
     /** Runs {@code action} on the room's thread, or answers UNKNOWN_ROOM if there is no such public room. */

@@ -9,7 +9,8 @@ import java.util.Iterator;
 
 /**
  * Pairs strangers: clients that sent {@code Match} wait here in arrival order, and as soon as two
- * can be paired they get a private room of their own, the longer waiter speaking first.
+ * can be paired they get a private room of their own, the longer waiter speaking first. Waiting
+ * takes one of the client's room slots, so that the pair's room can always admit both.
  *
  * <p>The queue belongs to one shard's thread; every public method hops there first.
  */
@@ -41,6 +42,11 @@ public final class Lobby {
                         "already waiting for a partner", ""));
                 return;
             }
+            if (!p.tryTakeRoomSlot()) {
+                output.send(p, Frames.error(requestId, Error.Code.TOO_MANY_ROOMS,
+                        "already in as many rooms as allowed", ""));
+                return;
+            }
             Waiter partner = firstWithOtherName(p.name());
             if (partner == null) {
                 waiting.add(new Waiter(p, requestId));
@@ -51,16 +57,10 @@ public final class Lobby {
         });
     }
 
-    /** Handles {@code CancelMatch}; with {@code requestId} 0 (a closed connection) nothing is replied. */
+    /** Handles {@code CancelMatch}. */
     public void cancel(Participant p, long requestId) {
         home.execute(() -> {
-            Waiter w = find(p);
-            if (w != null) {
-                waiting.remove(w);
-            }
-            if (requestId == 0) {
-                return;
-            }
+            Waiter w = remove(p);
             output.send(p, w == null
                     ? Frames.error(requestId, Error.Code.NOT_MATCHING, "not waiting for a partner", "")
                     : ServerFrame.newBuilder().setRequestId(requestId)
@@ -68,14 +68,27 @@ public final class Lobby {
         });
     }
 
+    /** Stops {@code p} waiting, if it was, without a reply: its connection is gone. */
+    public void drop(Participant p) {
+        home.execute(() -> remove(p));
+    }
+
+    private Waiter remove(Participant p) {
+        Waiter w = find(p);
+        if (w != null) {
+            waiting.remove(w);
+            p.releaseRoomSlot();
+        }
+        return w;
+    }
+
     private void pair(Waiter first, Waiter second) {
         String name = PRIVATE_PREFIX + "pair-" + (++pairsMade);
         RoomSettings settings = rooms.defaults().forPair();
         RoomShard shard = rooms.shardFor(name);
         shard.execute(() -> {
-            Room room = shard.createPrivate(name, settings);
-            room.admitPaired(first.participant(), first.requestId(), second.participant().name());
-            room.admitPaired(second.participant(), second.requestId(), first.participant().name());
+            shard.createPrivate(name, settings).admitPair(first.participant(), first.requestId(),
+                    second.participant(), second.requestId());
         });
     }
 

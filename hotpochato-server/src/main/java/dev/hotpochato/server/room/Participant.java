@@ -20,9 +20,12 @@ public interface Participant {
      */
     boolean tryTakeRoomSlot();
 
+    /** Gives back a slot taken by {@link #tryTakeRoomSlot} that no room took over (a cancelled match). */
+    void releaseRoomSlot();
+
     /** The room has taken this participant in; called once per room, on the room's thread. */
     void joined(Room room);
 
-    /** The participant is no longer a member of {@code room}, for whatever reason. */
+    /** The participant is no longer a member of {@code room}, for whatever reason; its room slot is free again. */
     void left(Room room);
 }

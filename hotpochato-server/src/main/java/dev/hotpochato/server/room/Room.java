@@ -2,6 +2,7 @@ package dev.hotpochato.server.room;
 
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.HistoryLost;
+import dev.hotpochato.protocol.v1.Invited;
 import dev.hotpochato.protocol.v1.Joined;
 import dev.hotpochato.protocol.v1.Left;
 import dev.hotpochato.protocol.v1.Member;
@@ -127,44 +128,57 @@ public final class Room {
             refuse(p, requestId, Error.Code.UNKNOWN_ROOM, "no room named " + name);
             return;
         }
-        if (!settings.password().isEmpty() && !settings.password().equals(password)) {
+        boolean creating = creatorSessionId < 0;
+        if (!creating && !settings.password().isEmpty() && !settings.password().equals(password)) {
             refuse(p, requestId, Error.Code.WRONG_PASSWORD, "wrong password for " + name);
             return;
         }
-        if (settings.inviteOnly() && creatorSessionId >= 0 && !invited.contains(p.name())) {
+        if (!creating && settings.inviteOnly() && !invited.contains(p.name())) {
             refuse(p, requestId, Error.Code.NOT_INVITED, name + " is invite-only");
-            return;
-        }
-        admit(p, requestId);
-    }
-
-    /** Puts a member of a fresh pair into this private room; the first admitted speaks first. */
-    public void admitPaired(Participant p, long matchRequestId, String partner) {
-        boolean first = rotation.isEmpty();
-        output.send(p, ServerFrame.newBuilder()
-                .setRequestId(matchRequestId)
-                .setPaired(Paired.newBuilder().setRoom(name).setPartner(partner).setFirst(first))
-                .build());
-        admit(p, 0);
-    }
-
-    private void admit(Participant p, long requestId) {
-        for (Seat seat : rotation) {
-            if (seat.participant.name().equals(p.name())) {
-                refuse(p, requestId, Error.Code.NAME_TAKEN, "the name " + p.name() + " is taken in " + name);
-                return;
-            }
-        }
-        if (rotation.size() >= settings.maxMembers()) {
-            refuse(p, requestId, Error.Code.ROOM_FULL, name + " is full (" + settings.maxMembers() + " members)");
             return;
         }
         if (!p.tryTakeRoomSlot()) {
             refuse(p, requestId, Error.Code.TOO_MANY_ROOMS, "already in as many rooms as allowed");
             return;
         }
+        if (!admit(p, requestId)) {
+            p.releaseRoomSlot();
+        }
+    }
+
+    /**
+     * Puts both members of a fresh pair into this private room, the longer waiter first. The lobby
+     * has already taken a room slot for each, and their names differ, so both are admitted.
+     */
+    public void admitPair(Participant first, long firstRequestId, Participant second, long secondRequestId) {
+        pairedWith(first, firstRequestId, second.name(), true);
+        pairedWith(second, secondRequestId, first.name(), false);
+        admit(first, 0);
+        admit(second, 0);
+    }
+
+    private void pairedWith(Participant p, long matchRequestId, String partner, boolean first) {
+        output.send(p, ServerFrame.newBuilder()
+                .setRequestId(matchRequestId)
+                .setPaired(Paired.newBuilder().setRoom(name).setPartner(partner).setFirst(first))
+                .build());
+    }
+
+    /** Seats {@code p}, whose room slot is already taken; false if the room refused it. */
+    private boolean admit(Participant p, long requestId) {
+        for (Seat seat : rotation) {
+            if (seat.participant.name().equals(p.name())) {
+                refuse(p, requestId, Error.Code.NAME_TAKEN, "the name " + p.name() + " is taken in " + name);
+                return false;
+            }
+        }
+        if (rotation.size() >= settings.maxMembers()) {
+            refuse(p, requestId, Error.Code.ROOM_FULL, name + " is full (" + settings.maxMembers() + " members)");
+            return false;
+        }
         if (creatorSessionId < 0) {
             creatorSessionId = p.sessionId();
+            invited.add(p.name()); // the creator may always come back
         }
         if (!rotation.isEmpty()) {
             broadcast(ServerFrame.newBuilder().setMemberJoined(MemberJoined.newBuilder()
@@ -176,22 +190,27 @@ public final class Room {
         output.send(p, ServerFrame.newBuilder().setRequestId(requestId)
                 .setJoined(Joined.newBuilder().setRoom(snapshot())).build());
         startTurnsIfReady();
+        return true;
     }
 
-    /** Lets {@code invitee} into this invite-only room; only the creator may. */
-    public boolean invite(Participant by, String invitee) {
-        if (by.sessionId() != creatorSessionId) {
-            return false;
+    /** Handles {@code Invite}: lets {@code invitee} into this invite-only room; only its creator may, while a member. */
+    public void invite(Participant by, long requestId, String invitee) {
+        if (indexOf(by) < 0) {
+            refuse(by, requestId, Error.Code.NOT_A_MEMBER, "not a member of " + name);
+        } else if (by.sessionId() != creatorSessionId) {
+            refuse(by, requestId, Error.Code.NOT_INVITED, "only the creator of " + name + " may invite");
+        } else {
+            invited.add(invitee);
+            output.send(by, ServerFrame.newBuilder().setRequestId(requestId)
+                    .setInvited(Invited.newBuilder().setRoom(name).setDisplayName(invitee)).build());
         }
-        invited.add(invitee);
-        return true;
     }
 
     /** Handles {@code Leave}, the end of a session, or a kick: removes the member and mends the rotation. */
     public void leave(Participant p, long requestId, MemberLeft.Reason reason) {
         int index = indexOf(p);
         if (index < 0) {
-            if (requestId != 0) {
+            if (reason == MemberLeft.Reason.LEFT) {
                 refuse(p, requestId, Error.Code.NOT_A_MEMBER, "not a member of " + name);
             }
             return;

@@ -39,8 +39,10 @@ public record RoomSettings(long turnTimeoutMillis, int maxMembers, String passwo
 
     /** Applies a client's requested options to the server's {@code defaults}; a member cap cannot rise above the default. */
     public static RoomSettings resolve(RoomOptions requested, RoomSettings defaults) {
+        // Capped at 2^31-1 ms (24 days) so that every field that reports it can hold it.
         long timeout = requested.hasTurnTimeoutMs()
-                ? Integer.toUnsignedLong(requested.getTurnTimeoutMs()) : defaults.turnTimeoutMillis();
+                ? Math.min(Integer.toUnsignedLong(requested.getTurnTimeoutMs()), Integer.MAX_VALUE)
+                : defaults.turnTimeoutMillis();
         int maxMembers = requested.getMaxMembers() == 0
                 ? defaults.maxMembers() : Math.max(2, Math.min(requested.getMaxMembers(), defaults.maxMembers()));
         return new RoomSettings(timeout, maxMembers, requested.getPassword(), requested.getInviteOnly(),

@@ -119,6 +119,24 @@ class LobbyTest {
     }
 
     @Test
+    void waitingTakesARoomSlotSoAPairIsAlwaysSeatedTogether() {
+        Member full = new Member(900, "full", 1);
+        f.join(full, "busy");
+        f.lobby.match(full, 1);
+        assertEquals(Error.Code.TOO_MANY_ROOMS, full.last(BodyCase.ERROR).getError().getCode());
+        Member a = new Member(901, "a", 1);
+        Member b = f.member("b");
+        f.lobby.match(a, 2);
+        assertEquals(1, a.rooms, "the waiter holds its slot");
+        f.lobby.cancel(a, 3);
+        assertEquals(0, a.rooms, "cancelling gives it back");
+        f.lobby.match(a, 4);
+        f.lobby.match(b, 5);
+        assertEquals(1, a.rooms, "the pair's room took the slot over");
+        assertTrue(a.received(ServerFrame::hasJoined) && b.received(ServerFrame::hasJoined));
+    }
+
+    @Test
     void clientsWithTheSameNameAreNotPairedWithEachOther() {
         Member sam1 = f.member("sam");
         Member sam2 = f.member("sam");

@@ -90,6 +90,11 @@ final class RoomFixture {
         }
 
         @Override
+        public void releaseRoomSlot() {
+            rooms--;
+        }
+
+        @Override
         public void joined(Room room) {
             joinedRooms.add(room.name());
         }

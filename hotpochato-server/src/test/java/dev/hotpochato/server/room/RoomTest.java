@@ -321,7 +321,7 @@ class RoomTest {
 
     @Test
     void passwordRoomAdmitsOnlyThoseWhoKnowIt() {
-        f.join(f.member("a"), "vault", RoomOptions.newBuilder().setPassword("sesame").build(), "sesame");
+        f.join(f.member("a"), "vault", RoomOptions.newBuilder().setPassword("sesame").build(), "");
         assertEquals(Error.Code.WRONG_PASSWORD, f.join(f.member("b"), "vault").getError().getCode());
         assertEquals(Error.Code.WRONG_PASSWORD, f.join(f.member("c"), "vault", RoomOptions.getDefaultInstance(), "guess").getError().getCode());
         ServerFrame ok = f.join(f.member("d"), "vault", RoomOptions.getDefaultInstance(), "sesame");
@@ -336,9 +336,21 @@ class RoomTest {
         Room club = f.room("club");
         assertEquals(Error.Code.NOT_INVITED, f.join(f.member("crasher"), "club").getError().getCode());
         Member guest = f.member("guest");
-        assertFalse(club.invite(guest, "friend"), "only the creator may invite");
-        assertTrue(club.invite(owner, "guest"));
+        club.invite(owner, 5, "guest");
+        assertEquals(BodyCase.INVITED, owner.last(BodyCase.INVITED).getBodyCase());
         assertEquals(BodyCase.JOINED, f.join(guest, "club").getBodyCase());
+        club.invite(guest, 6, "friend");
+        assertEquals(Error.Code.NOT_INVITED, guest.last(BodyCase.ERROR).getError().getCode(),
+                "only the creator may invite");
+        club.invite(f.member("outsider"), 7, "friend");
+        club.leave(owner, 8, MemberLeft.Reason.LEFT);
+        assertEquals(BodyCase.JOINED, f.join(owner, "club").getBodyCase(), "the creator may always come back");
+    }
+
+    @Test
+    void creatorOfAPasswordRoomNeedNotRepeatThePassword() {
+        ServerFrame created = f.join(f.member("a"), "vault", RoomOptions.newBuilder().setPassword("sesame").build(), "");
+        assertEquals(BodyCase.JOINED, created.getBodyCase());
     }
 
     @Test
