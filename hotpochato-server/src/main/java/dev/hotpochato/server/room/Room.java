@@ -1,5 +1,6 @@
 package dev.hotpochato.server.room;
 
+import dev.hotpochato.protocol.RoomEvents;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.HistoryLost;
 import dev.hotpochato.protocol.v1.Invited;
@@ -271,14 +272,14 @@ public final class Room {
             return;
         }
         Seat seat = rotation.get(index);
-        long oldestKept = history.isEmpty() ? seq + 1 : seqOf(history.peekFirst());
+        long oldestKept = history.isEmpty() ? seq + 1 : RoomEvents.seq(history.peekFirst());
         if (lastSeenSeq + 1 < oldestKept || lastSeenSeq > seq) {
             output.send(p, ServerFrame.newBuilder().setHistoryLost(HistoryLost.newBuilder()
                     .setRoom(name).setOldestSeq(oldestKept).setLastSeenSeq(lastSeenSeq)).build());
             output.send(p, ServerFrame.newBuilder().setJoined(Joined.newBuilder().setRoom(snapshot())).build());
         } else {
             for (ServerFrame event : history) {
-                if (seqOf(event) > lastSeenSeq) {
+                if (RoomEvents.seq(event) > lastSeenSeq) {
                     output.send(p, event);
                 }
             }
@@ -515,22 +516,5 @@ public final class Room {
             }
         }
         return -1;
-    }
-
-    /** The seq of a numbered room event. */
-    static long seqOf(ServerFrame f) {
-        return switch (f.getBodyCase()) {
-            case MEMBER_JOINED -> f.getMemberJoined().getSeq();
-            case MEMBER_LEFT -> f.getMemberLeft().getSeq();
-            case TURN_GRANTED -> f.getTurnGranted().getSeq();
-            case SAID -> f.getSaid().getSeq();
-            case PASSED -> f.getPassed().getSeq();
-            case TURN_EXPIRED -> f.getTurnExpired().getSeq();
-            case TURN_SKIPPED -> f.getTurnSkipped().getSeq();
-            case MEMBER_AWAY -> f.getMemberAway().getSeq();
-            case MEMBER_BACK -> f.getMemberBack().getSeq();
-            case ROOM_CLOSED -> f.getRoomClosed().getSeq();
-            default -> 0;
-        };
     }
 }

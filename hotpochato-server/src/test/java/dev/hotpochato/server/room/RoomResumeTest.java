@@ -1,5 +1,6 @@
 package dev.hotpochato.server.room;
 
+import dev.hotpochato.protocol.RoomEvents;
 import dev.hotpochato.protocol.v1.MemberLeft;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.protocol.v1.ServerFrame.BodyCase;
@@ -92,12 +93,12 @@ class RoomResumeTest {
         List<ServerFrame> got = c.drain();
         long expected = seen + 1;
         for (ServerFrame frame : got.subList(0, got.size() - 1)) {
-            assertEquals(expected++, Room.seqOf(frame), "replayed in order, without gaps or duplicates");
+            assertEquals(expected++, RoomEvents.seq(frame), "replayed in order, without gaps or duplicates");
             assertEquals(0, frame.getRequestId(), "replays carry no request id");
         }
         ServerFrame last = got.get(got.size() - 1);
         assertEquals(BodyCase.MEMBER_BACK, last.getBodyCase(), "then live: its own return");
-        assertEquals(expected, Room.seqOf(last));
+        assertEquals(expected, RoomEvents.seq(last));
         assertEquals(List.of("one", "two", "three"), got.stream().filter(ServerFrame::hasSaid)
                 .map(x -> x.getSaid().getText()).toList());
         assertEquals("c", a.last(BodyCase.MEMBER_BACK).getMemberBack().getName());

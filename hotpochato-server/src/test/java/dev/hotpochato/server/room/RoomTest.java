@@ -1,5 +1,6 @@
 package dev.hotpochato.server.room;
 
+import dev.hotpochato.protocol.RoomEvents;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.MemberLeft;
 import dev.hotpochato.protocol.v1.RoomOptions;
@@ -368,7 +369,7 @@ class RoomTest {
         room.leave(c, 3, MemberLeft.Reason.LEFT);
         long expected = 1;
         for (ServerFrame frame : a.inbox) {
-            long seq = Room.seqOf(frame);
+            long seq = RoomEvents.seq(frame);
             if (seq > 0) {
                 assertEquals(expected++, seq, () -> "seq gap at " + frame);
             }

@@ -1,0 +1,156 @@
+package dev.hotpochato.server;
+
+import dev.hotpochato.protocol.RoomEvents;
+import dev.hotpochato.protocol.v1.ClientFrame;
+import dev.hotpochato.protocol.v1.Error;
+import dev.hotpochato.protocol.v1.MemberLeft;
+import dev.hotpochato.protocol.v1.ProtocolVersion;
+import dev.hotpochato.protocol.v1.Resume;
+import dev.hotpochato.protocol.v1.ServerFrame;
+import dev.hotpochato.protocol.v1.ServerFrame.BodyCase;
+import dev.hotpochato.testing.TestClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A lost connection loses nothing: the member is away, then resumes and gets every missed event once. */
+class ResumeTest {
+
+    private ServerFixture fixture;
+
+    @AfterEach
+    void stop() {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    private ServerFixture start(ServerOptions.Builder options) throws InterruptedException {
+        fixture = new ServerFixture(options);
+        return fixture;
+    }
+
+    @Test
+    void resumedMemberGetsEveryMissedEventOnceInOrderAndItsPlaceBack() throws Exception {
+        ServerFixture f = start(ServerOptions.builder().resumeGrace(Duration.ofSeconds(30)));
+        List<TestClient> m = f.room("tea", "alice", "bob", "carol");
+        TestClient alice = m.get(0);
+        TestClient bob = m.get(1);
+        TestClient carol = m.get(2);
+        long carolSaw = carol.lastSeq("tea");
+
+        carol.close();
+        assertEquals("carol", alice.expect(BodyCase.MEMBER_AWAY).getMemberAway().getName());
+        bob.expect(BodyCase.MEMBER_AWAY);
+
+        alice.say("tea", "one");     // bob's turn next
+        bob.say("tea", "two");       // carol's turn: skipped, back to alice
+        for (TestClient c : List.of(alice, bob)) {
+            c.expect(BodyCase.SAID);
+            c.expect(BodyCase.TURN_GRANTED);
+            c.expect(BodyCase.SAID);
+            assertEquals("carol", c.expect(BodyCase.TURN_SKIPPED).getTurnSkipped().getName());
+            assertEquals("alice", c.expect(BodyCase.TURN_GRANTED).getTurnGranted().getHolder());
+        }
+
+        TestClient back = f.track(TestClient.resume(f.address, carol, Map.of("tea", carolSaw)));
+        assertTrue(back.welcome().getResumed());
+        List<ServerFrame> replay = new ArrayList<>();
+        ServerFrame f1;
+        while ((f1 = back.next()).getBodyCase() != BodyCase.MEMBER_BACK) {
+            replay.add(f1);
+        }
+        assertEquals(List.of(BodyCase.MEMBER_AWAY, BodyCase.SAID, BodyCase.TURN_GRANTED, BodyCase.SAID,
+                BodyCase.TURN_SKIPPED, BodyCase.TURN_GRANTED), replay.stream().map(ServerFrame::getBodyCase).toList());
+        long seq = carolSaw;
+        for (ServerFrame frame : replay) {
+            assertEquals(++seq, RoomEvents.seq(frame), "no gap, no duplicate");
+        }
+        assertEquals(seq + 1, f1.getMemberBack().getSeq());
+        alice.expect(BodyCase.MEMBER_BACK);
+        bob.expect(BodyCase.MEMBER_BACK);
+
+        // carol has her place in the rotation again: after alice and bob comes carol.
+        alice.say("tea", "three");
+        bob.expect(BodyCase.SAID);
+        bob.expect(BodyCase.TURN_GRANTED);
+        bob.say("tea", "four");
+        back.expect(BodyCase.SAID);
+        back.expect(BodyCase.TURN_GRANTED);
+        back.expect(BodyCase.SAID);
+        assertEquals("carol", back.expect(BodyCase.TURN_GRANTED).getTurnGranted().getHolder());
+        back.say("tea", "I'm back");
+        ServerFrame said = alice.await(fr -> fr.hasSaid() && fr.getSaid().getSpeaker().equals("carol"));
+        assertEquals("I'm back", said.getSaid().getText());
+    }
+
+    @Test
+    void memberNotBackInTimeLeavesWithReasonDisconnected() throws Exception {
+        ServerFixture f = start(ServerOptions.builder().resumeGrace(Duration.ofMillis(200)));
+        List<TestClient> m = f.room("tea", "alice", "bob");
+        m.get(1).close();
+        m.get(0).expect(BodyCase.MEMBER_AWAY);
+        ServerFrame left = m.get(0).await(ServerFrame::hasMemberLeft);
+        assertEquals(MemberLeft.Reason.DISCONNECTED, left.getMemberLeft().getReason());
+
+        TestClient late = f.track(TestClient.connect(f.address));
+        late.send(ClientFrame.newBuilder().setResume(Resume.newBuilder()
+                .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1)
+                .setResumeToken(m.get(1).welcome().getResumeToken())));
+        late.expectError(Error.Code.RESUME_FAILED);
+        late.expectClosed();
+    }
+
+    @Test
+    void unknownResumeTokenIsRefused() throws Exception {
+        ServerFixture f = start(ServerOptions.builder());
+        TestClient c = f.track(TestClient.connect(f.address));
+        c.send(ClientFrame.newBuilder().setResume(Resume.newBuilder()
+                .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setResumeToken("forged")));
+        assertTrue(c.expectError(Error.Code.RESUME_FAILED).getFatal());
+        c.expectClosed();
+    }
+
+    @Test
+    void silentConnectionIsClosedAndItsMemberTimesOut() throws Exception {
+        ServerFixture f = start(ServerOptions.builder().idleTimeout(Duration.ofMillis(600))
+                .resumeGrace(Duration.ofMillis(100)));
+        List<TestClient> m = f.room("tea", "bob", "sleepy");
+        TestClient bob = m.get(0);
+        TestClient sleepy = m.get(1);
+        assertEquals(200, bob.welcome().getHeartbeatIntervalMs(), "clients are asked to ping at a third of the limit");
+        bob.keepAlive(Duration.ofMillis(150)); // sleepy says nothing at all
+        sleepy.expectError(Error.Code.IDLE_TIMEOUT);
+        sleepy.expectClosed();
+        ServerFrame away = bob.await(ServerFrame::hasMemberAway);
+        assertEquals("sleepy", away.getMemberAway().getName());
+        ServerFrame left = bob.await(ServerFrame::hasMemberLeft);
+        assertEquals(MemberLeft.Reason.TIMED_OUT, left.getMemberLeft().getReason());
+    }
+
+    @Test
+    void memberTooFarBehindIsToldHistoryWasLost() throws Exception {
+        ServerFixture f = start(ServerOptions.builder().historySize(4));
+        List<TestClient> m = f.room("tea", "alice", "bob", "carol");
+        long seen = m.get(2).lastSeq("tea");
+        m.get(2).close();
+        m.get(0).expect(BodyCase.MEMBER_AWAY);
+        for (int i = 0; i < 3; i++) {
+            TestClient holder = i % 2 == 0 ? m.get(0) : m.get(1);
+            holder.pass("tea");
+            holder.await(ServerFrame::hasTurnGranted);
+        }
+        TestClient back = f.track(TestClient.resume(f.address, m.get(2), Map.of("tea", seen)));
+        ServerFrame lost = back.expect(BodyCase.HISTORY_LOST);
+        assertEquals(seen, lost.getHistoryLost().getLastSeenSeq());
+        assertEquals(BodyCase.JOINED, back.expect(BodyCase.JOINED).getBodyCase());
+        back.expect(BodyCase.MEMBER_BACK);
+    }
+}
