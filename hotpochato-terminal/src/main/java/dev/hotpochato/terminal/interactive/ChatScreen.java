@@ -46,10 +46,12 @@ import java.util.stream.Collectors;
  * dimmed and start with {@code *}; errors are one red line starting with {@code !}.
  *
  * <p>Threads: the main thread reads lines; session callbacks print above the editor with
- * {@link LineReader#printAbove}, which JLine allows from any thread; a ticker redraws the status.
+ * {@link LineReader#printAbove}, which JLine allows from any thread; a ticker redraws the status
+ * through a widget, so under the editor's lock.
  */
 public final class ChatScreen implements SessionListener {
 
+    private static final String STATUS_WIDGET = "hotpochato-status";
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final AttributedStyle SYSTEM = AttributedStyle.DEFAULT.faint().italic();
     private static final AttributedStyle ERROR = AttributedStyle.DEFAULT.foreground(AttributedStyle.RED);
@@ -81,15 +83,21 @@ public final class ChatScreen implements SessionListener {
             reader = LineReaderBuilder.builder().terminal(t).appName("hotpochato").build();
             reader.setOpt(LineReader.Option.DISABLE_EVENT_EXPANSION); // '!' is text here, not history
             status = Status.getStatus(t);
+            reader.getWidgets().put(STATUS_WIDGET, () -> {
+                drawStatus();
+                return true;
+            });
+            drawStatus(); // reserve the status line before anything is printed above it
             session.addListener(this);
             system("connected to HotPochato " + session.serverVersion() + " as " + session.name()
                     + "; /help lists the commands");
             if (target.isMatch()) {
                 match();
             } else {
-                join(target.room());
+                // Wait for the room so that the first prompt already names it.
+                join(target.room()).handle((r, e) -> null).join();
             }
-            ticker.scheduleAtFixedRate(this::drawStatus, 0, 250, TimeUnit.MILLISECONDS);
+            ticker.scheduleAtFixedRate(this::refreshStatus, 0, 250, TimeUnit.MILLISECONDS);
             readLoop();
             ticker.shutdownNow();
             system("leaving...");
@@ -167,17 +175,19 @@ public final class ChatScreen implements SessionListener {
                 if (command.argument().isEmpty()) {
                     error("usage: /join ROOM");
                 } else {
-                    join(command.argument());
+                    join(command.argument()).handle((r, e) -> null).join(); // so the next prompt names it
                 }
             }
             case "leave" -> {
                 if (room == null) {
                     error("you are not in a room");
                 } else {
-                    report(room.leave().thenRun(() -> {
+                    CompletableFuture<Void> leaving = room.leave().thenRun(() -> {
                         system("you left " + room.name());
                         current = session.rooms().stream().findFirst().orElse(null);
-                    }));
+                    });
+                    report(leaving);
+                    leaving.handle((v, e) -> null).join();
                 }
             }
             case "match" -> match();
@@ -187,8 +197,10 @@ public final class ChatScreen implements SessionListener {
         return null;
     }
 
-    private void join(String room) {
-        report(session.join(room));
+    private CompletableFuture<RoomHandle> join(String room) {
+        CompletableFuture<RoomHandle> joining = session.join(room);
+        report(joining);
+        return joining;
     }
 
     private void match() {
@@ -281,7 +293,7 @@ public final class ChatScreen implements SessionListener {
             print(new AttributedString(prefix(room) + ">>> your turn" + turn.timeLeft().map(d -> ", "
                     + seconds(d) + " to speak").orElse("") + " <<<", NOTICE));
         }
-        drawStatus();
+        refreshStatus();
     }
 
     @Override
@@ -316,6 +328,20 @@ public final class ChatScreen implements SessionListener {
 
     private void print(AttributedString line) {
         reader.printAbove(line);
+    }
+
+    /**
+     * Redraws the status line under the line editor's lock, as a widget: drawn from another thread
+     * while the editor redraws, the two would interleave their escape sequences.
+     */
+    private void refreshStatus() {
+        if (reader.isReading()) {
+            try {
+                reader.callWidget(STATUS_WIDGET);
+            } catch (IllegalStateException notReadingAnyMore) {
+                // the line was just accepted; the next tick draws it
+            }
+        }
     }
 
     private void drawStatus() {
