@@ -52,7 +52,7 @@ class FailureTest {
             assertInstanceOf(ConnectionClosedException.class, Futures.failure(rooms));
             log.expect("disconnected ");
             assertFalse(s.isOpen());
-            assertTrue(s.closeFuture().isDone());
+            Futures.await(s.closeFuture());
         }
     }
 

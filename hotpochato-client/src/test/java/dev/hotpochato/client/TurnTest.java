@@ -35,13 +35,16 @@ class TurnTest extends ServerFixture {
         Session alice = connect("alice", aliceLog);
         RoomHandle room = Futures.await(alice.join("first-turn"));
         aliceLog.expect("joined first-turn");
-        RoomHandle bobRoom = Futures.await(connect("bob").join("first-turn"));
+        EventLog bobLog = new EventLog();
+        RoomHandle bobRoom = Futures.await(connect("bob", bobLog).join("first-turn"));
 
         aliceLog.expect("member-joined first-turn bob", "turn first-turn 1 alice mine");
         assertTrue(room.isMyTurn());
         assertEquals(List.of("alice", "bob"), room.members());
         assertTrue(room.timeLeft().orElseThrow().compareTo(Duration.ofSeconds(30)) <= 0);
+        bobLog.expect("joined first-turn", "turn first-turn 1 alice"); // Joined comes before the first grant
         assertEquals(Optional.of("alice"), bobRoom.holder());
+        assertFalse(bobRoom.isMyTurn());
     }
 
     @Test
@@ -59,6 +62,7 @@ class TurnTest extends ServerFixture {
 
         aliceLog.expect("said in-order alice: hi bob", "turn in-order 2 bob", "passed in-order bob",
                 "turn in-order 3 alice mine", "said in-order alice: still there?", "turn in-order 4 bob");
+        bobLog.awaitEvent("said in-order alice: still there?");
         assertEquals("still there?", bob.lastSaid().orElseThrow().text());
         assertEquals(List.of("hi bob", "still there?"), bob.history().stream().map(Message::text).toList());
     }
