@@ -53,6 +53,8 @@ final class DefaultRoom implements RoomHandle {
     private volatile boolean open = true;
     /** Callback executor only. */
     private long lastSeq;
+    /** The last turn the turn handler was called for, so that no turn is handled twice. Callback executor only. */
+    private long handledTurn;
 
     DefaultRoom(DefaultSession session, RoomSnapshot snapshot, long receivedNanos) {
         this.session = session;
@@ -230,6 +232,11 @@ final class DefaultRoom implements RoomHandle {
     }
 
     private void runTurnHandler(TurnHandler handler, Turn t) {
+        // onMyTurn() also calls the handler for a turn already running, which may race with its grant.
+        if (t.number() <= handledTurn) {
+            return;
+        }
+        handledTurn = t.number();
         try {
             handler.onMyTurn(new OwnTurn(this, t));
         } catch (Throwable e) {
