@@ -33,9 +33,12 @@ import java.util.concurrent.TimeoutException;
             "Chats in a HotPochato room, where only the holder of the hot potato may speak.",
             "",
             "On a terminal it is interactive: type to talk on your turn; /help lists the commands.",
-            "Without a terminal (input from a pipe or file, or with --batch) each input line is said on",
-            "your turn, and events are printed one per line, TAB-separated: kind, room, details.",
-            "After the end of input it leaves once its turn comes round again. Ctrl-C leaves cleanly."})
+            "",
+            "Without a terminal (input from a pipe or file, or with --batch) each input line is said on "
+                + "your turn, and events are printed one per line, TAB-separated: kind, room, details. "
+                + "After the end of input it leaves once its turn comes round again.",
+            "",
+            "Ctrl-C or /quit leaves every room cleanly."})
 public final class TerminalCommand implements Callable<Integer> {
 
     @Option(names = "--host", description = "Server host name or address.")
