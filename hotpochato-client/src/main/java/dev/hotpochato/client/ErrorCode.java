@@ -1,0 +1,36 @@
+package dev.hotpochato.client;
+
+/**
+ * Why the server refused a request; mirrors {@code Error.Code} of the protocol (see
+ * {@code proto/hotpochato/v1/hotpochato.proto} for each code's exact rule).
+ */
+public enum ErrorCode {
+    /** A code this client does not know (sent by a newer server). */
+    UNKNOWN,
+    PROTOCOL_VIOLATION,
+    UNSUPPORTED_VERSION,
+    INVALID_NAME,
+    NAME_TAKEN,
+    UNKNOWN_ROOM,
+    NOT_A_MEMBER,
+    NOT_YOUR_TURN,
+    FRAME_TOO_LARGE,
+    TEXT_TOO_LONG,
+    ROOM_FULL,
+    SERVER_SHUTTING_DOWN,
+    EMPTY_TEXT,
+    INVALID_ROOM_NAME,
+    ALREADY_MEMBER,
+    ALREADY_MATCHING,
+    NOT_MATCHING,
+    UNAUTHENTICATED,
+    WRONG_PASSWORD,
+    NOT_INVITED,
+    TOO_MANY_ROOMS,
+    TOO_MANY_CONNECTIONS,
+    RATE_LIMITED,
+    SLOW_CONSUMER,
+    IDLE_TIMEOUT,
+    RESUME_FAILED,
+    INTERNAL
+}

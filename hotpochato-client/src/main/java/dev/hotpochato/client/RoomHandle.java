@@ -1,0 +1,84 @@
+package dev.hotpochato.client;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A room this client is in: says, passes and leaves, and tells who is there, whose turn it is and
+ * what was said. Its view is updated from the server's events before listeners hear of them.
+ *
+ * <p><b>Threading:</b> every method may be called from any thread; getters return immutable
+ * values. Futures, listeners and the {@link TurnHandler} run on the session's callback executor
+ * (see {@link Session}).
+ */
+public interface RoomHandle {
+
+    /** The room's name ({@code ~pair-N} for a private room made by matching). */
+    String name();
+
+    /** The session this room belongs to. */
+    Session session();
+
+    /** True for a private room made by {@link Session#match()}. */
+    boolean isPrivate();
+
+    /** True until this client leaves, the room closes, or the connection is lost. */
+    boolean isOpen();
+
+    /** The members in turn order, this client included. */
+    List<String> members();
+
+    /** The current turn; empty while the room waits for a second member or between two turns. */
+    Optional<Turn> turn();
+
+    /** The display name of the turn holder, if a turn is running. */
+    default Optional<String> holder() {
+        return turn().map(Turn::holder);
+    }
+
+    /** True if this client holds the turn now. */
+    default boolean isMyTurn() {
+        return turn().map(Turn::isMine).orElse(false);
+    }
+
+    /** How long the current turn has left; empty if no turn runs or turns have no limit. */
+    default Optional<Duration> timeLeft() {
+        return turn().flatMap(Turn::timeLeft);
+    }
+
+    /** The turn length of this room; empty for no limit. */
+    Optional<Duration> turnTimeout();
+
+    /** The most recent messages since this client joined, oldest first (at most {@link ClientOptions#historySize()}). */
+    List<Message> history();
+
+    /** The latest message said since this client joined. */
+    Optional<Message> lastSaid();
+
+    /**
+     * Says {@code text}, which ends this client's turn. Completes when the server has broadcast it
+     * (listeners have then already heard {@link RoomListener#onSaid}); fails with
+     * {@link NotYourTurnException} if this client does not hold the turn, or with
+     * {@link ServerErrorException} ({@code EMPTY_TEXT}, {@code TEXT_TOO_LONG}).
+     */
+    CompletableFuture<Void> say(String text);
+
+    /** Gives up the turn; fails with {@link NotYourTurnException} if this client does not hold it. */
+    CompletableFuture<Void> pass();
+
+    /** Leaves the room; the others see {@link LeaveReason#LEFT}. Completes when the server confirmed. */
+    CompletableFuture<Void> leave();
+
+    /** Adds a listener for this room's events. */
+    void addListener(RoomListener listener);
+
+    void removeListener(RoomListener listener);
+
+    /**
+     * Sets the handler called each time the turn comes to this client (replacing any earlier one;
+     * null removes it). If this client holds the turn already, the handler is called for that turn.
+     */
+    void onMyTurn(TurnHandler handler);
+}

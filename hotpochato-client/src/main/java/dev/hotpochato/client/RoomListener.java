@@ -1,0 +1,46 @@
+package dev.hotpochato.client;
+
+/**
+ * Receives the events of a room. Every method has an empty default, so a listener overrides only
+ * what it needs.
+ *
+ * <p><b>Threading:</b> methods are called on the session's callback executor, one at a time and in
+ * the order the server sent the events (see {@link ClientOptions#callbackExecutor()}); never on a
+ * Netty event loop, so a slow listener delays later events of its session but cannot stall the
+ * network. When a method runs, the {@link RoomHandle} already reflects the event. Never block a
+ * listener on one of this library's futures: they complete on the same executor. Chain with
+ * {@code thenAccept} instead. An exception thrown by a listener is logged and otherwise ignored.
+ */
+public interface RoomListener {
+
+    /** The turn went to someone; {@link Turn#isMine()} says if it is this client. */
+    default void onTurnGranted(RoomHandle room, Turn turn) {
+    }
+
+    /** Someone (possibly this client) said something. */
+    default void onSaid(RoomHandle room, Message message) {
+    }
+
+    /** The holder of turn {@code turn} gave it up. */
+    default void onPassed(RoomHandle room, String name, long turn) {
+    }
+
+    /** The holder of turn {@code turn} let its time run out. */
+    default void onTurnExpired(RoomHandle room, String name, long turn) {
+    }
+
+    /** Another member joined the room. */
+    default void onMemberJoined(RoomHandle room, String name) {
+    }
+
+    /** Another member left the room, for {@code reason}. */
+    default void onMemberLeft(RoomHandle room, String name, LeaveReason reason) {
+    }
+
+    /**
+     * The room is gone for this client without it having asked to leave: the server closed it (a
+     * private room whose partner left, or the server stopping), or the connection was lost.
+     */
+    default void onRoomClosed(RoomHandle room, String reason) {
+    }
+}

@@ -1,0 +1,92 @@
+package dev.hotpochato.client;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One connection to a HotPochato server under one display name, made by
+ * {@link HotPochatoClient#connect}. It joins rooms, asks for matches and lists rooms; each room it
+ * is in is a {@link RoomHandle}.
+ *
+ * <p><b>Threading:</b> every method may be called from any thread and does not block (except
+ * {@link #close()}). Returned futures, listeners and turn handlers all complete or run on this
+ * session's callback executor, one at a time, in the order the server's frames arrived (see
+ * {@link ClientOptions#callbackExecutor()}); never on a network thread. Do not block on a future
+ * of this library inside a callback: chain with {@code thenAccept} instead.
+ *
+ * <p>When the connection closes, every pending request fails with {@link ConnectionClosedException},
+ * every room handle closes, and {@link SessionListener#onDisconnected} is called.
+ */
+public interface Session extends AutoCloseable {
+
+    /** The display name in force. */
+    String name();
+
+    /** The server's identifier of this session, for logs. */
+    String sessionId();
+
+    /** The server's version, e.g. {@code 0.1.0}. */
+    String serverVersion();
+
+    /** Joins {@code room}, creating it with the server's defaults if it does not exist. */
+    default CompletableFuture<RoomHandle> join(String room) {
+        return join(room, JoinOptions.defaults());
+    }
+
+    /**
+     * Joins {@code room}, creating it with {@code options} if it does not exist. Completes with the
+     * room's handle once the server admitted this client; fails with {@link ServerErrorException}
+     * ({@link NameTakenException}, {@code ROOM_FULL}, {@code WRONG_PASSWORD}, ...) if it did not.
+     */
+    CompletableFuture<RoomHandle> join(String room, JoinOptions options);
+
+    /**
+     * Asks to be paired with a stranger. Completes with the new private room once a partner is
+     * found (which may take any time: no request timeout applies); fails with
+     * {@link java.util.concurrent.CancellationException} after {@link #cancelMatch()}, or with
+     * {@link ServerErrorException} ({@code ALREADY_MATCHING}).
+     */
+    CompletableFuture<RoomHandle> match();
+
+    /** Stops waiting for a partner; fails with {@link ServerErrorException} ({@code NOT_MATCHING}) if not waiting. */
+    CompletableFuture<Void> cancelMatch();
+
+    /** The public rooms, sorted by name. */
+    CompletableFuture<List<RoomInfo>> listRooms();
+
+    /** Measures the round trip to the server. */
+    CompletableFuture<Duration> ping();
+
+    /** The room called {@code name} if this session is in it. */
+    Optional<RoomHandle> room(String name);
+
+    /** The rooms this session is in now. */
+    Collection<RoomHandle> rooms();
+
+    /** Adds a listener for the events of every room of this session and of the session itself. */
+    void addListener(SessionListener listener);
+
+    void removeListener(SessionListener listener);
+
+    /** True until the connection closes. */
+    boolean isOpen();
+
+    /** Completes (normally) when the connection has closed, for whatever reason. */
+    CompletableFuture<Void> closeFuture();
+
+    /**
+     * Ends the session cleanly: leaves every room (so the others see the reason {@link LeaveReason#LEFT}),
+     * stops matching, then closes the connection. Completes when the connection is closed. Idempotent.
+     */
+    CompletableFuture<Void> closeAsync();
+
+    /**
+     * {@link #closeAsync()}, waiting up to the request timeout for it. Called on the callback
+     * executor (from a listener) it does not wait, since the replies it waits for run there.
+     */
+    @Override
+    void close();
+}

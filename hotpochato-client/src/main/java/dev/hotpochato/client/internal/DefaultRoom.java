@@ -1,0 +1,296 @@
+package dev.hotpochato.client.internal;
+
+import dev.hotpochato.client.Message;
+import dev.hotpochato.client.MyTurn;
+import dev.hotpochato.client.RoomHandle;
+import dev.hotpochato.client.RoomListener;
+import dev.hotpochato.client.Session;
+import dev.hotpochato.client.SessionListener;
+import dev.hotpochato.client.Turn;
+import dev.hotpochato.client.TurnHandler;
+import dev.hotpochato.protocol.v1.ClientFrame;
+import dev.hotpochato.protocol.v1.Leave;
+import dev.hotpochato.protocol.v1.Member;
+import dev.hotpochato.protocol.v1.MemberLeft;
+import dev.hotpochato.protocol.v1.Pass;
+import dev.hotpochato.protocol.v1.RoomSnapshot;
+import dev.hotpochato.protocol.v1.Said;
+import dev.hotpochato.protocol.v1.Say;
+import dev.hotpochato.protocol.v1.ServerFrame;
+import dev.hotpochato.protocol.v1.TurnGranted;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * A room as this client sees it. Its view is changed only on the session's callback executor, by
+ * {@link #apply}; getters may be called from any thread, so each part of the view is an immutable
+ * value in a volatile field.
+ */
+final class DefaultRoom implements RoomHandle {
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultRoom.class);
+
+    private final DefaultSession session;
+    private final String name;
+    private final boolean privateRoom;
+    private final long turnTimeoutMillis;
+    private final int historySize;
+    private final List<RoomListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile TurnHandler turnHandler;
+
+    private volatile List<String> members;
+    private volatile Turn turn;
+    private volatile List<Message> history = List.of();
+    private volatile boolean open = true;
+    /** Callback executor only. */
+    private long lastSeq;
+    /** The last turn the turn handler was called for, so that no turn is handled twice. Callback executor only. */
+    private long handledTurn;
+
+    DefaultRoom(DefaultSession session, RoomSnapshot snapshot, long receivedNanos) {
+        this.session = session;
+        this.name = snapshot.getName();
+        this.privateRoom = snapshot.getPrivate();
+        this.turnTimeoutMillis = Integer.toUnsignedLong(snapshot.getOptions().getTurnTimeoutMs());
+        this.historySize = session.options().historySize();
+        this.members = snapshot.getMembersList().stream().map(Member::getName).toList();
+        this.lastSeq = snapshot.getLastSeq();
+        if (!snapshot.getWaiting() && !snapshot.getHolder().isEmpty()) {
+            // The snapshot gives only the server's deadline, so the time left leans on the clocks agreeing.
+            long remaining = snapshot.getDeadlineMs() == 0 ? 0 : snapshot.getDeadlineMs() - System.currentTimeMillis();
+            long length = snapshot.getDeadlineMs() == 0 ? 0 : Math.max(1, turnTimeoutMillis);
+            this.turn = new Turn(name, snapshot.getHolder(), snapshot.getTurn(),
+                    snapshot.getHolder().equals(session.name()), length, remaining, receivedNanos);
+        }
+    }
+
+    // ------------------------------------------------------------------ the view
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Session session() {
+        return session;
+    }
+
+    @Override
+    public boolean isPrivate() {
+        return privateRoom;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public List<String> members() {
+        return members;
+    }
+
+    @Override
+    public Optional<Turn> turn() {
+        return Optional.ofNullable(turn);
+    }
+
+    @Override
+    public Optional<Duration> turnTimeout() {
+        return turnTimeoutMillis == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(turnTimeoutMillis));
+    }
+
+    @Override
+    public List<Message> history() {
+        return history;
+    }
+
+    @Override
+    public Optional<Message> lastSaid() {
+        List<Message> h = history;
+        return h.isEmpty() ? Optional.empty() : Optional.of(h.get(h.size() - 1));
+    }
+
+    // ------------------------------------------------------------------ requests
+
+    @Override
+    public CompletableFuture<Void> say(String text) {
+        return session.request(ClientFrame.newBuilder().setSay(Say.newBuilder().setRoom(name).setText(text)));
+    }
+
+    @Override
+    public CompletableFuture<Void> pass() {
+        return session.request(ClientFrame.newBuilder().setPass(Pass.newBuilder().setRoom(name)));
+    }
+
+    @Override
+    public CompletableFuture<Void> leave() {
+        return session.request(ClientFrame.newBuilder().setLeave(Leave.newBuilder().setRoom(name)));
+    }
+
+    @Override
+    public void addListener(RoomListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeListener(RoomListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public void onMyTurn(TurnHandler handler) {
+        this.turnHandler = handler;
+        if (handler != null) {
+            session.callbacks().execute(() -> {
+                Turn current = turn;
+                if (current != null && current.isMine() && turnHandler == handler) {
+                    runTurnHandler(handler, current);
+                }
+            });
+        }
+    }
+
+    // ------------------------------------------------------------------ events (callback executor only)
+
+    /** Applies one of this room's sequenced events to the view, then tells the listeners. */
+    void apply(ServerFrame frame, long receivedNanos) {
+        long seq = Wire.seqOf(frame);
+        if (seq <= lastSeq) {
+            log.debug("{}: dropping event {} already seen (last seq {})", name, seq, lastSeq);
+            return;
+        }
+        if (seq != lastSeq + 1) {
+            // Not expected from a live connection; a later Resume will replay missed events.
+            log.warn("{}: events {}..{} missing", name, lastSeq + 1, seq - 1);
+        }
+        lastSeq = seq;
+        switch (frame.getBodyCase()) {
+            case MEMBER_JOINED -> {
+                String who = frame.getMemberJoined().getName();
+                members = append(members, who, Integer.MAX_VALUE);
+                fire(l -> l.onMemberJoined(this, who));
+            }
+            case MEMBER_LEFT -> {
+                MemberLeft left = frame.getMemberLeft();
+                List<String> now = new ArrayList<>(members);
+                now.remove(left.getName());
+                members = List.copyOf(now);
+                Turn t = turn;
+                if (now.size() < 2 || (t != null && t.holder().equals(left.getName()))) {
+                    turn = null;
+                }
+                fire(l -> l.onMemberLeft(this, left.getName(), Wire.leaveReason(left.getReason())));
+            }
+            case TURN_GRANTED -> granted(frame.getTurnGranted(), receivedNanos);
+            case SAID -> {
+                Said said = frame.getSaid();
+                Message m = new Message(name, said.getSpeaker(), said.getText(),
+                        Instant.ofEpochMilli(said.getTimeMs()), said.getTurn());
+                if (historySize > 0) {
+                    history = append(history, m, historySize);
+                }
+                turn = null;
+                fire(l -> l.onSaid(this, m));
+            }
+            case PASSED -> {
+                turn = null;
+                fire(l -> l.onPassed(this, frame.getPassed().getName(), frame.getPassed().getTurn()));
+            }
+            case TURN_EXPIRED -> {
+                turn = null;
+                fire(l -> l.onTurnExpired(this, frame.getTurnExpired().getName(), frame.getTurnExpired().getTurn()));
+            }
+            case ROOM_CLOSED -> {
+                session.forget(this);
+                close();
+                fire(l -> l.onRoomClosed(this, frame.getRoomClosed().getReason()));
+            }
+            default -> log.debug("{}: ignoring {}", name, frame.getBodyCase());
+        }
+    }
+
+    private void granted(TurnGranted g, long receivedNanos) {
+        boolean mine = g.getHolder().equals(session.name());
+        Turn t = new Turn(name, g.getHolder(), g.getTurn(), mine, g.getDurationMs(), g.getDurationMs(), receivedNanos);
+        turn = t;
+        fire(l -> l.onTurnGranted(this, t));
+        TurnHandler handler = turnHandler;
+        if (mine && handler != null) {
+            runTurnHandler(handler, t);
+        }
+    }
+
+    private void runTurnHandler(TurnHandler handler, Turn t) {
+        // onMyTurn() also calls the handler for a turn already running, which may race with its grant.
+        if (t.number() <= handledTurn) {
+            return;
+        }
+        handledTurn = t.number();
+        try {
+            handler.onMyTurn(new OwnTurn(this, t));
+        } catch (Throwable e) {
+            log.warn("{}: turn handler threw; passing turn {}", name, t.number(), e);
+            if (turn == t) {
+                pass();
+            }
+        }
+    }
+
+    /** The connection is gone: the room is over for this client. Listeners hear it when {@code reason} is set. */
+    void connectionLost(String reason) {
+        if (!open) {
+            return;
+        }
+        close();
+        fire(l -> l.onRoomClosed(this, reason));
+    }
+
+    /** This client left: the room is over for it, and it asked for that, so nobody is told. */
+    void close() {
+        open = false;
+        turn = null;
+    }
+
+    private void fire(Consumer<RoomListener> event) {
+        for (RoomListener l : listeners) {
+            notify(l, event);
+        }
+        for (SessionListener l : session.listeners()) {
+            notify(l, event);
+        }
+    }
+
+    private void notify(RoomListener l, Consumer<RoomListener> event) {
+        try {
+            event.accept(l);
+        } catch (Throwable e) {
+            log.warn("{}: a listener threw", name, e);
+        }
+    }
+
+    private static <T> List<T> append(List<T> list, T item, int max) {
+        List<T> copy = new ArrayList<>(Math.min(list.size() + 1, max));
+        copy.addAll(list.size() >= max ? list.subList(list.size() - max + 1, list.size()) : list);
+        copy.add(item);
+        return List.copyOf(copy);
+    }
+
+    @Override
+    public String toString() {
+        return "Room{" + name + ", " + members + (turn == null ? "" : ", " + turn) + (open ? "" : ", closed") + "}";
+    }
+
+    private record OwnTurn(RoomHandle room, Turn turn) implements MyTurn {
+    }
+}
