@@ -19,7 +19,9 @@ abstract class ServerFixture {
     @BeforeAll
     static void startServer() throws InterruptedException {
         server = HotPochatoServer.start(ServerOptions.builder().bindAddress("127.0.0.1").port(0)
-                .turnTimeout(Duration.ofSeconds(30)).shutdownTimeout(Duration.ofSeconds(2)).build());
+                .turnTimeout(Duration.ofSeconds(30)).shutdownTimeout(Duration.ofSeconds(2))
+                // A lost member is away for this long before the others see it leave.
+                .resumeGrace(Duration.ofMillis(300)).build());
     }
 
     @AfterAll

@@ -72,7 +72,7 @@ class SecurityTest {
                     .setProtocolVersion(dev.hotpochato.protocol.v1.ProtocolVersion.PROTOCOL_VERSION_1)
                     .setDisplayName("intruder").setAuthToken(token)));
             // Pipelined behind the Hello: must never be answered.
-            intruder.send(ClientFrame.newBuilder().setListRooms(ListRooms.getDefaultInstance()));
+            intruder.sendAndForget(ClientFrame.newBuilder().setListRooms(ListRooms.getDefaultInstance()));
             ServerFrame error = intruder.expect(BodyCase.ERROR);
             assertEquals(Error.Code.UNAUTHENTICATED, error.getError().getCode());
             assertEquals("authentication failed", error.getError().getMessage());

@@ -96,7 +96,9 @@ public final class TestClient implements AutoCloseable {
 
                                     @Override
                                     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                        inbox.add(cause);
+                                        if (!(cause instanceof java.io.IOException)) {
+                                            inbox.add(cause); // a reset by the server is just a close
+                                        }
                                         ctx.close();
                                     }
                                 });
@@ -179,6 +181,17 @@ public final class TestClient implements AutoCloseable {
         }
         channel.writeAndFlush(frame.build()).syncUninterruptibly();
         return frame.getRequestId();
+    }
+
+    /**
+     * Sends {@code frame} without waiting for the write: for frames pipelined behind one the server
+     * may answer by closing the connection.
+     */
+    public void sendAndForget(ClientFrame.Builder frame) {
+        if (frame.getRequestId() == 0) {
+            frame.setRequestId(nextRequestId.getAndIncrement());
+        }
+        channel.writeAndFlush(frame.build());
     }
 
     /** Sends bytes as they are, framing and all. */
