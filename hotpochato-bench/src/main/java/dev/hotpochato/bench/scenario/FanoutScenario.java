@@ -35,7 +35,7 @@ public final class FanoutScenario implements Scenario {
     }
 
     public static FanoutScenario of(Profile p, boolean redis) {
-        return new FanoutScenario(p.pick(List.of(3, 10), List.of(10, 100, 1000), List.of(10, 100, 1000)),
+        return new FanoutScenario(p.pick(List.of(3, 10), List.of(10, 100), List.of(10, 100, 1000)),
                 p.pick(Duration.ofMillis(200), Duration.ofMillis(800), Duration.ofSeconds(3)),
                 p.pick(Duration.ofMillis(500), Duration.ofMillis(1500), Duration.ofSeconds(10)), redis);
     }

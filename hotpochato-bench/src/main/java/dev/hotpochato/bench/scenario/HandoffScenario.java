@@ -36,7 +36,7 @@ public final class HandoffScenario implements Scenario {
 
     public static HandoffScenario of(Profile p) {
         return new HandoffScenario(p.pick(List.of(2, 8), List.of(2, 8, 64), List.of(2, 8, 64)),
-                p.pick(300L, 10_000L, 100_000L), p.pick(100L, 3_000L, 20_000L),
+                p.pick(300L, 5_000L, 100_000L), p.pick(100L, 2_000L, 20_000L),
                 p.pick(Duration.ofSeconds(10), Duration.ofSeconds(6), Duration.ofSeconds(120)));
     }
 
