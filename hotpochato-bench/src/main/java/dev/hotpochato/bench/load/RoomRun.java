@@ -1,5 +1,8 @@
 package dev.hotpochato.bench.load;
 
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
 /**
  * One room's closed loop: its holder says something as soon as it is granted the turn, and the time
  * from that {@code Say} being written to the next holder reading its {@code TurnGranted} is one
@@ -16,6 +19,8 @@ public final class RoomRun {
     private volatile long sentAtNanos;
     private volatile Bot parked;
     private volatile boolean started;
+    /** Mean pause between being granted the turn and speaking; 0 for a closed loop at full speed. */
+    private volatile long pauseNanos;
 
     public RoomRun(String name, Run run) {
         this.name = name;
@@ -36,9 +41,29 @@ public final class RoomRun {
             parked = holder;
             return;
         }
-        if (!run.stopping()) {
-            speak(holder);
+        if (run.stopping()) {
+            return;
         }
+        long pause = pauseNanos;
+        if (pause == 0) {
+            speak(holder);
+        } else {
+            // Uniform between half and one and a half pauses, so that rooms do not fall into step.
+            long delay = pause / 2 + ThreadLocalRandom.current().nextLong(Math.max(1, pause));
+            holder.channel().eventLoop().schedule(() -> {
+                if (!run.stopping()) {
+                    speak(holder);
+                }
+            }, delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * From the next turn on, holders wait {@code pauseNanos} on average before speaking: the room
+     * then offers a fixed rate instead of all it can.
+     */
+    public void pace(long pauseNanos) {
+        this.pauseNanos = pauseNanos;
     }
 
     private void speak(Bot holder) {

@@ -85,6 +85,21 @@ public final class Run {
         measuring = true;
     }
 
+    /** What one measuring window saw. */
+    public record Window(long handoffs, long deliveries, double seconds, Histogram histogram) {
+    }
+
+    /**
+     * Ends the current measuring window but lets the clients go on, so that the load can change
+     * (say, to a paced rate) and another window begin with {@link #beginMeasuring}.
+     */
+    public Window endWindow() {
+        long end = System.nanoTime();
+        measuring = false;
+        return new Window(handoffs.get() - handoffsAtStart, deliveries.sum() - deliveriesAtStart,
+                (end - measureStartNanos) / 1e9, latency.getIntervalHistogram());
+    }
+
     /** Ends the measurement; clients stop starting new hand-offs. */
     public void stop() {
         if (measuring) {

@@ -73,7 +73,8 @@ class ScenariosTest {
     void pairedRoomsReportThroughputLatencyAndCpu() throws Exception {
         List<Figure> figures = run(RoomsScenario.of(Profile.TINY));
         assertTrue(find(figures, "rooms 20 x 2", "hand-offs/s").value() > 0);
-        assertTrue(find(figures, "rooms 20 x 2", "p99 latency").hasBaseline());
+        assertTrue(find(figures, "rooms 20 x 2", "p99 latency, saturated").hasBaseline());
+        assertTrue(find(figures, "rooms 20 x 2", "p99 latency, paced").value() > 0);
         assertTrue(find(figures, "rooms 20 x 2", "server CPU per hand-off").value() > 0);
     }
 
