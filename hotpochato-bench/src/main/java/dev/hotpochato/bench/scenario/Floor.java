@@ -1,0 +1,57 @@
+package dev.hotpochato.bench.scenario;
+
+import dev.hotpochato.bench.baseline.PingPongFloor;
+import dev.hotpochato.bench.load.Run;
+import dev.hotpochato.bench.report.Progress;
+import dev.hotpochato.protocol.codec.FrameEncoder;
+import dev.hotpochato.protocol.v1.ClientFrame;
+import dev.hotpochato.protocol.v1.Say;
+import dev.hotpochato.protocol.v1.ServerFrame;
+import dev.hotpochato.protocol.v1.TurnGranted;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.Channel;
+import org.HdrHistogram.Histogram;
+
+import java.util.concurrent.TimeUnit;
+
+/** Measures the raw Netty ping-pong floor with frames the size of a room's Say and TurnGranted. */
+final class Floor {
+
+    private Floor() {
+    }
+
+    /** The floor's round trips, after {@code warmup} unrecorded ones. */
+    record Result(Histogram histogram, long roundTrips, double seconds) {
+    }
+
+    static Result measure(BenchContext ctx, String roomName, long warmup, long count, long maxNanos)
+            throws InterruptedException {
+        int pingBytes = frameSize(ClientFrame.newBuilder()
+                .setSay(Say.newBuilder().setRoom(roomName).setText(ctx.text())).build());
+        int pongBytes = frameSize(ServerFrame.newBuilder().setTurnGranted(TurnGranted.newBuilder()
+                .setRoom(roomName).setSeq(2 * (warmup + count)).setHolder("b1").setTurn(warmup + count)).build());
+        Run run = new Run();
+        try (PingPongFloor floor = PingPongFloor.start(ctx.settings().serverThreads(), pongBytes);
+             Progress ignored = Measure.progress("floor: raw Netty ping-pong " + pingBytes + "/" + pongBytes
+                     + " B", run)) {
+            Channel ch = floor.startClient(ctx.load(), run, pingBytes);
+            run.awaitTotalHandoffs(warmup, maxNanos);
+            run.beginMeasuring();
+            run.awaitHandoffs(count, maxNanos);
+            run.stop();
+            ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        run.throwIfFailed();
+        return new Result(run.histogram(), run.measuredHandoffs(), run.measuredSeconds());
+    }
+
+    static int frameSize(com.google.protobuf.MessageLite message) {
+        ByteBuf buf = FrameEncoder.encode(UnpooledByteBufAllocator.DEFAULT, message);
+        try {
+            return buf.readableBytes();
+        } finally {
+            buf.release();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.hotpochato.bench.scenario;
+
+import dev.hotpochato.bench.load.Bot;
+import dev.hotpochato.bench.load.Bots;
+import dev.hotpochato.bench.load.RoomRun;
+import dev.hotpochato.bench.load.Run;
+import dev.hotpochato.bench.report.Figure;
+import dev.hotpochato.bench.report.Progress;
+import dev.hotpochato.bench.report.Report;
+import dev.hotpochato.bench.target.ServerUnderTest;
+import org.HdrHistogram.Histogram;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turn hand-off latency in one room of k members: from the holder writing {@code Say} to the next
+ * holder reading its {@code TurnGranted}, one hand-off in flight at a time, next to the raw Netty
+ * ping-pong floor measured in the same run.
+ */
+public final class HandoffScenario implements Scenario {
+
+    private final List<Integer> memberCounts;
+    private final long handoffs;
+    private final long warmup;
+    private final long maxNanos;
+
+    public HandoffScenario(List<Integer> memberCounts, long handoffs, long warmup, Duration maxPerRoom) {
+        this.memberCounts = memberCounts;
+        this.handoffs = handoffs;
+        this.warmup = warmup;
+        this.maxNanos = maxPerRoom.toNanos();
+    }
+
+    public static HandoffScenario of(Profile p) {
+        return new HandoffScenario(p.pick(List.of(2, 8), List.of(2, 8, 64), List.of(2, 8, 64)),
+                p.pick(300L, 5_000L, 100_000L), p.pick(100L, 2_000L, 20_000L),
+                p.pick(Duration.ofSeconds(10), Duration.ofSeconds(6), Duration.ofSeconds(120)));
+    }
+
+    @Override
+    public String name() {
+        return "handoff";
+    }
+
+    @Override
+    public void run(BenchContext ctx) throws Exception {
+        int largest = memberCounts.stream().mapToInt(Integer::intValue).max().orElse(2);
+        Floor.Result floor = Floor.measure(ctx, "handoff-" + largest, warmup, handoffs, maxNanos);
+        Histogram f = floor.histogram();
+        Report report = ctx.report();
+        report.add(Figure.alone("handoff floor", "round trips/s", "1/s", floor.roundTrips() / floor.seconds(),
+                String.format(Locale.ROOT, "raw Netty ping-pong, %,d round trips: p50 %.1f us, p99 %.1f us",
+                        floor.roundTrips(), Measure.percentileMicros(f, 50), Measure.percentileMicros(f, 99))));
+        try (ServerUnderTest server = ctx.openServer(largest, Settings.ServerMode.INPROCESS)) {
+            report.environment("handoff server", server.description());
+            for (int k : memberCounts) {
+                measureRoom(ctx, server, k, f);
+            }
+        }
+    }
+
+    private void measureRoom(BenchContext ctx, ServerUnderTest server, int k, Histogram floor) throws Exception {
+        Run run = new Run();
+        String roomName = "handoff-" + k;
+        RoomRun room = new RoomRun(roomName, run);
+        String text = ctx.text();
+        String scenario = "handoff k=" + k;
+        long serverCpu;
+        long clientCpu;
+        try (Bots bots = Bots.connect(ctx.load(), server.address(), Bots.Plan.of(k),
+                i -> new Bot("b" + i, run, name -> room, text), null)) {
+            bots.joinInOrder(roomName, Duration.ofSeconds(30));
+            awaitReady(room, run);
+            try (Progress ignored = Measure.progress(scenario, run)) {
+                room.start();
+                run.awaitTotalHandoffs(warmup, maxNanos);
+                long serverCpu0 = server.cpuNanos();
+                long clientCpu0 = ctx.load().cpuNanos();
+                run.beginMeasuring();
+                run.awaitHandoffs(handoffs, maxNanos);
+                run.stop();
+                serverCpu = server.cpuNanos() - serverCpu0;
+                clientCpu = ctx.load().cpuNanos() - clientCpu0;
+            }
+        }
+        run.throwIfFailed();
+        Histogram h = run.histogram();
+        long n = run.measuredHandoffs();
+        double seconds = run.measuredSeconds();
+        String note = String.format(Locale.ROOT, "%,d hand-offs in %.1f s after %,d warm-up; load generator CPU %.0f%% "
+                        + "of a core%s", n, seconds, warmup, Measure.percentOfCore(clientCpu, seconds),
+                serverCpu >= 0 ? String.format(Locale.ROOT, ", server CPU %.1f us per hand-off",
+                        Measure.micros((double) serverCpu / Math.max(1, n))) : "");
+        Report report = ctx.report();
+        report.add(new Figure(scenario, "p50 latency", "us", Measure.percentileMicros(h, 50), "raw ping-pong",
+                Measure.percentileMicros(floor, 50), true, "<= 1.5x", note));
+        report.add(new Figure(scenario, "p99 latency", "us", Measure.percentileMicros(h, 99), "raw ping-pong",
+                Measure.percentileMicros(floor, 99), true, "<= 2x", ""));
+        report.add(new Figure(scenario, "p99.9 latency", "us", Measure.percentileMicros(h, 99.9), "raw ping-pong",
+                Measure.percentileMicros(floor, 99.9), true, "", ""));
+        report.add(new Figure(scenario, "max latency", "us", Measure.maxMicros(h), "raw ping-pong",
+                Measure.maxMicros(floor), true, "", ""));
+    }
+
+    /** Waits until the room's first holder has been granted the turn and is parked. */
+    static void awaitReady(RoomRun room, Run run) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!room.ready()) {
+            if (System.nanoTime() > deadline || run.errors() > 0) {
+                run.throwIfFailed();
+                throw new IllegalStateException("room " + room.name() + " never granted a first turn");
+            }
+            Thread.sleep(1);
+        }
+    }
+}
