@@ -55,19 +55,20 @@ public final class HotPochatoServer implements AutoCloseable {
         this.options = options;
         Transport transport = Transport.best();
         this.acceptor = transport.newGroup(1, "hotpochato-accept");
-        this.workers = transport.newGroup(options.workerThreads(), "hotpochato-io");
+        // One loop per core by default: more loops than cores only adds wake-ups and hops between them.
+        int threads = options.workerThreads() > 0 ? options.workerThreads() : Runtime.getRuntime().availableProcessors();
+        this.workers = transport.newGroup(threads, "hotpochato-io");
         this.channels = new DefaultChannelGroup("hotpochato-clients", GlobalEventExecutor.INSTANCE);
 
-        // Each worker event loop also owns a shard of the rooms.
+        // Each worker event loop also owns a shard of the rooms, with its own output.
         List<RoomShard> shards = new ArrayList<>();
-        var output = new ChannelOutput(PooledByteBufAllocator.DEFAULT);
         for (EventExecutor loop : workers) {
-            shards.add(new RoomShard(loop, new ScheduledTurnClock(loop), output));
+            shards.add(new RoomShard(loop, new ScheduledTurnClock(loop), new ChannelOutput(PooledByteBufAllocator.DEFAULT)));
         }
         RoomSettings defaults = new RoomSettings(options.turnTimeout().toMillis(), options.maxMembersPerRoom(), "",
                 false, options.maxTextBytes(), options.historySize());
         this.rooms = new Rooms(shards, defaults);
-        Lobby lobby = new Lobby(rooms, output);
+        Lobby lobby = new Lobby(rooms);
 
         try {
             SslContext tls = options.tlsCertificate() == null ? null

@@ -99,7 +99,7 @@ public final class ServerOptions {
         return maxRoomsPerClient;
     }
 
-    /** Event-loop threads for connections and rooms; 0 means two per core. */
+    /** Event-loop threads for connections and rooms; 0 means one per core. */
     public int workerThreads() {
         return workerThreads;
     }

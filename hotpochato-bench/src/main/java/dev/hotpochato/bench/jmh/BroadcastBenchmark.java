@@ -2,11 +2,9 @@ package dev.hotpochato.bench.jmh;
 
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.server.net.ChannelOutput;
-import dev.hotpochato.server.room.Lobby;
 import dev.hotpochato.server.room.Participant;
 import dev.hotpochato.server.room.Room;
 import dev.hotpochato.server.room.RoomShard;
-import dev.hotpochato.server.room.Rooms;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,15 +45,14 @@ public class BroadcastBenchmark {
     public void setUp() {
         output = new ChannelOutput(PooledByteBufAllocator.DEFAULT);
         RoomShard shard = Fixtures.shard(output);
-        Rooms rooms = new Rooms(List.of(shard), Fixtures.SETTINGS);
-        Lobby lobby = new Lobby(rooms, output);
         for (int i = 0; i < members; i++) {
             EmbeddedChannel ch = Fixtures.sinkChannel();
             channels.add(ch);
-            sessions.add(Fixtures.session(i + 1, "b" + i, ch, rooms, lobby));
+            sessions.add(Fixtures.session(i + 1, "b" + i, ch));
         }
         said = Fixtures.said("fanout-" + members);
         room = Fixtures.room(shard, "fanout-" + members, sessions);
+        output.flush();
         channels.forEach(EmbeddedChannel::runPendingTasks);
     }
 
@@ -68,6 +65,7 @@ public class BroadcastBenchmark {
     @Benchmark
     public void broadcast() {
         output.broadcast(sessions, said);
+        output.flush();
     }
 
     /** Reference: the same frame written to each member as a message, so encoded once per member. */
@@ -82,6 +80,7 @@ public class BroadcastBenchmark {
     @Benchmark
     public long handoff() {
         room.say(room.holder(), 0, Fixtures.TEXT);
+        output.flush();
         return room.turn();
     }
 }

@@ -4,13 +4,12 @@ import dev.hotpochato.protocol.codec.FrameEncoder;
 import dev.hotpochato.protocol.v1.RoomOptions;
 import dev.hotpochato.protocol.v1.Said;
 import dev.hotpochato.protocol.v1.ServerFrame;
-import dev.hotpochato.server.room.Lobby;
+import dev.hotpochato.server.net.Connected;
 import dev.hotpochato.server.room.Participant;
 import dev.hotpochato.server.room.Room;
 import dev.hotpochato.server.room.RoomOutput;
 import dev.hotpochato.server.room.RoomSettings;
 import dev.hotpochato.server.room.RoomShard;
-import dev.hotpochato.server.room.Rooms;
 import dev.hotpochato.server.room.TurnClock;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -20,14 +19,13 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 
-import java.lang.reflect.Constructor;
 import java.util.List;
 
 /** What the microbenchmarks are made of: realistic frames, rooms on the calling thread, sink channels. */
 final class Fixtures {
 
     static final String TEXT = "hot potato! hot potato! hot pota"; // 32 bytes, as the load scenarios say
-    static final RoomSettings SETTINGS = new RoomSettings(0, 1_000_000, "", false, 4096);
+    static final RoomSettings SETTINGS = new RoomSettings(0, 1_000_000, "", false, 4096, 256);
 
     private Fixtures() {
     }
@@ -68,19 +66,27 @@ final class Fixtures {
         return new EmbeddedChannel(Sink.INSTANCE, FrameEncoder.INSTANCE);
     }
 
-    /**
-     * The server's own session type, made for a sink channel. {@code Session} is internal to the
-     * server, and benchmarking the real {@code ChannelOutput} needs the real session, hence reflection.
-     */
-    static Participant session(long id, String name, Channel channel, Rooms rooms, Lobby lobby) {
-        try {
-            Class<?> type = Class.forName("dev.hotpochato.server.net.Session");
-            Constructor<?> make = type.getDeclaredConstructor(long.class, String.class, Channel.class, Rooms.class,
-                    Lobby.class, int.class);
-            make.setAccessible(true);
-            return (Participant) make.newInstance(id, name, channel, rooms, lobby, 1_000);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the server's Session type changed; update the benchmark", e);
+    /** A member connected through {@code channel}: what the server's {@code ChannelOutput} writes to. */
+    static Participant session(long id, String name, Channel channel) {
+        return new ConnectedMember(id, name, channel);
+    }
+
+    private record ConnectedMember(long sessionId, String name, Channel channel) implements Connected {
+        @Override
+        public boolean tryTakeRoomSlot() {
+            return true;
+        }
+
+        @Override
+        public void releaseRoomSlot() {
+        }
+
+        @Override
+        public void joined(Room room) {
+        }
+
+        @Override
+        public void left(Room room) {
         }
     }
 
@@ -89,6 +95,10 @@ final class Fixtures {
         @Override
         public boolean tryTakeRoomSlot() {
             return true;
+        }
+
+        @Override
+        public void releaseRoomSlot() {
         }
 
         @Override

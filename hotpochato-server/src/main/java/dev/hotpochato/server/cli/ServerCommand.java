@@ -47,7 +47,7 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--max-rooms-per-client", description = "Most rooms one client may be in at once.")
     int maxRoomsPerClient = 32;
 
-    @Option(names = "--threads", description = "Event-loop threads for connections and rooms; 0 for two per core.")
+    @Option(names = "--threads", description = "Event-loop threads for connections and rooms; 0 for one per core.")
     int threads;
 
     @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,

@@ -6,16 +6,34 @@ import dev.hotpochato.server.room.Participant;
 import dev.hotpochato.server.room.RoomOutput;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.util.ReferenceCountUtil;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Delivers room frames to sessions' channels. A broadcast is encoded once into one buffer, and each
- * member is written a retained duplicate of it: no per-member encoding or copying.
+ * Delivers one shard's room frames to its members' connections.
+ *
+ * <p>A broadcast is encoded once into one buffer, and each member is queued a retained duplicate
+ * of it: no per-member encoding or copying. Frames are queued until {@link #flush}, at the end of
+ * each room task; then every event loop that serves some of the members gets one task that writes
+ * all of its members' frames and flushes each connection once. A turn hand-off (Said, then
+ * TurnGranted) so costs each member one write and each other loop one wake-up.
+ *
+ * <p>Belongs to its shard's thread, like the rooms that use it.
  */
 public final class ChannelOutput implements RoomOutput {
 
     private final ByteBufAllocator alloc;
+    /** Frames waiting for the end of the current room task, by the event loop of their connection. */
+    private final Map<EventLoop, List<Object>> pending = new IdentityHashMap<>();
 
     public ChannelOutput(ByteBufAllocator alloc) {
         this.alloc = alloc;
@@ -29,7 +47,7 @@ public final class ChannelOutput implements RoomOutput {
         ByteBuf encoded = FrameEncoder.encode(alloc, frame);
         try {
             for (Participant p : to) {
-                ((Session) p).send(encoded.retainedDuplicate());
+                queue(((Connected) p).channel(), encoded);
             }
         } finally {
             encoded.release();
@@ -38,6 +56,63 @@ public final class ChannelOutput implements RoomOutput {
 
     @Override
     public void send(Participant to, ServerFrame frame) {
-        ((Session) to).send(frame);
+        Channel ch = ((Connected) to).channel();
+        if (ch != null) {
+            ByteBuf encoded = FrameEncoder.encode(alloc, frame);
+            queue(ch, encoded);
+            encoded.release();
+        }
+    }
+
+    /** Queues a duplicate of {@code encoded} for {@code ch}, as a (channel, buffer) pair. */
+    private void queue(Channel ch, ByteBuf encoded) {
+        if (ch == null) {
+            return; // away: the room's history keeps what it misses
+        }
+        List<Object> batch = pending.computeIfAbsent(ch.eventLoop(), loop -> new ArrayList<>());
+        batch.add(ch);
+        batch.add(encoded.retainedDuplicate());
+    }
+
+    @Override
+    public void flush() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<EventLoop, List<Object>> e : pending.entrySet()) {
+            EventLoop loop = e.getKey();
+            List<Object> batch = e.getValue();
+            if (loop.inEventLoop()) {
+                deliver(batch);
+                continue;
+            }
+            try {
+                loop.execute(() -> deliver(batch));
+            } catch (RejectedExecutionException stopping) {
+                release(batch);
+            }
+        }
+        pending.clear();
+    }
+
+    /** On the connections' own loop: writes each (channel, buffer) pair in order, then flushes each channel once. */
+    private static void deliver(List<Object> batch) {
+        for (int i = 0; i < batch.size(); i += 2) {
+            Channel ch = (Channel) batch.get(i);
+            ch.write(batch.get(i + 1), ch.voidPromise());
+        }
+        Set<Channel> flushed = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = 0; i < batch.size(); i += 2) {
+            Channel ch = (Channel) batch.get(i);
+            if (flushed.add(ch)) {
+                ch.flush();
+            }
+        }
+    }
+
+    private static void release(List<Object> batch) {
+        for (int i = 1; i < batch.size(); i += 2) {
+            ReferenceCountUtil.release(batch.get(i));
+        }
     }
 }

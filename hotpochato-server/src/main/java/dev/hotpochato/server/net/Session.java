@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Its state belongs to one thread, {@link #executor} (the event loop of its first connection);
  * rooms and new connections reach it by hopping there.
  */
-final class Session implements Participant {
+final class Session implements Connected {
 
     static final AttributeKey<Session> KEY = AttributeKey.valueOf(Session.class, "session");
 
@@ -66,6 +66,11 @@ final class Session implements Participant {
 
     String resumeToken() {
         return resumeToken;
+    }
+
+    @Override
+    public Channel channel() {
+        return channel;
     }
 
     /** Writes {@code frame} (a ServerFrame or an encoded ByteBuf) to the current connection; dropped while away. */

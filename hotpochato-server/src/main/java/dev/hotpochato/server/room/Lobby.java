@@ -28,10 +28,10 @@ public final class Lobby {
     private record Waiter(Participant participant, long requestId) {
     }
 
-    public Lobby(Rooms rooms, RoomOutput output) {
+    public Lobby(Rooms rooms) {
         this.rooms = rooms;
         this.home = rooms.shards().get(0);
-        this.output = output;
+        this.output = home.output(); // the lobby lives on its home shard's thread, so it shares its output
     }
 
     /** Handles {@code Match}. */

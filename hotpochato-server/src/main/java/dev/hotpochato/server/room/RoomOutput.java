@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Where a room's frames go. The room decides what is said to whom; the implementation decides how
- * it reaches the wire, and must encode a broadcast once however many members receive it.
+ * it reaches the wire, and must encode a broadcast once however many members receive it. Frames may
+ * be held back until {@link #flush}, which the shard calls at the end of every room task.
  */
 public interface RoomOutput {
 
@@ -15,4 +16,8 @@ public interface RoomOutput {
 
     /** Sends {@code frame} to one participant. */
     void send(Participant to, ServerFrame frame);
+
+    /** Delivers whatever is held back; frames to one participant keep their order. */
+    default void flush() {
+    }
 }

@@ -24,13 +24,45 @@ public final class RoomShard {
 
     public RoomShard(Executor executor, TurnClock clock, RoomOutput output) {
         this.executor = executor;
-        this.clock = clock;
+        this.clock = new FlushingClock(clock);
         this.output = output;
     }
 
-    /** Runs {@code task} on this shard's thread. */
+    /** Runs {@code task} on this shard's thread, then delivers the frames it produced. */
     public void execute(Runnable task) {
-        executor.execute(task);
+        executor.execute(() -> runAndFlush(task));
+    }
+
+    private void runAndFlush(Runnable task) {
+        try {
+            task.run();
+        } finally {
+            output.flush();
+        }
+    }
+
+    /** The rooms' clock: a timer (a turn expiring) is a room task like any other, so its frames are flushed too. */
+    private final class FlushingClock implements TurnClock {
+        private final TurnClock clock;
+
+        FlushingClock(TurnClock clock) {
+            this.clock = clock;
+        }
+
+        @Override
+        public long currentTimeMillis() {
+            return clock.currentTimeMillis();
+        }
+
+        @Override
+        public Cancellable schedule(Runnable task, long delayMillis) {
+            return clock.schedule(() -> runAndFlush(task), delayMillis);
+        }
+    }
+
+    /** The output this shard's rooms write to. */
+    public RoomOutput output() {
+        return output;
     }
 
     /**
