@@ -21,6 +21,8 @@ public final class RoomShard {
     private final TurnClock clock;
     private final RoomOutput output;
     private final Map<String, Room> rooms = new HashMap<>();
+    /** The thread the executor runs tasks on, once seen (an event loop keeps one thread for life). */
+    private volatile Thread thread;
 
     public RoomShard(Executor executor, TurnClock clock, RoomOutput output) {
         this.executor = executor;
@@ -28,12 +30,20 @@ public final class RoomShard {
         this.output = output;
     }
 
-    /** Runs {@code task} on this shard's thread, then delivers the frames it produced. */
+    /**
+     * Runs {@code task} on this shard's thread, then delivers the frames it produced. Called on that
+     * thread already (a connection served by the same event loop), it runs at once: no hop.
+     */
     public void execute(Runnable task) {
-        executor.execute(() -> runAndFlush(task));
+        if (Thread.currentThread() == thread) {
+            runAndFlush(task);
+        } else {
+            executor.execute(() -> runAndFlush(task));
+        }
     }
 
     private void runAndFlush(Runnable task) {
+        thread = Thread.currentThread();
         try {
             task.run();
         } finally {
