@@ -22,6 +22,10 @@ public final class ClientOptions {
     private final int historySize;
     private final int maxFrameBytes;
     private final Executor callbackExecutor;
+    private final boolean reconnect;
+    private final Duration reconnectDelay;
+    private final Duration maxReconnectDelay;
+    private final TlsOptions tls;
 
     private ClientOptions(Builder b) {
         this.host = b.host;
@@ -33,6 +37,10 @@ public final class ClientOptions {
         this.historySize = b.historySize;
         this.maxFrameBytes = b.maxFrameBytes;
         this.callbackExecutor = b.callbackExecutor;
+        this.reconnect = b.reconnect;
+        this.reconnectDelay = b.reconnectDelay;
+        this.maxReconnectDelay = b.maxReconnectDelay;
+        this.tls = b.tls;
     }
 
     /** Options for connecting as {@code displayName}, to localhost on the default port unless changed. */
@@ -92,6 +100,34 @@ public final class ClientOptions {
         return Optional.ofNullable(callbackExecutor);
     }
 
+    /**
+     * Whether a lost connection is reconnected and the session resumed (see {@link Session}).
+     * Default true. Never after {@link Session#close()}, or after the server dismissed the client
+     * with a fatal error other than {@link ErrorCode#IDLE_TIMEOUT} or {@link ErrorCode#SLOW_CONSUMER}.
+     */
+    public boolean reconnect() {
+        return reconnect;
+    }
+
+    /**
+     * The delay before the first reconnection attempt; each further attempt waits twice as long as
+     * the one before, up to {@link #maxReconnectDelay()}, with up to half of each delay taken off at
+     * random so that many clients cut off together do not return together. Default 100 ms.
+     */
+    public Duration reconnectDelay() {
+        return reconnectDelay;
+    }
+
+    /** The longest delay between two reconnection attempts. Default 5 s. */
+    public Duration maxReconnectDelay() {
+        return maxReconnectDelay;
+    }
+
+    /** How to secure the connection with TLS; empty (the default) for plain TCP. */
+    public Optional<TlsOptions> tls() {
+        return Optional.ofNullable(tls);
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder(displayName);
         b.host = host;
@@ -102,12 +138,17 @@ public final class ClientOptions {
         b.historySize = historySize;
         b.maxFrameBytes = maxFrameBytes;
         b.callbackExecutor = callbackExecutor;
+        b.reconnect = reconnect;
+        b.reconnectDelay = reconnectDelay;
+        b.maxReconnectDelay = maxReconnectDelay;
+        b.tls = tls;
         return b;
     }
 
     @Override
     public String toString() {
-        return "ClientOptions{" + displayName + "@" + host + ":" + port + ", requestTimeout=" + requestTimeout + "}";
+        return "ClientOptions{" + displayName + "@" + host + ":" + port + ", requestTimeout=" + requestTimeout
+                + (tls == null ? "" : ", " + tls) + (reconnect ? "" : ", no reconnect") + "}";
     }
 
     /** Builds {@link ClientOptions}; every setter checks its argument. */
@@ -121,6 +162,10 @@ public final class ClientOptions {
         private int historySize = 100;
         private int maxFrameBytes = 16 * 1024 * 1024;
         private Executor callbackExecutor;
+        private boolean reconnect = true;
+        private Duration reconnectDelay = Duration.ofMillis(100);
+        private Duration maxReconnectDelay = Duration.ofSeconds(5);
+        private TlsOptions tls;
 
         private Builder(String displayName) {
             displayName(displayName);
@@ -188,7 +233,35 @@ public final class ClientOptions {
             return this;
         }
 
+        /** See {@link ClientOptions#reconnect()}. */
+        public Builder reconnect(boolean reconnect) {
+            this.reconnect = reconnect;
+            return this;
+        }
+
+        /** See {@link ClientOptions#reconnectDelay()}. */
+        public Builder reconnectDelay(Duration reconnectDelay) {
+            this.reconnectDelay = positive(reconnectDelay, "reconnectDelay");
+            return this;
+        }
+
+        /** See {@link ClientOptions#maxReconnectDelay()}. */
+        public Builder maxReconnectDelay(Duration maxReconnectDelay) {
+            this.maxReconnectDelay = positive(maxReconnectDelay, "maxReconnectDelay");
+            return this;
+        }
+
+        /** Connects with TLS as {@code tls} says; null for plain TCP. */
+        public Builder tls(TlsOptions tls) {
+            this.tls = tls;
+            return this;
+        }
+
         public ClientOptions build() {
+            if (maxReconnectDelay.compareTo(reconnectDelay) < 0) {
+                throw new IllegalArgumentException("maxReconnectDelay " + maxReconnectDelay
+                        + " is shorter than reconnectDelay " + reconnectDelay);
+            }
             return new ClientOptions(this);
         }
 

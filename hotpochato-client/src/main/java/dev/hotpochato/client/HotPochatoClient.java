@@ -27,8 +27,10 @@ public final class HotPochatoClient {
     /**
      * Connects as {@code options} say and completes the handshake. The future completes with the
      * session once the server welcomed it; it fails with the I/O exception if the connection cannot
-     * be made (e.g. {@link java.net.ConnectException}), with {@link ServerErrorException} if the server
-     * refuses the name ({@link ErrorCode#INVALID_NAME}) or the client, or with
+     * be made (e.g. {@link java.net.ConnectException}, or {@link javax.net.ssl.SSLHandshakeException} for a
+     * TLS certificate that is not trusted or does not name the host), with {@link ServerErrorException} if the server
+     * refuses the name ({@link ErrorCode#INVALID_NAME}) or the client (e.g. {@link ErrorCode#UNAUTHENTICATED}
+     * for a wrong {@link ClientOptions#authToken()}), or with
      * {@link RequestTimeoutException} if no welcome comes.
      */
     public static CompletableFuture<Session> connect(ClientOptions options) {

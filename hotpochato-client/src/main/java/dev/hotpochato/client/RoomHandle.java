@@ -3,6 +3,7 @@ package dev.hotpochato.client;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,11 +25,25 @@ public interface RoomHandle {
     /** True for a private room made by {@link Session#match()}. */
     boolean isPrivate();
 
-    /** True until this client leaves, the room closes, or the connection is lost. */
+    /**
+     * True until this client leaves, the room closes, or the session ends. It stays true while the
+     * session reconnects.
+     */
     boolean isOpen();
 
     /** The members in turn order, this client included. */
     List<String> members();
+
+    /**
+     * The members whose connection is lost but who may still come back (their turns are skipped);
+     * a subset of {@link #members()}.
+     */
+    Set<String> awayMembers();
+
+    /** True if {@code name} is a member that is away now. */
+    default boolean isAway(String name) {
+        return awayMembers().contains(name);
+    }
 
     /** The current turn; empty while the room waits for a second member or between two turns. */
     Optional<Turn> turn();

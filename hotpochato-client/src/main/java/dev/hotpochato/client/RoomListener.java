@@ -38,6 +38,31 @@ public interface RoomListener {
     }
 
     /**
+     * A member lost its connection but may still come back: it keeps its place, and its turns are
+     * skipped until it does ({@link #onMemberBack}) or leaves ({@link #onMemberLeft}). After this
+     * client itself resumed, the replay can include its own name.
+     */
+    default void onMemberAway(RoomHandle room, String name) {
+    }
+
+    /** A member that was away resumed its session. */
+    default void onMemberBack(RoomHandle room, String name) {
+    }
+
+    /** Turn {@code turn} came to {@code name} while it was away, so it passed on to the next member. */
+    default void onTurnSkipped(RoomHandle room, String name, long turn) {
+    }
+
+    /**
+     * After a reconnect, the server no longer had all the events this client missed in the room,
+     * so some are lost for good. The room's view has already been replaced by a fresh snapshot
+     * (members, away members, turn); {@link RoomHandle#history()} keeps the messages from before
+     * the gap.
+     */
+    default void onHistoryLost(RoomHandle room) {
+    }
+
+    /**
      * The room is gone for this client without it having asked to leave: the server closed it (a
      * private room whose partner left, or the server stopping), or the connection was lost.
      */

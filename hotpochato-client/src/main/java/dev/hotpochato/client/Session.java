@@ -17,8 +17,12 @@ import java.util.concurrent.CompletableFuture;
  * {@link ClientOptions#callbackExecutor()}); never on a network thread. Do not block on a future
  * of this library inside a callback: chain with {@code thenAccept} instead.
  *
- * <p>When the connection closes, every pending request fails with {@link ConnectionClosedException},
- * every room handle closes, and {@link SessionListener#onDisconnected} is called.
+ * <p>When the connection is lost, every pending request fails with {@link ConnectionClosedException}
+ * (requests are never sent twice). Unless the session was closed, the server dismissed the client,
+ * or {@link ClientOptions#reconnect()} is off, the session then reconnects with backoff and resumes
+ * ({@link SessionListener#onReconnecting}, {@link SessionListener#onReconnected}): its rooms stay
+ * open and receive the events they missed. Once the session is over, every room handle closes and
+ * {@link SessionListener#onDisconnected} is called.
  */
 public interface Session extends AutoCloseable {
 
@@ -71,10 +75,13 @@ public interface Session extends AutoCloseable {
 
     void removeListener(SessionListener listener);
 
-    /** True until the connection closes. */
+    /** True until the session is over: it stays true while reconnecting. */
     boolean isOpen();
 
-    /** Completes (normally) when the connection has closed, for whatever reason. */
+    /** True while a connection is up and welcomed; false while reconnecting and once closed. */
+    boolean isConnected();
+
+    /** Completes (normally) when the session is over, for whatever reason. */
     CompletableFuture<Void> closeFuture();
 
     /**

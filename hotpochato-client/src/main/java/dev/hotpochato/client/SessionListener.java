@@ -23,8 +23,27 @@ public interface SessionListener extends RoomListener {
     }
 
     /**
+     * The connection was lost and the session is trying to resume on a new one (see
+     * {@link ClientOptions#reconnect()}). Requests pending when it was lost, and those made until
+     * {@link #onReconnected}, fail with {@link ConnectionClosedException}; nothing is sent again.
+     * Rooms stay open. {@code cause} is the I/O error or server error that ended the connection, or
+     * null if it simply closed.
+     */
+    default void onReconnecting(Throwable cause) {
+    }
+
+    /**
+     * The session resumed on a new connection. The events missed meanwhile follow as ordinary
+     * events, in order and without duplicates (or, for a room too far behind, {@link #onHistoryLost}).
+     */
+    default void onReconnected() {
+    }
+
+    /**
      * The connection is closed; the session is over. {@code cause} is null after {@link Session#close},
-     * else why: a fatal {@link ServerErrorException} or an I/O error.
+     * else why: a fatal {@link ServerErrorException} (such as {@link ErrorCode#RESUME_FAILED} when the
+     * server no longer knew the session), an I/O error, or a {@link ConnectionClosedException} when
+     * the connection could not be resumed within the server's resume grace period.
      */
     default void onDisconnected(Throwable cause) {
     }

@@ -63,6 +63,36 @@ final class EventLog implements SessionListener {
     }
 
     @Override
+    public void onMemberAway(RoomHandle room, String name) {
+        add("member-away " + room.name() + " " + name);
+    }
+
+    @Override
+    public void onMemberBack(RoomHandle room, String name) {
+        add("member-back " + room.name() + " " + name);
+    }
+
+    @Override
+    public void onTurnSkipped(RoomHandle room, String name, long turn) {
+        add("skipped " + room.name() + " " + name);
+    }
+
+    @Override
+    public void onHistoryLost(RoomHandle room) {
+        add("history-lost " + room.name());
+    }
+
+    @Override
+    public void onReconnecting(Throwable cause) {
+        add("reconnecting");
+    }
+
+    @Override
+    public void onReconnected() {
+        add("reconnected");
+    }
+
+    @Override
     public void onRoomClosed(RoomHandle room, String reason) {
         add("closed " + room.name() + " " + reason);
     }
@@ -92,6 +122,21 @@ final class EventLog implements SessionListener {
             got.add(next());
         }
         assertEquals(List.of(expected), got);
+    }
+
+    /** The events up to and including {@code last}, in order. */
+    List<String> until(String last) throws InterruptedException {
+        List<String> got = new ArrayList<>();
+        while (true) {
+            String e = events.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (e == null) {
+                fail("no '" + last + "' within " + TIMEOUT_SECONDS + " s; got " + got);
+            }
+            got.add(e);
+            if (e.equals(last)) {
+                return got;
+            }
+        }
     }
 
     /** Skips events until {@code expected} comes. */

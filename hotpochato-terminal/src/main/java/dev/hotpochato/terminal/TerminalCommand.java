@@ -3,6 +3,7 @@ package dev.hotpochato.terminal;
 import dev.hotpochato.client.ClientOptions;
 import dev.hotpochato.client.HotPochatoClient;
 import dev.hotpochato.client.Session;
+import dev.hotpochato.client.TlsOptions;
 import dev.hotpochato.protocol.ProtocolDefaults;
 import dev.hotpochato.terminal.interactive.ChatScreen;
 import dev.hotpochato.terminal.script.ScriptedClient;
@@ -17,6 +18,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +66,21 @@ public final class TerminalCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "Run non-interactively even on a terminal.")
     boolean batch;
 
+    @Option(names = "--tls", description = "Connect with TLS, trusting the JDK's certificate authorities "
+            + "(or those of --trust); the certificate must name the host.")
+    boolean tls;
+
+    @Option(names = "--trust", paramLabel = "FILE", description = "PEM file of the certificates to trust "
+            + "(a CA's or the server's own) instead of the JDK's; implies --tls.")
+    Path trust;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "Credential for a server that requires one.")
+    String token = "";
+
+    @Option(names = "--no-reconnect", description = "Give up when the connection is lost, instead of "
+            + "reconnecting and resuming the session.")
+    boolean noReconnect;
+
     @Option(names = "--request-timeout", paramLabel = "SECONDS", description = "How long to wait for a reply.")
     int requestTimeoutSeconds = 10;
 
@@ -84,8 +101,13 @@ public final class TerminalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ClientOptions options = ClientOptions.builder(name).host(host).port(port)
-                .requestTimeout(java.time.Duration.ofSeconds(requestTimeoutSeconds)).build();
+        ClientOptions.Builder builder = ClientOptions.builder(name).host(host).port(port).authToken(token)
+                .reconnect(!noReconnect)
+                .requestTimeout(java.time.Duration.ofSeconds(requestTimeoutSeconds));
+        if (tls || trust != null) {
+            builder.tls(TlsOptions.builder().trustedCertificates(trust).build());
+        }
+        ClientOptions options = builder.build();
         Session session;
         try {
             session = HotPochatoClient.connect(options).get(requestTimeoutSeconds + 10L, TimeUnit.SECONDS);

@@ -19,4 +19,10 @@ class EventLinesTest {
         assertEquals(new ChatCommand("pass", ""), ChatCommand.parse("/pass"));
         assertEquals(new ChatCommand("say", "/not a command"), ChatCommand.parse("//not a command"));
     }
+
+    @Test
+    void reconnectionEventsAreOneFieldLines() {
+        assertEquals("reconnecting", EventLines.reconnecting());
+        assertEquals("reconnected", EventLines.reconnected());
+    }
 }

@@ -4,6 +4,7 @@ import dev.hotpochato.server.HotPochatoServer;
 import dev.hotpochato.server.ServerOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -130,8 +131,45 @@ class ScriptedModeTest {
                 out.stream, out.stream, false);
         assertEquals(0, code);
         String help = String.join("\n", out.lines());
-        for (String option : List.of("--host", "--port", "--name", "--room", "--match", "--batch", "--help")) {
+        for (String option : List.of("--host", "--port", "--name", "--room", "--match", "--batch", "--tls", "--trust",
+                "--token", "--no-reconnect", "--help")) {
             assertTrue(help.contains(option), option + " missing from:\n" + help);
         }
+    }
+
+    @Test
+    void tlsWithATrustedCertificateAndATokenFromTheCommandLine() throws Exception {
+        SelfSignedCertificate cert = new SelfSignedCertificate("localhost");
+        HotPochatoServer secure = HotPochatoServer.start(ServerOptions.builder().bindAddress("127.0.0.1").port(0)
+                .shutdownTimeout(Duration.ofSeconds(2))
+                .tls(cert.certificate().toPath(), cert.privateKey().toPath())
+                .authenticator((name, token, remote) -> CompletableFuture.completedFuture("s3cret".equals(token)))
+                .build());
+        try {
+            String[] base = {"--host", "localhost", "--port", String.valueOf(secure.port()), "--name", "alice",
+                "--room", "vault", "--trust", cert.certificate().getPath()};
+            OutputLines err = new OutputLines();
+            int refused = TerminalCommand.run(concat(base, "--token", "guess"), new ByteArrayInputStream(new byte[0]),
+                    err.stream, err.stream, false);
+            assertEquals(1, refused);
+            assertTrue(err.lines().get(0).contains("UNAUTHENTICATED"), err.lines()::toString);
+
+            OutputLines out = new OutputLines();
+            var run = CompletableFuture.supplyAsync(() -> TerminalCommand.run(concat(base, "--token", "s3cret"),
+                    new ByteArrayInputStream(new byte[0]), out.stream, out.stream, false));
+            out.await("joined\tvault\talice");
+            secure.close(); // alone in the room it would wait for company; its room closing ends it
+            exitCode(run);
+            assertEquals(1, out.linesStartingWith("room-closed\tvault").size(), out.lines()::toString);
+        } finally {
+            secure.close();
+            cert.delete();
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        List<String> all = new java.util.ArrayList<>(List.of(a));
+        all.addAll(List.of(b));
+        return all.toArray(String[]::new);
     }
 }

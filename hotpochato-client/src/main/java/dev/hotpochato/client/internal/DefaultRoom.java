@@ -8,6 +8,7 @@ import dev.hotpochato.client.Session;
 import dev.hotpochato.client.SessionListener;
 import dev.hotpochato.client.Turn;
 import dev.hotpochato.client.TurnHandler;
+import dev.hotpochato.protocol.RoomEvents;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.protocol.v1.Leave;
 import dev.hotpochato.protocol.v1.Member;
@@ -24,11 +25,14 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * A room as this client sees it. Its view is changed only on the session's callback executor, by
@@ -48,11 +52,14 @@ final class DefaultRoom implements RoomHandle {
     private volatile TurnHandler turnHandler;
 
     private volatile List<String> members;
+    private volatile Set<String> away = Set.of();
     private volatile Turn turn;
     private volatile List<Message> history = List.of();
     private volatile boolean open = true;
     /** Callback executor only. */
     private long lastSeq;
+    /** True between HistoryLost and the fresh snapshot that follows it. Callback executor only. */
+    private boolean historyLost;
     /** The last turn the turn handler was called for, so that no turn is handled twice. Callback executor only. */
     private long handledTurn;
 
@@ -62,12 +69,23 @@ final class DefaultRoom implements RoomHandle {
         this.privateRoom = snapshot.getPrivate();
         this.turnTimeoutMillis = Integer.toUnsignedLong(snapshot.getOptions().getTurnTimeoutMs());
         this.historySize = session.options().historySize();
+        view(snapshot, receivedNanos);
+    }
+
+    /** Takes members, turn and seq from {@code snapshot}. Callback executor only (or the constructor). */
+    private void view(RoomSnapshot snapshot, long receivedNanos) {
         this.members = snapshot.getMembersList().stream().map(Member::getName).toList();
+        this.away = snapshot.getMembersList().stream().filter(Member::getAway).map(Member::getName)
+                .collect(Collectors.toUnmodifiableSet());
         this.lastSeq = snapshot.getLastSeq();
+        this.turn = null;
         if (!snapshot.getWaiting() && !snapshot.getHolder().isEmpty()) {
-            // The snapshot gives only the server's deadline, so the time left leans on the clocks agreeing.
-            long remaining = snapshot.getDeadlineMs() == 0 ? 0 : snapshot.getDeadlineMs() - System.currentTimeMillis();
             long length = snapshot.getDeadlineMs() == 0 ? 0 : Math.max(1, turnTimeoutMillis);
+            // A snapshot gives only the server's deadline, not the time left (TurnGranted.duration_ms
+            // does, and is used for every later turn), so this one estimate leans on the clocks
+            // agreeing; clamped to the turn's length for a client clock running behind.
+            long remaining = length == 0 ? 0
+                    : Math.min(length, snapshot.getDeadlineMs() - System.currentTimeMillis());
             this.turn = new Turn(name, snapshot.getHolder(), snapshot.getTurn(),
                     snapshot.getHolder().equals(session.name()), length, remaining, receivedNanos);
         }
@@ -98,6 +116,11 @@ final class DefaultRoom implements RoomHandle {
     @Override
     public List<String> members() {
         return members;
+    }
+
+    @Override
+    public Set<String> awayMembers() {
+        return away;
     }
 
     @Override
@@ -165,7 +188,7 @@ final class DefaultRoom implements RoomHandle {
 
     /** Applies one of this room's sequenced events to the view, then tells the listeners. */
     void apply(ServerFrame frame, long receivedNanos) {
-        long seq = Wire.seqOf(frame);
+        long seq = RoomEvents.seq(frame);
         if (seq <= lastSeq) {
             log.debug("{}: dropping event {} already seen (last seq {})", name, seq, lastSeq);
             return;
@@ -186,6 +209,7 @@ final class DefaultRoom implements RoomHandle {
                 List<String> now = new ArrayList<>(members);
                 now.remove(left.getName());
                 members = List.copyOf(now);
+                away = without(away, left.getName());
                 Turn t = turn;
                 if (now.size() < 2 || (t != null && t.holder().equals(left.getName()))) {
                     turn = null;
@@ -211,12 +235,50 @@ final class DefaultRoom implements RoomHandle {
                 turn = null;
                 fire(l -> l.onTurnExpired(this, frame.getTurnExpired().getName(), frame.getTurnExpired().getTurn()));
             }
+            case TURN_SKIPPED -> {
+                turn = null;
+                fire(l -> l.onTurnSkipped(this, frame.getTurnSkipped().getName(), frame.getTurnSkipped().getTurn()));
+            }
+            case MEMBER_AWAY -> {
+                String who = frame.getMemberAway().getName();
+                Set<String> now = new HashSet<>(away);
+                now.add(who);
+                away = Set.copyOf(now);
+                fire(l -> l.onMemberAway(this, who));
+            }
+            case MEMBER_BACK -> {
+                String who = frame.getMemberBack().getName();
+                away = without(away, who);
+                fire(l -> l.onMemberBack(this, who));
+            }
             case ROOM_CLOSED -> {
                 session.forget(this);
                 close();
                 fire(l -> l.onRoomClosed(this, frame.getRoomClosed().getReason()));
             }
             default -> log.debug("{}: ignoring {}", name, frame.getBodyCase());
+        }
+    }
+
+    /** The server cannot replay what this client missed here; a fresh snapshot ({@link #refresh}) follows. */
+    void historyLost() {
+        historyLost = true;
+    }
+
+    /**
+     * A fresh snapshot of the room, sent after {@link #historyLost}: the view is replaced (events up
+     * to its seq are taken as seen), then listeners hear that history was lost.
+     */
+    void refresh(RoomSnapshot snapshot, long receivedNanos) {
+        view(snapshot, receivedNanos);
+        if (historyLost) {
+            historyLost = false;
+            fire(l -> l.onHistoryLost(this));
+        }
+        Turn t = turn;
+        TurnHandler handler = turnHandler;
+        if (t != null && t.isMine() && handler != null) {
+            runTurnHandler(handler, t);
         }
     }
 
@@ -279,6 +341,15 @@ final class DefaultRoom implements RoomHandle {
         }
     }
 
+    private static Set<String> without(Set<String> set, String item) {
+        if (!set.contains(item)) {
+            return set;
+        }
+        Set<String> copy = new HashSet<>(set);
+        copy.remove(item);
+        return Set.copyOf(copy);
+    }
+
     private static <T> List<T> append(List<T> list, T item, int max) {
         List<T> copy = new ArrayList<>(Math.min(list.size() + 1, max));
         copy.addAll(list.size() >= max ? list.subList(list.size() - max + 1, list.size()) : list);
@@ -288,7 +359,7 @@ final class DefaultRoom implements RoomHandle {
 
     @Override
     public String toString() {
-        return "Room{" + name + ", " + members + (turn == null ? "" : ", " + turn) + (open ? "" : ", closed") + "}";
+        return "Room{" + name + ", " + members + (away.isEmpty() ? "" : ", away " + away) + (turn == null ? "" : ", " + turn) + (open ? "" : ", closed") + "}";
     }
 
     private record OwnTurn(RoomHandle room, Turn turn) implements MyTurn {

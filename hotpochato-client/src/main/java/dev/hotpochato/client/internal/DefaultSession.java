@@ -8,6 +8,7 @@ import dev.hotpochato.client.RoomInfo;
 import dev.hotpochato.client.ServerErrorException;
 import dev.hotpochato.client.Session;
 import dev.hotpochato.client.SessionListener;
+import dev.hotpochato.protocol.RoomEvents;
 import dev.hotpochato.protocol.v1.CancelMatch;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.protocol.v1.Hello;
@@ -59,8 +60,11 @@ final class DefaultSession implements Session, SessionEvents {
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private final AtomicBoolean closeRequested = new AtomicBoolean();
 
+    private ConnectionWatchdog watchdog;
+    /** The connection in use; replaced by the event loop when the session resumes on a new one. */
     private volatile Channel channel;
     private volatile Welcome welcome = Welcome.getDefaultInstance();
+    private volatile boolean connected;
     private volatile boolean closed;
     /** The fatal error the server gave before closing, if any. Callback executor only. */
     private Throwable fatalError;
@@ -85,12 +89,19 @@ final class DefaultSession implements Session, SessionEvents {
         return listeners;
     }
 
+    /** Set once, before the first connection. */
+    void watchdog(ConnectionWatchdog watchdog) {
+        this.watchdog = watchdog;
+    }
+
     /** The connection is open: say Hello; {@code connected} completes with this session on Welcome. */
     void start(Channel channel, CompletableFuture<Session> connected) {
         this.channel = channel;
         connected.whenComplete((s, e) -> {
             if (e != null) {
-                channel.close();
+                watchdog.close();
+            } else {
+                this.connected = true;
             }
         });
         send(new PendingRequest(ClientFrame.newBuilder().setHello(Hello.newBuilder()
@@ -176,6 +187,11 @@ final class DefaultSession implements Session, SessionEvents {
     }
 
     @Override
+    public boolean isConnected() {
+        return connected && !closed;
+    }
+
+    @Override
     public CompletableFuture<Void> closeFuture() {
         return closeFuture;
     }
@@ -187,12 +203,13 @@ final class DefaultSession implements Session, SessionEvents {
         }
         List<CompletableFuture<Void>> leaving = new ArrayList<>();
         for (DefaultRoom room : rooms.values()) {
+            // While reconnecting, leaving fails at once; the server ends the session after its grace period.
             if (room.isOpen()) {
                 leaving.add(room.leave().exceptionally(e -> null));
             }
         }
         CompletableFuture.allOf(leaving.toArray(CompletableFuture[]::new))
-                .whenComplete((v, e) -> channel.close());
+                .whenComplete((v, e) -> watchdog.close());
         return closeFuture;
     }
 
@@ -206,9 +223,9 @@ final class DefaultSession implements Session, SessionEvents {
             done.get(options.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            channel.close();
+            watchdog.close();
         } catch (ExecutionException | TimeoutException e) {
-            channel.close();
+            watchdog.close();
         }
     }
 
@@ -249,7 +266,41 @@ final class DefaultSession implements Session, SessionEvents {
 
     @Override
     public void connectionLost(List<PendingRequest> unanswered, Throwable cause) {
-        callbacks.execute(() -> onConnectionLost(unanswered, cause));
+        connected = false;
+        callbacks.execute(() -> failUnanswered(unanswered, cause));
+    }
+
+    @Override
+    public boolean closeRequested() {
+        return closeRequested.get();
+    }
+
+    @Override
+    public void reconnecting(Throwable cause) {
+        callbacks.execute(() -> {
+            Throwable reported = fatalError != null ? fatalError : cause;
+            fatalError = null;
+            for (SessionListener l : listeners) {
+                safely(() -> l.onReconnecting(reported));
+            }
+        });
+    }
+
+    @Override
+    public void reconnected(Channel channel) {
+        this.channel = channel;
+        this.connected = true;
+        callbacks.execute(() -> {
+            for (SessionListener l : listeners) {
+                safely(l::onReconnected);
+            }
+        });
+    }
+
+    @Override
+    public void disconnected(Throwable cause) {
+        connected = false;
+        callbacks.execute(() -> onDisconnected(cause));
     }
 
     // ------------------------------------------------------------------ reacting (callback executor)
@@ -261,6 +312,12 @@ final class DefaultSession implements Session, SessionEvents {
                 complete(answered, this);
             }
             case JOINED -> joined(frame, answered, receivedNanos);
+            case HISTORY_LOST -> {
+                DefaultRoom room = rooms.get(frame.getHistoryLost().getRoom());
+                if (room != null) {
+                    room.historyLost();
+                }
+            }
             case LEFT -> {
                 DefaultRoom room = rooms.remove(frame.getLeft().getRoom());
                 if (room != null) {
@@ -274,11 +331,14 @@ final class DefaultSession implements Session, SessionEvents {
             }
             case MATCH_CANCELLED -> complete(answered, null);
             case ROOM_LIST -> complete(answered, frame.getRoomList().getRoomsList().stream().map(Wire::roomInfo).toList());
-            case PONG -> complete(answered, Duration.ofNanos(receivedNanos - answered.createdNanos));
+            case PONG -> {
+                if (answered != null) {
+                    answered.complete(Duration.ofNanos(receivedNanos - answered.createdNanos));
+                }
+            }
             case ERROR -> error(frame, answered);
             default -> {
-                String roomName = Wire.roomOf(frame);
-                DefaultRoom room = roomName == null ? null : rooms.get(roomName);
+                DefaultRoom room = RoomEvents.seq(frame) == 0 ? null : rooms.get(RoomEvents.room(frame));
                 if (room != null) {
                     room.apply(frame, receivedNanos);
                 } else {
@@ -291,6 +351,13 @@ final class DefaultSession implements Session, SessionEvents {
     }
 
     private void joined(ServerFrame frame, PendingRequest answered, long receivedNanos) {
+        DefaultRoom known = rooms.get(frame.getJoined().getRoom().getName());
+        if (known != null) {
+            // After a resume: a fresh snapshot of a room whose missed events are lost. The handle stays the same.
+            known.refresh(frame.getJoined().getRoom(), receivedNanos);
+            complete(answered, known);
+            return;
+        }
         DefaultRoom room = new DefaultRoom(this, frame.getJoined().getRoom(), receivedNanos);
         rooms.put(room.name(), room);
         for (SessionListener l : listeners) {
@@ -322,13 +389,18 @@ final class DefaultSession implements Session, SessionEvents {
         }
     }
 
-    private void onConnectionLost(List<PendingRequest> unanswered, Throwable ioCause) {
-        closed = true;
+    private void failUnanswered(List<PendingRequest> unanswered, Throwable ioCause) {
         Throwable cause = fatalError != null ? fatalError : ioCause;
         ConnectionClosedException closedException = new ConnectionClosedException("the connection closed", cause);
         for (PendingRequest r : unanswered) {
             r.fail(closedException);
         }
+    }
+
+    private void onDisconnected(Throwable ioCause) {
+        closed = true;
+        Throwable cause = fatalError != null ? fatalError : ioCause;
+        ConnectionClosedException closedException = new ConnectionClosedException("the connection closed", cause);
         for (PairedWaiter w : pairing.values()) {
             if (w.match() != null) {
                 w.match().fail(closedException);

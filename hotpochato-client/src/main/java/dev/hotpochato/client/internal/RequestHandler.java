@@ -1,5 +1,6 @@
 package dev.hotpochato.client.internal;
 
+import dev.hotpochato.client.ConnectionClosedException;
 import dev.hotpochato.client.RequestTimeoutException;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.protocol.v1.ServerFrame;
@@ -22,9 +23,10 @@ import java.util.concurrent.TimeUnit;
  * The one place where requests are matched to replies. Outbound, it numbers each
  * {@link PendingRequest}, remembers it and starts its timeout; inbound, it finds the request a frame
  * answers (by the echoed {@code request_id}) and reports both to the session. When the connection
- * closes, everything still waiting is reported unanswered.
+ * closes, everything still waiting is reported unanswered: requests are never sent again on
+ * another connection, since the server may or may not have acted on them.
  *
- * <p>All state belongs to the channel's event loop.
+ * <p>One per connection; all state belongs to the channel's event loop.
  */
 final class RequestHandler extends ChannelDuplexHandler {
 
@@ -54,7 +56,8 @@ final class RequestHandler extends ChannelDuplexHandler {
         ClientFrame frame = request.frame.setRequestId(id).build();
         ctx.write(frame, promise).addListener(f -> {
             if (!f.isSuccess() && forget(id) != null) {
-                session.requestFailed(request, f.cause());
+                session.requestFailed(request, new ConnectionClosedException("could not send " + request.describe(),
+                        f.cause()));
             }
         });
     }

@@ -166,7 +166,8 @@ public final class ChatScreen implements SessionListener {
                 } else {
                     String holder = room.holder().orElse("");
                     system(room.name() + ": " + room.members().stream()
-                            .map(m -> m + (m.equals(holder) ? " (turn)" : "") + (m.equals(session.name()) ? " (you)" : ""))
+                            .map(m -> m + (m.equals(holder) ? " (turn)" : "") + (room.isAway(m) ? " (away)" : "")
+                                    + (m.equals(session.name()) ? " (you)" : ""))
                             .collect(Collectors.joining(", ")));
                 }
             }
@@ -278,6 +279,44 @@ public final class ChatScreen implements SessionListener {
     }
 
     @Override
+    public void onMemberAway(RoomHandle room, String name) {
+        if (!name.equals(session.name())) {
+            system(prefix(room) + "* " + name + " is away (connection lost)");
+        }
+        refreshStatus();
+    }
+
+    @Override
+    public void onMemberBack(RoomHandle room, String name) {
+        if (!name.equals(session.name())) {
+            system(prefix(room) + "* " + name + " is back");
+        }
+        refreshStatus();
+    }
+
+    @Override
+    public void onTurnSkipped(RoomHandle room, String name, long turn) {
+        system(prefix(room) + "* " + (name.equals(session.name()) ? "your" : name + "'s") + " turn was skipped (away)");
+    }
+
+    @Override
+    public void onHistoryLost(RoomHandle room) {
+        error(prefix(room) + "some messages were missed while reconnecting and are lost");
+        refreshStatus();
+    }
+
+    @Override
+    public void onReconnecting(Throwable cause) {
+        error("connection lost" + (cause == null ? "" : ": " + TerminalCommand.describe(cause)) + "; reconnecting...");
+    }
+
+    @Override
+    public void onReconnected() {
+        system("reconnected");
+        refreshStatus();
+    }
+
+    @Override
     public void onRoomClosed(RoomHandle room, String reason) {
         system(prefix(room) + "* " + room.name() + " closed: " + reason);
         if (current == room) {
@@ -351,7 +390,9 @@ public final class ChatScreen implements SessionListener {
         RoomHandle room = current;
         String text;
         AttributedStyle style = AttributedStyle.INVERSE;
-        if (room == null || !room.isOpen()) {
+        if (!session.isConnected() && session.isOpen()) {
+            text = " connection lost: reconnecting... ";
+        } else if (room == null || !room.isOpen()) {
             text = " not in a room: /join ROOM or /match ";
         } else if (room.turn().isEmpty()) {
             text = " " + room.name() + " | " + (room.members().size() < 2 ? "waiting for someone to join" : "...") + " ";

@@ -20,12 +20,18 @@ import java.util.Locale;
  * paired         ROOM  PARTNER  first|second
  * member-joined  ROOM  NAME
  * member-left    ROOM  NAME  left|disconnected|timed_out|kicked|unknown
+ * member-away    ROOM  NAME                     (connection lost; may come back)
+ * member-back    ROOM  NAME
  * turn           ROOM  NUMBER  HOLDER  LENGTH-MS  (0: no limit)
  * said           ROOM  SPEAKER  TEXT
  * passed         ROOM  NAME
  * expired        ROOM  NAME
+ * skipped        ROOM  NAME                     (the turn came to NAME while away)
+ * history-lost   ROOM                           (after a reconnect: missed events lost; a fresh view follows)
  * room-closed    ROOM  REASON
  * left           ROOM
+ * reconnecting                                  (the connection was lost; resuming)
+ * reconnected                                   (the missed events follow)
  * error          CODE  MESSAGE
  * disconnected   REASON
  * </pre>
@@ -70,6 +76,30 @@ public final class EventLines {
 
     public static String expired(RoomHandle room, String name) {
         return line("expired", room.name(), name);
+    }
+
+    public static String memberAway(RoomHandle room, String name) {
+        return line("member-away", room.name(), name);
+    }
+
+    public static String memberBack(RoomHandle room, String name) {
+        return line("member-back", room.name(), name);
+    }
+
+    public static String skipped(RoomHandle room, String name) {
+        return line("skipped", room.name(), name);
+    }
+
+    public static String historyLost(RoomHandle room) {
+        return line("history-lost", room.name());
+    }
+
+    public static String reconnecting() {
+        return line("reconnecting");
+    }
+
+    public static String reconnected() {
+        return line("reconnected");
     }
 
     public static String roomClosed(RoomHandle room, String reason) {

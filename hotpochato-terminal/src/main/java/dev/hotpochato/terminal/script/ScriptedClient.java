@@ -249,6 +249,43 @@ public final class ScriptedClient implements SessionListener {
     }
 
     @Override
+    public void onMemberAway(RoomHandle r, String name) {
+        String line = EventLines.memberAway(r, name);
+        script.execute(() -> out.println(line));
+    }
+
+    @Override
+    public void onMemberBack(RoomHandle r, String name) {
+        String line = EventLines.memberBack(r, name);
+        script.execute(() -> out.println(line));
+    }
+
+    @Override
+    public void onTurnSkipped(RoomHandle r, String name, long turn) {
+        String line = EventLines.skipped(r, name);
+        script.execute(() -> out.println(line));
+    }
+
+    @Override
+    public void onHistoryLost(RoomHandle r) {
+        String line = EventLines.historyLost(r);
+        script.execute(() -> {
+            out.println(line);
+            act(); // the fresh view may hold a turn of ours
+        });
+    }
+
+    @Override
+    public void onReconnecting(Throwable cause) {
+        script.execute(() -> out.println(EventLines.reconnecting()));
+    }
+
+    @Override
+    public void onReconnected() {
+        script.execute(() -> out.println(EventLines.reconnected()));
+    }
+
+    @Override
     public void onRoomClosed(RoomHandle r, String reason) {
         String line = EventLines.roomClosed(r, reason);
         script.execute(() -> {
