@@ -109,6 +109,18 @@ class ResumeTest {
     }
 
     @Test
+    void sessionInNoRoomCanBeResumedToo() throws Exception {
+        ServerFixture f = start(ServerOptions.builder());
+        TestClient idle = f.client("idle");
+        idle.close();
+        TestClient back = f.track(TestClient.resume(f.address, idle, Map.of()));
+        assertTrue(back.welcome().getResumed());
+        assertEquals("idle", back.welcome().getDisplayName());
+        back.join("now");
+        back.expect(BodyCase.JOINED);
+    }
+
+    @Test
     void unknownResumeTokenIsRefused() throws Exception {
         ServerFixture f = start(ServerOptions.builder());
         TestClient c = f.track(TestClient.connect(f.address));

@@ -135,6 +135,14 @@ public final class TestClient implements AutoCloseable {
         return welcome;
     }
 
+    /** Sends Hello as {@code name} (without waiting for the write) and returns the server's first reply. */
+    public ServerFrame sendHelloAndRead(String name) throws InterruptedException {
+        this.name = name;
+        sendAndForget(ClientFrame.newBuilder().setHello(Hello.newBuilder()
+                .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setDisplayName(name)));
+        return next();
+    }
+
     /** On a fresh connection, takes back the session of {@code lost}, which saw up to {@code lastSeq} per room. */
     public static TestClient resume(InetSocketAddress server, TestClient lost, Map<String, Long> lastSeq)
             throws InterruptedException {

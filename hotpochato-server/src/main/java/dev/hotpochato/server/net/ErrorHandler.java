@@ -6,7 +6,9 @@ import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.MemberLeft;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.server.room.Frames;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -55,10 +57,35 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
         ctx.channel().attr(LEFT_REASON).set(code == Error.Code.IDLE_TIMEOUT || code == Error.Code.SLOW_CONSUMER
                 ? MemberLeft.Reason.TIMED_OUT : MemberLeft.Reason.KICKED);
         log.debug("{}: closing after {}: {}", ctx.channel(), code, error.getError().getMessage());
-        // Read nothing more from a client that is being closed.
-        ctx.channel().config().setAutoRead(false);
-        ctx.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
+        // A deliberate pipeline change: from now on whatever the client sends is dropped unread.
+        ChannelPipeline p = ctx.pipeline();
+        if (p.get("tls") != null) {
+            p.addAfter("tls", "discard", Discard.INSTANCE);
+        } else {
+            p.addFirst("discard", Discard.INSTANCE);
+        }
+        // Closing a socket with unread input makes the kernel send a reset, which can destroy the
+        // error frame before the client reads it. So: send it, end our side, and let the client
+        // close (reading what it still sends), or close after a while anyway.
+        ctx.writeAndFlush(error).addListener(written -> {
+            if (ctx.channel() instanceof SocketChannel socket && written.isSuccess()) {
+                socket.shutdownOutput();
+            } else {
+                ctx.close();
+            }
+        });
         ctx.executor().schedule(() -> ctx.close(), CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Drops everything read from a client that is being closed. */
+    @ChannelHandler.Sharable
+    private static final class Discard extends ChannelInboundHandlerAdapter {
+        static final Discard INSTANCE = new Discard();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
     }
 
     static ServerFrame toError(Throwable cause) {

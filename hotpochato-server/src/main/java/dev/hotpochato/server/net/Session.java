@@ -123,8 +123,9 @@ final class Session implements Connected {
     }
 
     /**
-     * {@code lost} closed for {@code reason}. A kicked client, or one in no room, is simply gone;
-     * otherwise its member is away everywhere until it resumes or the grace period ends.
+     * {@code lost} closed for {@code reason}. A kicked client is simply gone; otherwise the session
+     * can be resumed until the grace period ends, and meanwhile its member is away in every room.
+     * (Even a session in no room is kept, so that a client that reconnects can always resume.)
      */
     void connectionLost(Channel lost, MemberLeft.Reason reason) {
         executor.execute(() -> {
@@ -134,7 +135,7 @@ final class Session implements Connected {
             channel = null;
             server.lobby().drop(this);
             Duration grace = server.options().resumeGrace();
-            if (reason == MemberLeft.Reason.KICKED || memberOf.isEmpty() || grace.isZero()) {
+            if (reason == MemberLeft.Reason.KICKED || grace.isZero()) {
                 end(reason);
                 return;
             }

@@ -124,6 +124,7 @@ public final class RoomShard {
         for (Room room : new ArrayList<>(rooms.values())) {
             room.close(reason);
         }
+        output.flush(); // before anyone is told that the rooms are closed
     }
 
     public int roomCount() {
