@@ -31,8 +31,10 @@ final class CuttableProxy implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Channel listener;
     private volatile boolean refusing;
+    private volatile InetSocketAddress target;
 
-    CuttableProxy(InetSocketAddress target) throws InterruptedException {
+    CuttableProxy(InetSocketAddress firstTarget) throws InterruptedException {
+        this.target = firstTarget;
         listener = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -47,7 +49,7 @@ final class CuttableProxy implements AutoCloseable {
                         connections.add(inbound);
                         new Bootstrap().group(inbound.eventLoop()).channel(NioSocketChannel.class)
                                 .handler(new Relay(inbound))
-                                .connect(target).addListener((ChannelFutureListener) f -> {
+                                .connect(CuttableProxy.this.target).addListener((ChannelFutureListener) f -> {
                                     if (!f.isSuccess()) {
                                         inbound.close();
                                         return;
@@ -73,6 +75,11 @@ final class CuttableProxy implements AutoCloseable {
 
     void restore() {
         refusing = false;
+    }
+
+    /** New connections go to {@code newTarget} from now on (a server restarted elsewhere). */
+    void retarget(InetSocketAddress newTarget) {
+        target = newTarget;
     }
 
     @Override

@@ -166,11 +166,15 @@ class ReconnectTest {
 
     @Test
     void aSessionTheServerNoLongerKnowsEndsWithResumeFailed() throws Exception {
-        // A session in no room is not kept after its connection is lost, so its Resume is refused.
+        // The server restarts while the connection is down: the new one knows no session to resume.
         start(ServerOptions.builder().resumeGrace(Duration.ofSeconds(20)));
         EventLog aliceLog = new EventLog();
         Session aliceSession = connect("alice", true, aliceLog);
         proxy.cut();
+        HotPochatoServer restarted = HotPochatoServer.start(ServerOptions.builder().bindAddress("127.0.0.1").port(0)
+                .shutdownTimeout(Duration.ofSeconds(2)).build());
+        resources.add(restarted::close);
+        proxy.retarget(restarted.localAddress());
         proxy.restore();
         List<String> seen = aliceLog.until("disconnected ServerErrorException");
         assertEquals(List.of("reconnecting", "error RESUME_FAILED", "disconnected ServerErrorException"), seen);
