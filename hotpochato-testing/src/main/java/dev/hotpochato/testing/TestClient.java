@@ -240,6 +240,25 @@ public final class TestClient implements AutoCloseable {
         return frame;
     }
 
+    /**
+     * The next frame, or null once the server has closed the connection: for clients whose
+     * connection may or may not survive what they sent. Fails if neither comes in time.
+     */
+    public ServerFrame nextOrClosed() throws InterruptedException {
+        Object o = inbox.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (o == CLOSED) {
+            inbox.add(CLOSED); // stays closed for the next call
+            return null;
+        }
+        if (o == null) {
+            fail(this + ": neither a frame nor a close from the server within " + TIMEOUT);
+        }
+        if (o instanceof Throwable t) {
+            throw new AssertionError(this + ": pipeline error", t);
+        }
+        return (ServerFrame) o;
+    }
+
     /** The next frame, which must be of {@code kind}. */
     public ServerFrame expect(ServerFrame.BodyCase kind) throws InterruptedException {
         ServerFrame f = next();
