@@ -142,6 +142,8 @@ class FuzzTest {
                     + "):\n" + String.join("\n", problems.stream().limit(20).toList()));
             assertEquals(List.of(), warnings.warnings(), "nothing escaped to the event loop or was logged as unexpected");
             assertTrue(accepted > 0, "the talkers got a word in");
+            assertEquals(0, repliesAfterFatal.get(), "nothing sent behind a fatal frame is acted on");
+            assertEquals(0, sessionsLeft, "no session outlives its connection past the grace period");
         }
     }
 

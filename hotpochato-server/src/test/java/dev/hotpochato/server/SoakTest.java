@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * checked by {@code LeakDetection} at paranoid level.
  *
  * <p>Runs about five seconds; {@code -Dsoak.seconds=N} for longer, {@code -Dsoak.clients=N},
- * {@code -Dsoak.rooms=N}, {@code -Dsoak.seed=N}, {@code -Dsoak.eagerResume=true}. Loopback only.
+ * {@code -Dsoak.rooms=N}, {@code -Dsoak.seed=N}, {@code -Dsoak.eagerResume=false}. Loopback only.
  */
 class SoakTest {
 
@@ -37,12 +37,11 @@ class SoakTest {
     private static final int ROOMS_PER_CLIENT = 2;
     private static final long SEED = Long.getLong("soak.seed", System.nanoTime());
     /**
-     * Members that drop resume as soon as they like, rather than once the others have seen them
-     * away. Off by default because of a server bug it shows: a Resume handled before every room has
-     * processed the lost connection gets live events on the new connection before the room's
-     * replay, so some arrive twice and out of order.
+     * Members that drop resume as soon as they like (the default, and the harder case: the server
+     * may not even have noticed the lost connection yet); false makes them wait until the others
+     * have seen them away.
      */
-    private static final boolean EAGER_RESUME = Boolean.getBoolean("soak.eagerResume");
+    private static final boolean EAGER_RESUME = Boolean.parseBoolean(System.getProperty("soak.eagerResume", "true"));
     private static final int HISTORY = 1000;
     /** Room histories, sessions and buffers are bounded; a leak of one object per event would pass this in seconds. */
     private static final long HEAP_GROWTH_BOUND = 64L * 1024 * 1024;

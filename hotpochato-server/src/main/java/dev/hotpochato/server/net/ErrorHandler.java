@@ -49,7 +49,7 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        if (ctx.channel().hasAttr(LEFT_REASON)) {
+        if (ctx.channel().attr(LEFT_REASON).get() != null) {
             return; // already closing for an earlier error
         }
         ServerFrame error = toError(cause);

@@ -14,7 +14,9 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -148,6 +150,11 @@ final class Session implements Connected {
      * Takes the session over on {@code fresh}: sends {@code welcome} there, then each room replays
      * what was missed after the seq the client last saw. Completes with false if the session ended
      * in the meantime.
+     *
+     * <p>No room may send the new connection a live event before its replay, or the client would
+     * see events twice and out of order. So the session first goes quiet (no connection) and waits
+     * until every room has it away; only then does it take the new connection, and each room's
+     * {@link Room#back} replays and makes it present again, in one step on the room's thread.
      */
     CompletableFuture<Boolean> resume(Channel fresh, Map<String, Long> lastSeq, ServerFrame welcome) {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
@@ -161,18 +168,34 @@ final class Session implements Connected {
                 graceTimer = null;
             }
             Channel old = channel;
-            channel = fresh;
+            channel = null;
             if (old != null) {
                 // A half-open connection the client has given up on: replaced, not lost.
                 old.writeAndFlush(Frames.fatal(0, Error.Code.PROTOCOL_VIOLATION, "session resumed elsewhere"))
                         .addListener(ChannelFutureListener.CLOSE);
             }
-            fresh.writeAndFlush(welcome);
+            List<CompletableFuture<Void>> quiet = new ArrayList<>();
             for (Room room : memberOf.values()) {
-                long seen = lastSeq.getOrDefault(room.name(), 0L);
-                server.rooms().shardFor(room.name()).execute(() -> room.back(this, seen));
+                CompletableFuture<Void> away = new CompletableFuture<>();
+                server.rooms().shardFor(room.name()).execute(() -> {
+                    room.away(this);
+                    away.complete(null);
+                });
+                quiet.add(away);
             }
-            done.complete(true);
+            CompletableFuture.allOf(quiet.toArray(CompletableFuture[]::new)).thenRunAsync(() -> {
+                if (ended) {
+                    done.complete(false);
+                    return;
+                }
+                channel = fresh;
+                fresh.writeAndFlush(welcome);
+                for (Room room : memberOf.values()) {
+                    long seen = lastSeq.getOrDefault(room.name(), 0L);
+                    server.rooms().shardFor(room.name()).execute(() -> room.back(this, seen));
+                }
+                done.complete(true);
+            }, executor);
         });
         return done;
     }

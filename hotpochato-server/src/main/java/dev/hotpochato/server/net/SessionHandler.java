@@ -45,6 +45,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ClientFrame frame = (ClientFrame) msg;
+        if (closing(ctx)) {
+            return; // decoded in the same read as a fatal frame: not acted on
+        }
         if (held != null) {
             if (held.size() >= MAX_HELD_FRAMES) {
                 throw new ProtocolException(Error.Code.PROTOCOL_VIOLATION,
@@ -146,15 +149,26 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Runs a continuation of the handshake back on the connection's thread; what it throws closes the connection. */
+    /**
+     * Runs a continuation of the handshake back on the connection's thread, unless the connection
+     * has closed or is closing meanwhile; what it throws closes the connection.
+     */
     private static void onLoop(ChannelHandlerContext ctx, Runnable step) {
         ctx.executor().execute(() -> {
+            if (closing(ctx)) {
+                return;
+            }
             try {
                 step.run();
             } catch (RuntimeException e) {
                 ctx.fireExceptionCaught(e);
             }
         });
+    }
+
+    /** The connection is gone, or going after a fatal error: nothing more it sent is acted on. */
+    private static boolean closing(ChannelHandlerContext ctx) {
+        return !ctx.channel().isActive() || ctx.channel().attr(ErrorHandler.LEFT_REASON).get() != null;
     }
 
     /** Frames that arrive from now on wait until {@link #release}: the handshake is being decided. */
