@@ -121,6 +121,45 @@ class ResumeTest {
     }
 
     @Test
+    void kickedClientCannotResumeEvenBeforeItsSocketCloses() throws Exception {
+        ServerFixture f = start(ServerOptions.builder().maxFramesPerSecond(5).frameBurst(10));
+        List<TestClient> m = f.room("k", "alice", "xavier");
+        TestClient xavier = m.get(1);
+        for (int i = 0; i < 30; i++) {
+            xavier.sendAndForget(ClientFrame.newBuilder().setPing(dev.hotpochato.protocol.v1.Ping.getDefaultInstance()));
+        }
+        xavier.await(ServerFrame::hasError); // RATE_LIMITED; the socket is still open for a moment
+        TestClient again = f.track(TestClient.connect(f.address));
+        again.send(ClientFrame.newBuilder().setResume(Resume.newBuilder()
+                .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1)
+                .setResumeToken(xavier.welcome().getResumeToken())));
+        again.expectError(Error.Code.RESUME_FAILED);
+        ServerFrame left = m.get(0).await(ServerFrame::hasMemberLeft);
+        assertEquals(MemberLeft.Reason.KICKED, left.getMemberLeft().getReason());
+    }
+
+    @Test
+    void pairThatClosedWhileAwayIsReportedOnResume() throws Exception {
+        ServerFixture f = start(ServerOptions.builder());
+        TestClient pam = f.client("pam");
+        TestClient quinn = f.client("quinn");
+        pam.send(ClientFrame.newBuilder().setMatch(dev.hotpochato.protocol.v1.Match.getDefaultInstance()));
+        pam.expectNothingMore(); // pam reaches the lobby first
+        quinn.send(ClientFrame.newBuilder().setMatch(dev.hotpochato.protocol.v1.Match.getDefaultInstance()));
+        String room = pam.expect(BodyCase.PAIRED).getPaired().getRoom();
+        pam.drain(room);
+        quinn.drain(room);
+        pam.close();
+        quinn.expect(BodyCase.MEMBER_AWAY);
+        quinn.send(ClientFrame.newBuilder().setLeave(dev.hotpochato.protocol.v1.Leave.newBuilder().setRoom(room)));
+        quinn.await(ServerFrame::hasLeft);
+        TestClient back = f.track(TestClient.resume(f.address, pam, Map.of(room, pam.lastSeq(room))));
+        ServerFrame closed = back.expect(BodyCase.ROOM_CLOSED);
+        assertEquals(room, closed.getRoomClosed().getRoom());
+        assertEquals(0, closed.getRoomClosed().getSeq(), "not a numbered event: it happened while away");
+    }
+
+    @Test
     void unknownResumeTokenIsRefused() throws Exception {
         ServerFixture f = start(ServerOptions.builder());
         TestClient c = f.track(TestClient.connect(f.address));

@@ -24,7 +24,8 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private final int maxTotal;
     private final int maxPerAddress;
     private final AtomicInteger total = new AtomicInteger();
-    private final ConcurrentMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    /** Open connections by address; an address with none has no entry. Updated atomically by compute. */
+    private final ConcurrentMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
     ConnectionLimiter(int maxTotal, int maxPerAddress) {
         this.maxTotal = maxTotal;
@@ -48,9 +49,14 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
             total.decrementAndGet();
             return "the server holds its maximum of " + maxTotal + " connections";
         }
-        AtomicInteger fromHere = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
-        if (fromHere.incrementAndGet() > maxPerAddress) {
-            release(address);
+        boolean[] full = new boolean[1];
+        perAddress.compute(address, (a, count) -> {
+            int open = count == null ? 0 : count;
+            full[0] = open >= maxPerAddress;
+            return full[0] ? count : open + 1;
+        });
+        if (full[0]) {
+            total.decrementAndGet();
             return "too many connections from " + address.getHostAddress() + " (at most " + maxPerAddress + ")";
         }
         return null;
@@ -66,6 +72,6 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     private void release(InetAddress address) {
         total.decrementAndGet();
-        perAddress.computeIfPresent(address, (a, count) -> count.decrementAndGet() == 0 ? null : count);
+        perAddress.computeIfPresent(address, (a, count) -> count == 1 ? null : count - 1);
     }
 }

@@ -54,8 +54,13 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
         }
         ServerFrame error = toError(cause);
         Error.Code code = error.getError().getCode();
-        ctx.channel().attr(LEFT_REASON).set(code == Error.Code.IDLE_TIMEOUT || code == Error.Code.SLOW_CONSUMER
-                ? MemberLeft.Reason.TIMED_OUT : MemberLeft.Reason.KICKED);
+        MemberLeft.Reason reason = reasonFor(code);
+        ctx.channel().attr(LEFT_REASON).set(reason);
+        Session session = ctx.channel().attr(Session.KEY).get();
+        if (session != null && reason == MemberLeft.Reason.KICKED) {
+            // Over now, not when the socket finally closes: a kicked client may not resume meanwhile.
+            session.connectionLost(ctx.channel(), reason);
+        }
         log.debug("{}: closing after {}: {}", ctx.channel(), code, error.getError().getMessage());
         // A deliberate pipeline change: from now on whatever the client sends is dropped unread.
         ChannelPipeline p = ctx.pipeline();
@@ -86,6 +91,19 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /**
+     * What the other members are told when this client is closed for {@code code}: a client that
+     * went silent or stopped reading timed out (and may resume); a server fault is no fault of the
+     * client's; anything else broke the rules and is kicked, for good.
+     */
+    private static MemberLeft.Reason reasonFor(Error.Code code) {
+        return switch (code) {
+            case IDLE_TIMEOUT, SLOW_CONSUMER -> MemberLeft.Reason.TIMED_OUT;
+            case INTERNAL, SERVER_SHUTTING_DOWN -> MemberLeft.Reason.DISCONNECTED;
+            default -> MemberLeft.Reason.KICKED;
+        };
     }
 
     static ServerFrame toError(Throwable cause) {

@@ -2,6 +2,7 @@ package dev.hotpochato.server.net;
 
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.MemberLeft;
+import dev.hotpochato.protocol.v1.RoomClosed;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.server.room.Frames;
 import dev.hotpochato.server.room.Participant;
@@ -16,6 +17,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +47,8 @@ final class Session implements Connected {
     private final Map<String, Room> memberOf = new HashMap<>();
     /** Rooms joined or being joined; claimed and given back by room threads, hence atomic. */
     private final AtomicInteger roomSlots = new AtomicInteger();
+    /** Rooms that closed while the session was away. */
+    private final Set<String> closedWhileAway = new HashSet<>();
     private ScheduledFuture<?> graceTimer;
     private boolean ended;
 
@@ -121,7 +126,11 @@ final class Session implements Connected {
     @Override
     public void left(Room room) {
         roomSlots.decrementAndGet();
-        executor.execute(() -> memberOf.remove(room.name(), room));
+        executor.execute(() -> {
+            if (memberOf.remove(room.name(), room) && channel == null && !ended) {
+                closedWhileAway.add(room.name()); // told on resume, since it cannot be replayed
+            }
+        });
     }
 
     /**
@@ -189,7 +198,13 @@ final class Session implements Connected {
                     return;
                 }
                 channel = fresh;
-                fresh.writeAndFlush(welcome);
+                fresh.write(welcome);
+                for (String name : closedWhileAway) {
+                    fresh.write(ServerFrame.newBuilder().setRoomClosed(RoomClosed.newBuilder()
+                            .setRoom(name).setReason("the room closed while you were away")).build());
+                }
+                closedWhileAway.clear();
+                fresh.flush();
                 for (Room room : memberOf.values()) {
                     long seen = lastSeq.getOrDefault(room.name(), 0L);
                     server.rooms().shardFor(room.name()).execute(() -> room.back(this, seen));
