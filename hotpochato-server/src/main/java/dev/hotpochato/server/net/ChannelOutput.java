@@ -79,11 +79,14 @@ public final class ChannelOutput implements RoomOutput {
         if (pending.isEmpty()) {
             return;
         }
+        // Other loops first: handing them their task is quick, and their members then get written
+        // while this thread does its own writes, instead of after them.
+        List<Object> local = null;
         for (Map.Entry<EventLoop, List<Object>> e : pending.entrySet()) {
             EventLoop loop = e.getKey();
             List<Object> batch = e.getValue();
             if (loop.inEventLoop()) {
-                deliver(batch);
+                local = batch;
                 continue;
             }
             try {
@@ -93,6 +96,9 @@ public final class ChannelOutput implements RoomOutput {
             }
         }
         pending.clear();
+        if (local != null) {
+            deliver(local);
+        }
     }
 
     /** On the connections' own loop: writes each (channel, buffer) pair in order, then flushes each channel once. */
