@@ -39,7 +39,8 @@ final class Session implements Connected {
     private final EventExecutor executor;
     /** The connection in use, null while away. Written on {@link #executor}, read by room threads. */
     private volatile Channel channel;
-    private final Map<String, Room> memberOf = new HashMap<>();
+    /** Made on the first join: most idle connections are in no room, and an empty map costs each of them. */
+    private Map<String, Room> memberOf = Map.of();
     /** Rooms joined or being joined; claimed and given back by room threads, hence atomic. */
     private final AtomicInteger roomSlots = new AtomicInteger();
     private ScheduledFuture<?> graceTimer;
@@ -108,6 +109,9 @@ final class Session implements Connected {
                 // The session ended while the join was on its way; undo it.
                 leave(room, MemberLeft.Reason.DISCONNECTED);
             } else {
+                if (memberOf.isEmpty()) {
+                    memberOf = new HashMap<>();
+                }
                 memberOf.put(room.name(), room);
                 if (channel == null) {
                     away(room); // the connection was lost while the join was on its way
@@ -119,7 +123,11 @@ final class Session implements Connected {
     @Override
     public void left(Room room) {
         roomSlots.decrementAndGet();
-        executor.execute(() -> memberOf.remove(room.name(), room));
+        executor.execute(() -> {
+            if (!memberOf.isEmpty()) {
+                memberOf.remove(room.name(), room);
+            }
+        });
     }
 
     /**
@@ -187,7 +195,7 @@ final class Session implements Connected {
         for (Room room : memberOf.values()) {
             leave(room, reason);
         }
-        memberOf.clear();
+        memberOf = Map.of();
     }
 
     private void away(Room room) {
