@@ -57,10 +57,10 @@ public final class Rooms {
         List<CompletableFuture<Void>> parts = new ArrayList<>(shards.size());
         for (RoomShard shard : shards) {
             CompletableFuture<Void> part = new CompletableFuture<>();
-            shard.execute(() -> {
-                shard.closeAll(reason);
-                part.complete(null);
-            });
+            shard.execute(() -> shard.closeAll(reason));
+            // A task of its own, so that it completes only after the closing frames were flushed
+            // and handed to their connections' loops: whatever the caller writes next comes after them.
+            shard.execute(() -> part.complete(null));
             parts.add(part);
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
