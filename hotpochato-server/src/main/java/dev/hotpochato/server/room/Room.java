@@ -1,6 +1,6 @@
 package dev.hotpochato.server.room;
 
-import dev.hotpochato.protocol.RoomEvents;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.HistoryLost;
 import dev.hotpochato.protocol.v1.Invited;
@@ -61,8 +61,14 @@ public final class Room {
     private TurnClock.Cancellable expiry;
 
     private long seq;
-    /** The latest numbered events, oldest first, replayed to members that resume. */
-    private final ArrayDeque<ServerFrame> history = new ArrayDeque<>();
+    /**
+     * The latest numbered events, oldest first, replayed to members that resume. Kept serialized,
+     * one array per event: every room holds up to historySize of them, long enough for each to be
+     * copied by young collections, and as protobuf objects (four per Said) they were most of what
+     * the collector had to copy. Every numbered event is kept, so they are numbered consecutively
+     * up to {@link #seq}.
+     */
+    private final ArrayDeque<byte[]> history = new ArrayDeque<>();
     private boolean closed;
 
     /** A place in the rotation. A member is away while its connection is lost but may resume. */
@@ -274,15 +280,16 @@ public final class Room {
             return;
         }
         Seat seat = rotation.get(index);
-        long oldestKept = history.isEmpty() ? seq + 1 : RoomEvents.seq(history.peekFirst());
+        long oldestKept = seq - history.size() + 1;
         if (lastSeenSeq + 1 < oldestKept || lastSeenSeq > seq) {
             output.send(p, ServerFrame.newBuilder().setHistoryLost(HistoryLost.newBuilder()
                     .setRoom(name).setOldestSeq(oldestKept).setLastSeenSeq(lastSeenSeq)).build());
             output.send(p, ServerFrame.newBuilder().setJoined(Joined.newBuilder().setRoom(snapshot())).build());
         } else {
-            for (ServerFrame event : history) {
-                if (RoomEvents.seq(event) > lastSeenSeq) {
-                    output.send(p, event);
+            long eventSeq = oldestKept;
+            for (byte[] event : history) {
+                if (eventSeq++ > lastSeenSeq) {
+                    output.send(p, parse(event));
                 }
             }
         }
@@ -533,7 +540,15 @@ public final class Room {
         if (history.size() == settings.historySize()) {
             history.removeFirst();
         }
-        history.addLast(event);
+        history.addLast(event.toByteArray());
+    }
+
+    private static ServerFrame parse(byte[] event) {
+        try {
+            return ServerFrame.parseFrom(event);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a kept event no longer parses", e);
+        }
     }
 
     private void refuse(Participant p, long requestId, Error.Code code, String message) {
