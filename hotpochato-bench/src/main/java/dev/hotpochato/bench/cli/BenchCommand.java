@@ -51,7 +51,7 @@ public final class BenchCommand implements Callable<Integer> {
             defaultValue = "AUTO")
     Settings.ServerMode serverMode;
 
-    @Option(names = "--server-threads", description = "Server worker event loops; 0 = the server's default (2 per core).",
+    @Option(names = "--server-threads", description = "Server worker event loops; 0 = the server's default (1 per core).",
             defaultValue = "0")
     int serverThreads;
 

@@ -93,7 +93,7 @@ public final class SpawnedServer implements ServerUnderTest {
 
     @Override
     public String description() {
-        return "child JVM (pid " + process.pid() + "), " + (threads == 0 ? "default (2 per core)"
+        return "child JVM (pid " + process.pid() + "), " + (threads == 0 ? "default (1 per core)"
                 : Integer.toString(threads)) + " worker threads";
     }
 

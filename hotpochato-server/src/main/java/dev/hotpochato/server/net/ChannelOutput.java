@@ -11,11 +11,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -32,8 +28,14 @@ import java.util.concurrent.RejectedExecutionException;
 public final class ChannelOutput implements RoomOutput {
 
     private final ByteBufAllocator alloc;
-    /** Frames waiting for the end of the current room task, by the event loop of their connection. */
-    private final Map<EventLoop, List<Object>> pending = new IdentityHashMap<>();
+    /**
+     * Frames waiting for the end of the current room task: {@code batches.get(i)} holds the
+     * (channel, buffer) pairs for connections of {@code loops.get(i)}. Two lists searched in turn
+     * rather than a map: there are only as many loops as cores, and no iterator or entry is made
+     * per flush.
+     */
+    private final List<EventLoop> loops = new ArrayList<>();
+    private final List<List<Object>> batches = new ArrayList<>();
 
     public ChannelOutput(ByteBufAllocator alloc) {
         this.alloc = alloc;
@@ -69,21 +71,36 @@ public final class ChannelOutput implements RoomOutput {
         if (ch == null) {
             return; // away: the room's history keeps what it misses
         }
-        List<Object> batch = pending.computeIfAbsent(ch.eventLoop(), loop -> new ArrayList<>());
+        List<Object> batch = batchFor(ch.eventLoop());
         batch.add(ch);
         batch.add(encoded.retainedDuplicate());
     }
 
+    private List<Object> batchFor(EventLoop loop) {
+        for (int i = 0; i < loops.size(); i++) {
+            if (loops.get(i) == loop) {
+                return batches.get(i);
+            }
+        }
+        List<Object> batch = new ArrayList<>();
+        loops.add(loop);
+        batches.add(batch);
+        return batch;
+    }
+
     @Override
     public void flush() {
-        if (pending.isEmpty()) {
+        if (loops.isEmpty()) {
             return;
         }
-        for (Map.Entry<EventLoop, List<Object>> e : pending.entrySet()) {
-            EventLoop loop = e.getKey();
-            List<Object> batch = e.getValue();
+        // Other loops first: handing them their task is quick, and their members then get written
+        // while this thread does its own writes, instead of after them.
+        List<Object> local = null;
+        for (int i = 0; i < loops.size(); i++) {
+            EventLoop loop = loops.get(i);
+            List<Object> batch = batches.get(i);
             if (loop.inEventLoop()) {
-                deliver(batch);
+                local = batch;
                 continue;
             }
             try {
@@ -92,21 +109,23 @@ public final class ChannelOutput implements RoomOutput {
                 release(batch);
             }
         }
-        pending.clear();
+        loops.clear();
+        batches.clear();
+        if (local != null) {
+            deliver(local);
+        }
     }
 
-    /** On the connections' own loop: writes each (channel, buffer) pair in order, then flushes each channel once. */
+    /** On the connections' own loop: writes each (channel, buffer) pair in order, then flushes the channels. */
     private static void deliver(List<Object> batch) {
         for (int i = 0; i < batch.size(); i += 2) {
             Channel ch = (Channel) batch.get(i);
             ch.write(batch.get(i + 1), ch.voidPromise());
         }
-        Set<Channel> flushed = Collections.newSetFromMap(new IdentityHashMap<>());
+        // A connection listed twice (Said, then TurnGranted) sends both at its first flush; the
+        // second finds nothing to send and returns at once, which is cheaper than a set to skip it.
         for (int i = 0; i < batch.size(); i += 2) {
-            Channel ch = (Channel) batch.get(i);
-            if (flushed.add(ch)) {
-                ch.flush();
-            }
+            ((Channel) batch.get(i)).flush();
         }
     }
 

@@ -4,7 +4,6 @@ import dev.hotpochato.protocol.v1.Error;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.AttributeKey;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,8 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @ChannelHandler.Sharable
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
-
-    private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf(ConnectionLimiter.class, "counted");
 
     private final int maxTotal;
     private final int maxPerAddress;
@@ -37,10 +34,12 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         InetAddress address = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
         String refusal = admit(address);
         if (refusal != null) {
+            // Not counted, so nothing to give back at close: the limiter steps out of this pipeline
+            // instead of marking the channel, which would cost every admitted connection an attribute.
+            ctx.pipeline().remove(this);
             ctx.fireExceptionCaught(new ProtocolException(Error.Code.TOO_MANY_CONNECTIONS, refusal, 0));
             return;
         }
-        ctx.channel().attr(COUNTED).set(Boolean.TRUE);
         ctx.fireChannelActive();
     }
 
@@ -64,9 +63,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (ctx.channel().attr(COUNTED).getAndSet(null) != null) {
-            release(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
-        }
+        release(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
         ctx.fireChannelInactive();
     }
 

@@ -44,11 +44,12 @@ final class Session implements Connected {
     private final EventExecutor executor;
     /** The connection in use, null while away. Written on {@link #executor}, read by room threads. */
     private volatile Channel channel;
-    private final Map<String, Room> memberOf = new HashMap<>();
+    /** Made on the first join: most idle connections are in no room, and an empty map costs each of them. */
+    private Map<String, Room> memberOf = Map.of();
     /** Rooms joined or being joined; claimed and given back by room threads, hence atomic. */
     private final AtomicInteger roomSlots = new AtomicInteger();
-    /** Rooms that closed while the session was away. */
-    private final Set<String> closedWhileAway = new HashSet<>();
+    /** Rooms that closed while the session was away; made when first needed, like {@link #memberOf}. */
+    private Set<String> closedWhileAway = Set.of();
     private ScheduledFuture<?> graceTimer;
     private boolean ended;
 
@@ -115,6 +116,9 @@ final class Session implements Connected {
                 // The session ended while the join was on its way; undo it.
                 leave(room, MemberLeft.Reason.DISCONNECTED);
             } else {
+                if (memberOf.isEmpty()) {
+                    memberOf = new HashMap<>();
+                }
                 memberOf.put(room.name(), room);
                 if (channel == null) {
                     away(room); // the connection was lost while the join was on its way
@@ -127,7 +131,10 @@ final class Session implements Connected {
     public void left(Room room) {
         roomSlots.decrementAndGet();
         executor.execute(() -> {
-            if (memberOf.remove(room.name(), room) && channel == null && !ended) {
+            if (!memberOf.isEmpty() && memberOf.remove(room.name(), room) && channel == null && !ended) {
+                if (closedWhileAway.isEmpty()) {
+                    closedWhileAway = new HashSet<>();
+                }
                 closedWhileAway.add(room.name()); // told on resume, since it cannot be replayed
             }
         });
@@ -203,7 +210,7 @@ final class Session implements Connected {
                     fresh.write(ServerFrame.newBuilder().setRoomClosed(RoomClosed.newBuilder()
                             .setRoom(name).setReason("the room closed while you were away")).build());
                 }
-                closedWhileAway.clear();
+                closedWhileAway = Set.of();
                 fresh.flush();
                 for (Room room : memberOf.values()) {
                     long seen = lastSeq.getOrDefault(room.name(), 0L);
@@ -226,7 +233,7 @@ final class Session implements Connected {
         for (Room room : memberOf.values()) {
             leave(room, reason);
         }
-        memberOf.clear();
+        memberOf = Map.of();
     }
 
     private void away(Room room) {

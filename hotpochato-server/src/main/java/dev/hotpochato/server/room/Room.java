@@ -1,6 +1,6 @@
 package dev.hotpochato.server.room;
 
-import dev.hotpochato.protocol.RoomEvents;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.HistoryLost;
 import dev.hotpochato.protocol.v1.Invited;
@@ -49,6 +49,8 @@ public final class Room {
     private final List<Seat> rotation = new ArrayList<>();
     /** The members that are connected now: every broadcast goes to exactly these. */
     private final List<Participant> present = new ArrayList<>();
+    /** Reused for each ordered broadcast; the output does not keep the list it is given. */
+    private final List<Participant> recipients = new ArrayList<>();
     private final Set<String> invited = new HashSet<>();
     private long creatorSessionId = -1;
 
@@ -59,8 +61,14 @@ public final class Room {
     private TurnClock.Cancellable expiry;
 
     private long seq;
-    /** The latest numbered events, oldest first, replayed to members that resume. */
-    private final ArrayDeque<ServerFrame> history = new ArrayDeque<>();
+    /**
+     * The latest numbered events, oldest first, replayed to members that resume. Kept serialized,
+     * one array per event: every room holds up to historySize of them, long enough for each to be
+     * copied by young collections, and as protobuf objects (four per Said) they were most of what
+     * the collector had to copy. Every numbered event is kept, so they are numbered consecutively
+     * up to {@link #seq}.
+     */
+    private final ArrayDeque<byte[]> history = new ArrayDeque<>();
     private boolean closed;
 
     /** A place in the rotation. A member is away while its connection is lost but may resume. */
@@ -272,15 +280,16 @@ public final class Room {
             return;
         }
         Seat seat = rotation.get(index);
-        long oldestKept = history.isEmpty() ? seq + 1 : RoomEvents.seq(history.peekFirst());
+        long oldestKept = seq - history.size() + 1;
         if (lastSeenSeq + 1 < oldestKept || lastSeenSeq > seq) {
             output.send(p, ServerFrame.newBuilder().setHistoryLost(HistoryLost.newBuilder()
                     .setRoom(name).setOldestSeq(oldestKept).setLastSeenSeq(lastSeenSeq)).build());
             output.send(p, ServerFrame.newBuilder().setJoined(Joined.newBuilder().setRoom(snapshot())).build());
         } else {
-            for (ServerFrame event : history) {
-                if (RoomEvents.seq(event) > lastSeenSeq) {
-                    output.send(p, event);
+            long eventSeq = oldestKept;
+            for (byte[] event : history) {
+                if (eventSeq++ > lastSeenSeq) {
+                    output.send(p, parse(event));
                 }
             }
         }
@@ -413,9 +422,13 @@ public final class Room {
         holderIndex = index;
         long timeout = settings.turnTimeoutMillis();
         deadlineMillis = timeout == 0 ? 0 : clock.currentTimeMillis() + timeout;
-        broadcast(ServerFrame.newBuilder().setTurnGranted(TurnGranted.newBuilder()
-                .setRoom(name).setSeq(++seq).setHolder(rotation.get(index).participant.name()).setTurn(turn)
-                .setDeadlineMs(deadlineMillis).setDurationMs((int) Math.min(timeout, Integer.MAX_VALUE))));
+        Participant holder = rotation.get(index).participant;
+        ServerFrame granted = ServerFrame.newBuilder().setTurnGranted(TurnGranted.newBuilder()
+                .setRoom(name).setSeq(++seq).setHolder(holder.name()).setTurn(turn)
+                .setDeadlineMs(deadlineMillis).setDurationMs((int) Math.min(timeout, Integer.MAX_VALUE))).build();
+        remember(granted);
+        // The new holder first: it is the one waiting to act, so its copy goes out before the others'.
+        output.broadcast(presentStartingWith(holder, null), granted);
         if (timeout > 0) {
             long grantedTurn = turn;
             expiry = clock.schedule(() -> expire(grantedTurn), timeout);
@@ -485,14 +498,39 @@ public final class Room {
         }
         ServerFrame frame = event.build();
         remember(frame);
-        List<Participant> others = new ArrayList<>(present.size());
-        for (Participant member : present) {
-            if (member != sender) {
-                others.add(member);
+        // The sender's successor first: it is about to be granted the turn, and its Said must precede that.
+        output.broadcast(presentStartingWith(nextPresentAfter(sender), sender), frame);
+        output.send(sender, event.setRequestId(requestId).build());
+    }
+
+    /** The member after {@code p} in the rotation that is connected, or null. */
+    private Participant nextPresentAfter(Participant p) {
+        int index = indexOf(p);
+        for (int step = 1; index >= 0 && step < rotation.size(); step++) {
+            Seat seat = rotation.get((index + step) % rotation.size());
+            if (!seat.away) {
+                return seat.participant;
             }
         }
-        output.broadcast(others, frame);
-        output.send(sender, event.setRequestId(requestId).build());
+        return null;
+    }
+
+    /**
+     * The connected members, {@code first} (if present) ahead of the rest and {@code excluded} left
+     * out, in the reused {@link #recipients} list.
+     */
+    private List<Participant> presentStartingWith(Participant first, Participant excluded) {
+        recipients.clear();
+        int at = first == null ? -1 : present.indexOf(first);
+        if (at >= 0 && first != excluded) {
+            recipients.add(first);
+        }
+        for (Participant member : present) {
+            if (member != excluded && (at < 0 || member != first)) {
+                recipients.add(member);
+            }
+        }
+        return recipients;
     }
 
     private void remember(ServerFrame event) {
@@ -502,7 +540,15 @@ public final class Room {
         if (history.size() == settings.historySize()) {
             history.removeFirst();
         }
-        history.addLast(event);
+        history.addLast(event.toByteArray());
+    }
+
+    private static ServerFrame parse(byte[] event) {
+        try {
+            return ServerFrame.parseFrom(event);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a kept event no longer parses", e);
+        }
     }
 
     private void refuse(Participant p, long requestId, Error.Code code, String message) {

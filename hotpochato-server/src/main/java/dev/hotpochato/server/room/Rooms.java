@@ -58,7 +58,7 @@ public final class Rooms {
         for (RoomShard shard : shards) {
             CompletableFuture<Void> part = new CompletableFuture<>();
             shard.execute(() -> {
-                shard.closeAll(reason);
+                shard.closeAll(reason); // flushes the closing frames before returning
                 part.complete(null);
             });
             parts.add(part);
