@@ -68,30 +68,16 @@ final class Fixtures {
 
     /** A member connected through {@code channel}: what the server's {@code ChannelOutput} writes to. */
     static Participant session(long id, String name, Channel channel) {
-        return new ConnectedMember(id, name, channel);
+        return new Member(id, name, channel);
     }
 
-    private record ConnectedMember(long sessionId, String name, Channel channel) implements Connected {
-        @Override
-        public boolean tryTakeRoomSlot() {
-            return true;
+    /** A participant that only is someone (and, for the output, has a channel): no bookkeeping. */
+    record Member(long sessionId, String name, Channel channel) implements Connected {
+        /** A member for the turn rules alone, which never write to a channel. */
+        Member(long sessionId, String name) {
+            this(sessionId, name, null);
         }
 
-        @Override
-        public void releaseRoomSlot() {
-        }
-
-        @Override
-        public void joined(Room room) {
-        }
-
-        @Override
-        public void left(Room room) {
-        }
-    }
-
-    /** A participant that only is someone: joins and leaves need no bookkeeping. */
-    record Member(long sessionId, String name) implements Participant {
         @Override
         public boolean tryTakeRoomSlot() {
             return true;

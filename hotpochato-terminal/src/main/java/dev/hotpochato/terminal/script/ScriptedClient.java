@@ -198,8 +198,7 @@ public final class ScriptedClient implements SessionListener {
 
     @Override
     public void onPaired(RoomHandle r, String partner, boolean first) {
-        String line = EventLines.paired(r, partner, first);
-        script.execute(() -> out.println(line));
+        print(EventLines.paired(r, partner, first));
     }
 
     @Override
@@ -232,38 +231,32 @@ public final class ScriptedClient implements SessionListener {
 
     @Override
     public void onSaid(RoomHandle r, Message message) {
-        String line = EventLines.said(r, message);
-        script.execute(() -> out.println(line));
+        print(EventLines.said(r, message));
     }
 
     @Override
     public void onPassed(RoomHandle r, String name, long turn) {
-        String line = EventLines.passed(r, name);
-        script.execute(() -> out.println(line));
+        print(EventLines.passed(r, name));
     }
 
     @Override
     public void onTurnExpired(RoomHandle r, String name, long turn) {
-        String line = EventLines.expired(r, name);
-        script.execute(() -> out.println(line));
+        print(EventLines.expired(r, name));
     }
 
     @Override
     public void onMemberAway(RoomHandle r, String name) {
-        String line = EventLines.memberAway(r, name);
-        script.execute(() -> out.println(line));
+        print(EventLines.memberAway(r, name));
     }
 
     @Override
     public void onMemberBack(RoomHandle r, String name) {
-        String line = EventLines.memberBack(r, name);
-        script.execute(() -> out.println(line));
+        print(EventLines.memberBack(r, name));
     }
 
     @Override
     public void onTurnSkipped(RoomHandle r, String name, long turn) {
-        String line = EventLines.skipped(r, name);
-        script.execute(() -> out.println(line));
+        print(EventLines.skipped(r, name));
     }
 
     @Override
@@ -311,5 +304,10 @@ public final class ScriptedClient implements SessionListener {
             out.println(line);
             exitCode.complete(1);
         });
+    }
+
+    /** Prints one event line on the script's thread, so lines keep the order of the events. */
+    private void print(String line) {
+        script.execute(() -> out.println(line));
     }
 }
