@@ -102,6 +102,29 @@ class ReconnectTest {
     }
 
     @Test
+    void aPairThatClosedWhileAwayIsReportedClosedAfterTheResume() throws Exception {
+        start(ServerOptions.builder().resumeGrace(Duration.ofSeconds(20)));
+        EventLog pamLog = new EventLog();
+        Session pamSession = connect("pam", true, pamLog);
+        CompletableFuture<RoomHandle> pamMatch = pamSession.match();
+        Session quinnSession = connect("quinn", false, null);
+        RoomHandle quinn = Futures.await(quinnSession.match());
+        RoomHandle pam = Futures.await(pamMatch);
+        EventLog quinnLog = new EventLog();
+        quinn.addListener(quinnLog);
+
+        proxy.cut();
+        quinnLog.awaitEvent("member-away " + quinn.name() + " pam");
+        Futures.await(quinn.leave()); // the pair's room closes while pam is away
+        proxy.restore();
+
+        pamLog.awaitEvent("closed " + pam.name() + " the room closed while you were away");
+        assertFalse(pam.isOpen());
+        assertTrue(pamSession.room(pam.name()).isEmpty());
+        assertTrue(pamSession.isConnected());
+    }
+
+    @Test
     void requestsPendingWhenTheConnectionIsLostFailAndAreNotSentAgain() throws Exception {
         start(ServerOptions.builder().resumeGrace(Duration.ofSeconds(20)));
         EventLog aliceLog = new EventLog();

@@ -309,8 +309,8 @@ final class DefaultRoom implements RoomHandle {
         }
     }
 
-    /** The connection is gone: the room is over for this client. Listeners hear it when {@code reason} is set. */
-    void connectionLost(String reason) {
+    /** The room is over for this client (connection gone, or closed while it was away); listeners hear why. */
+    void end(String reason) {
         if (!open) {
             return;
         }

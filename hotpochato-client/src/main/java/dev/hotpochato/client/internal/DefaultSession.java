@@ -337,6 +337,16 @@ final class DefaultSession implements Session, SessionEvents {
                 }
             }
             case ERROR -> error(frame, answered);
+            case ROOM_CLOSED -> {
+                // seq 0: after a resume, a room that closed while we were away (not a numbered event).
+                DefaultRoom room = rooms.get(frame.getRoomClosed().getRoom());
+                if (room != null && frame.getRoomClosed().getSeq() == 0) {
+                    room.end(frame.getRoomClosed().getReason());
+                    forget(room);
+                } else if (room != null) {
+                    room.apply(frame, receivedNanos);
+                }
+            }
             default -> {
                 DefaultRoom room = RoomEvents.seq(frame) == 0 ? null : rooms.get(RoomEvents.room(frame));
                 if (room != null) {
@@ -408,7 +418,7 @@ final class DefaultSession implements Session, SessionEvents {
         }
         pairing.clear();
         for (DefaultRoom room : rooms.values()) {
-            room.connectionLost("connection lost");
+            room.end("connection lost");
         }
         rooms.clear();
         Throwable reported = closeRequested.get() && fatalError == null ? null : cause;

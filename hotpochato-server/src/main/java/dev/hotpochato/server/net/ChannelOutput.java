@@ -59,7 +59,7 @@ public final class ChannelOutput implements RoomOutput {
     @Override
     public void send(Participant to, ServerFrame frame) {
         Channel ch = ((Connected) to).channel();
-        if (ch != null) {
+        if (ch != null) { // not even encoded for a member that is away
             ByteBuf encoded = FrameEncoder.encode(alloc, frame);
             queue(ch, encoded);
             encoded.release();

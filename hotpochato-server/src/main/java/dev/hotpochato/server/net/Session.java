@@ -4,11 +4,9 @@ import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.MemberLeft;
 import dev.hotpochato.protocol.v1.RoomClosed;
 import dev.hotpochato.protocol.v1.ServerFrame;
-import dev.hotpochato.server.room.Frames;
 import dev.hotpochato.server.room.Participant;
 import dev.hotpochato.server.room.Room;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
@@ -51,6 +49,8 @@ final class Session implements Connected {
     /** Rooms that closed while the session was away; made when first needed, like {@link #memberOf}. */
     private Set<String> closedWhileAway = Set.of();
     private ScheduledFuture<?> graceTimer;
+    /** Counts Resumes, so that of two racing ones only the latest takes the session. */
+    private long resumes;
     private boolean ended;
 
     Session(long id, String name, Channel channel, ServerContext server) {
@@ -183,12 +183,15 @@ final class Session implements Connected {
                 graceTimer.cancel(false);
                 graceTimer = null;
             }
+            // The latest Resume wins; an earlier one still on its way gives up below.
+            long generation = ++resumes;
             Channel old = channel;
             channel = null;
             if (old != null) {
-                // A half-open connection the client has given up on: replaced, not lost.
-                old.writeAndFlush(Frames.fatal(0, Error.Code.PROTOCOL_VIOLATION, "session resumed elsewhere"))
-                        .addListener(ChannelFutureListener.CLOSE);
+                // A half-open connection the client has given up on: replaced, and closed like any
+                // connection that broke the rules, so that nothing more it sends is acted on.
+                old.pipeline().fireExceptionCaught(new ProtocolException(Error.Code.PROTOCOL_VIOLATION,
+                        "session resumed on another connection", 0));
             }
             List<CompletableFuture<Void>> quiet = new ArrayList<>();
             for (Room room : memberOf.values()) {
@@ -200,18 +203,27 @@ final class Session implements Connected {
                 quiet.add(away);
             }
             CompletableFuture.allOf(quiet.toArray(CompletableFuture[]::new)).thenRunAsync(() -> {
-                if (ended) {
+                if (ended || generation != resumes) {
                     done.complete(false);
                     return;
                 }
                 channel = fresh;
                 fresh.write(welcome);
-                for (String name : closedWhileAway) {
-                    fresh.write(ServerFrame.newBuilder().setRoomClosed(RoomClosed.newBuilder()
-                            .setRoom(name).setReason("the room closed while you were away")).build());
+                // Rooms the client still counts itself in but that closed while it was away.
+                for (String name : lastSeq.keySet()) {
+                    if (closedWhileAway.contains(name) || !memberOf.containsKey(name)) {
+                        fresh.write(ServerFrame.newBuilder().setRoomClosed(RoomClosed.newBuilder()
+                                .setRoom(name).setReason("the room closed while you were away")).build());
+                    }
                 }
                 closedWhileAway = Set.of();
                 fresh.flush();
+                if (!fresh.isActive()) {
+                    // Lost again already, before its close could be noticed against this session.
+                    done.complete(true);
+                    connectionLost(fresh, MemberLeft.Reason.DISCONNECTED);
+                    return;
+                }
                 for (Room room : memberOf.values()) {
                     long seen = lastSeq.getOrDefault(room.name(), 0L);
                     server.rooms().shardFor(room.name()).execute(() -> room.back(this, seen));
@@ -220,6 +232,20 @@ final class Session implements Connected {
             }, executor);
         });
         return done;
+    }
+
+    /** Handles {@code Match} on the session's thread, in order with the lobby drop of a lost connection. */
+    void match(long requestId) {
+        executor.execute(() -> {
+            if (!ended && channel != null) {
+                server.lobby().match(this, requestId);
+            }
+        });
+    }
+
+    /** Handles {@code CancelMatch}, ordered like {@link #match}. */
+    void cancelMatch(long requestId) {
+        executor.execute(() -> server.lobby().cancel(this, requestId));
     }
 
     /** The session is over: it leaves every room with {@code reason} and can no longer be resumed. */

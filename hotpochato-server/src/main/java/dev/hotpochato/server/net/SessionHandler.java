@@ -16,6 +16,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -29,6 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SessionHandler extends ChannelInboundHandlerAdapter {
 
+    private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
     private static final AtomicLong NEXT_SESSION_ID = new AtomicLong(1);
     /** A client pipelining its first commands behind the handshake needs only a few. */
     private static final int MAX_HELD_FRAMES = 64;
@@ -85,7 +89,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         hold();
         authenticate(ctx, hello.getDisplayName(), hello.getAuthToken()).whenComplete((ok, failure) ->
                 onLoop(ctx, () -> {
-                    requireAuthenticated(ok, requestId);
+                    requireAuthenticated(ok, failure, requestId);
                     session = new Session(NEXT_SESSION_ID.getAndIncrement(), hello.getDisplayName(), ctx.channel(),
                             server);
                     ctx.channel().attr(Session.KEY).set(session);
@@ -103,7 +107,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
         hold();
         authenticate(ctx, lost.name(), resume.getAuthToken()).whenComplete((ok, failure) -> onLoop(ctx, () -> {
-            requireAuthenticated(ok, requestId);
+            requireAuthenticated(ok, failure, requestId);
             session = lost;
             ctx.channel().attr(Session.KEY).set(lost);
             lost.resume(ctx.channel(), resume.getLastSeqMap(), welcome(requestId, true))
@@ -142,8 +146,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** A refusal says nothing about why, or about anything on the server. */
-    private static void requireAuthenticated(Boolean ok, long requestId) {
+    /** A refusal says nothing about why, or about anything on the server; a failing authenticator is logged. */
+    private static void requireAuthenticated(Boolean ok, Throwable failure, long requestId) {
+        if (failure != null) {
+            log.warn("the authenticator failed; the client is refused", failure);
+        }
         if (!Boolean.TRUE.equals(ok)) {
             throw new ProtocolException(Error.Code.UNAUTHENTICATED, "authentication failed", requestId);
         }

@@ -45,7 +45,10 @@ final class SlowConsumerGuard extends ChannelDuplexHandler {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (!ctx.channel().isWritable() && check == null) {
+        if (ctx.channel().isWritable() && check != null) {
+            check.cancel(false); // caught up: only an unbroken stall counts
+            check = null;
+        } else if (!ctx.channel().isWritable() && check == null) {
             check = ctx.executor().schedule(() -> {
                 check = null;
                 if (!ctx.channel().isWritable()) {

@@ -7,7 +7,6 @@ import dev.hotpochato.protocol.v1.RoomList;
 import dev.hotpochato.protocol.v1.MemberLeft;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.server.room.Frames;
-import dev.hotpochato.server.room.Lobby;
 import dev.hotpochato.server.room.Room;
 import dev.hotpochato.server.room.RoomShard;
 import dev.hotpochato.server.room.Rooms;
@@ -25,11 +24,9 @@ import java.util.function.Consumer;
 final class TurnScheduler extends ChannelInboundHandlerAdapter {
 
     private final Rooms rooms;
-    private final Lobby lobby;
 
-    TurnScheduler(Rooms rooms, Lobby lobby) {
+    TurnScheduler(Rooms rooms) {
         this.rooms = rooms;
-        this.lobby = lobby;
     }
 
     @Override
@@ -46,8 +43,8 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
             case PASS -> inRoom(session, requestId, frame.getPass().getRoom(),
                     room -> room.pass(session, requestId));
             case INVITE -> invite(session, requestId, frame.getInvite().getRoom(), frame.getInvite().getDisplayName());
-            case MATCH -> lobby.match(session, requestId);
-            case CANCEL_MATCH -> lobby.cancel(session, requestId);
+            case MATCH -> session.match(requestId);
+            case CANCEL_MATCH -> session.cancelMatch(requestId);
             case LIST_ROOMS -> rooms.listPublic().thenAccept(list -> session.send(
                     ServerFrame.newBuilder().setRequestId(requestId)
                             .setRoomList(RoomList.newBuilder().addAllRooms(list)).build()));
