@@ -66,8 +66,9 @@ public final class JoinOptions {
 
         /** Turn length if this join creates the room; {@link Duration#ZERO} for no limit. */
         public Builder turnTimeout(Duration turnTimeout) {
-            if (turnTimeout.isNegative() || turnTimeout.toMillis() > 0xFFFF_FFFFL) {
-                throw new IllegalArgumentException("turnTimeout must be between 0 and 49 days: " + turnTimeout);
+            // The server caps turns at 2^31-1 ms; refuse more here rather than be silently cut short.
+            if (turnTimeout.isNegative() || turnTimeout.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("turnTimeout must be between 0 and 24 days: " + turnTimeout);
             }
             this.turnTimeout = turnTimeout;
             return this;

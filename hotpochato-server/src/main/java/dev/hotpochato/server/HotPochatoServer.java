@@ -41,6 +41,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class HotPochatoServer implements AutoCloseable {
 
+    /** The server's version, as told to clients in {@code Welcome.server_version}. */
+    public static final String VERSION = "0.1.0";
+
     private static final Logger log = LoggerFactory.getLogger(HotPochatoServer.class);
 
     private final ServerOptions options;
@@ -92,7 +95,7 @@ public final class HotPochatoServer implements AutoCloseable {
             shutdownGroups();
             throw new IllegalArgumentException("cannot use the TLS certificate or key: " + e.getMessage(), e);
         }
-        log.info("HotPochato {} listening on {} ({}{} transport, {} room shards)", "0.1.0", localAddress(),
+        log.info("HotPochato {} listening on {} ({}{} transport, {} room shards)", VERSION, localAddress(),
                 options.tlsCertificate() == null ? "" : "TLS over ", transport.name().toLowerCase(), shards.size());
     }
 
@@ -122,7 +125,8 @@ public final class HotPochatoServer implements AutoCloseable {
     /**
      * Stops gracefully: no new connections; every room is closed with a reason; every client gets
      * {@code Error(SERVER_SHUTTING_DOWN)} and is disconnected; then the threads stop. Returns within
-     * about {@link ServerOptions#shutdownTimeout()}. Idempotent.
+     * about {@link ServerOptions#shutdownTimeout()}. Idempotent. It waits for the server's own
+     * threads, so it must not be called on one of them (a handler, a room task).
      */
     @Override
     public void close() {

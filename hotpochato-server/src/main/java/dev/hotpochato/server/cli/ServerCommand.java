@@ -1,6 +1,5 @@
 package dev.hotpochato.server.cli;
 
-import dev.hotpochato.protocol.ProtocolDefaults;
 import dev.hotpochato.server.HotPochatoServer;
 import dev.hotpochato.server.ServerOptions;
 import dev.hotpochato.server.TokenFileAuthenticator;
@@ -18,72 +17,75 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code java -jar hotpochato-server.jar}: runs a server until Ctrl-C, SIGTERM or {@code quit}. */
-@Command(name = "hotpochato-server", mixinStandardHelpOptions = true, version = "HotPochato server 0.1.0",
+@Command(name = "hotpochato-server", mixinStandardHelpOptions = true, version = "HotPochato server " + HotPochatoServer.VERSION,
         sortOptions = false, showDefaultValues = true,
         description = "Runs a HotPochato turn-based chat server. Stop it with Ctrl-C, SIGTERM, "
                 + "or by typing 'quit' when its input is a terminal.")
 public final class ServerCommand implements Callable<Integer> {
 
+    /** Every flag's default is the option's own default: one place decides each. */
+    private static final ServerOptions DEFAULTS = ServerOptions.defaults();
+
     @Option(names = "--port", description = "TCP port to listen on (0 picks a free one).")
-    int port = ProtocolDefaults.PORT;
+    int port = DEFAULTS.port();
 
     @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to listen on.")
-    String bind = "0.0.0.0";
+    String bind = DEFAULTS.bindAddress();
 
     @Option(names = "--turn-timeout", paramLabel = "DURATION",
             description = "Default turn length for new rooms, e.g. 30s, 500ms, 2m; 0 for no limit.",
             converter = DurationConverter.class)
-    Duration turnTimeout = Duration.ofSeconds(30);
+    Duration turnTimeout = DEFAULTS.turnTimeout();
 
     @Option(names = "--max-frame-bytes", description = "Largest frame a client may send.")
-    int maxFrameBytes = ProtocolDefaults.MAX_FRAME_BYTES;
+    int maxFrameBytes = DEFAULTS.maxFrameBytes();
 
     @Option(names = "--max-text-bytes", description = "Longest Say text, in UTF-8 bytes.")
-    int maxTextBytes = ProtocolDefaults.MAX_TEXT_BYTES;
+    int maxTextBytes = DEFAULTS.maxTextBytes();
 
     @Option(names = "--max-members", description = "Most members a room may hold.")
-    int maxMembers = 1000;
+    int maxMembers = DEFAULTS.maxMembersPerRoom();
 
     @Option(names = "--max-rooms-per-client", description = "Most rooms one client may be in at once.")
-    int maxRoomsPerClient = 32;
+    int maxRoomsPerClient = DEFAULTS.maxRoomsPerClient();
 
     @Option(names = "--threads", description = "Event-loop threads for connections and rooms; 0 for one per core.")
     int threads;
 
     @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Close connections silent this long; clients ping three times as often.")
-    Duration idleTimeout = Duration.ofSeconds(30);
+    Duration idleTimeout = DEFAULTS.idleTimeout();
 
     @Option(names = "--resume-grace", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long a lost session may be resumed (its member is away meanwhile); 0 turns resuming off.")
-    Duration resumeGrace = Duration.ofSeconds(30);
+    Duration resumeGrace = DEFAULTS.resumeGrace();
 
     @Option(names = "--history", description = "Recent events each room keeps for members that resume.")
-    int history = 256;
+    int history = DEFAULTS.historySize();
 
     @Option(names = "--max-connections", description = "Most client connections at once.")
-    int maxConnections = 100_000;
+    int maxConnections = DEFAULTS.maxConnections();
 
     @Option(names = "--max-connections-per-address", description = "Most connections at once from one address.")
-    int maxConnectionsPerAddress = 1_000;
+    int maxConnectionsPerAddress = DEFAULTS.maxConnectionsPerAddress();
 
     @Option(names = "--max-frames-per-second", description = "Sustained frames per second one connection may send.")
-    int maxFramesPerSecond = 100;
+    int maxFramesPerSecond = DEFAULTS.maxFramesPerSecond();
 
     @Option(names = "--frame-burst", description = "Frames a connection may send at once above that rate.")
-    int frameBurst = 200;
+    int frameBurst = DEFAULTS.frameBurst();
 
     @Option(names = "--write-buffer-high", paramLabel = "BYTES",
             description = "Unsent bytes to one client above which it counts as slow.")
-    int writeBufferHigh = 256 * 1024;
+    int writeBufferHigh = DEFAULTS.writeBufferHighWaterMark();
 
     @Option(names = "--slow-consumer-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long a client may stay slow before it is disconnected.")
-    Duration slowConsumerTimeout = Duration.ofSeconds(10);
+    Duration slowConsumerTimeout = DEFAULTS.slowConsumerTimeout();
 
     @Option(names = "--max-pending-bytes", paramLabel = "BYTES",
             description = "Unsent bytes to one client at which it is disconnected at once.")
-    int maxPendingBytes = 8 * 1024 * 1024;
+    int maxPendingBytes = DEFAULTS.maxPendingOutboundBytes();
 
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve TLS with this certificate chain (needs --tls-key).")
     Path tlsCert;

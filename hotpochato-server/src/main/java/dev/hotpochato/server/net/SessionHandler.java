@@ -11,6 +11,7 @@ import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.protocol.v1.ServerLimits;
 import dev.hotpochato.protocol.v1.Welcome;
 import dev.hotpochato.server.Authenticator;
+import dev.hotpochato.server.HotPochatoServer;
 import dev.hotpochato.server.ServerOptions;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -195,7 +196,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         ServerOptions o = server.options();
         return ServerFrame.newBuilder().setRequestId(requestId).setWelcome(Welcome.newBuilder()
                 .setSessionId(Long.toHexString(session.sessionId()))
-                .setServerVersion(ServerContext.VERSION)
+                .setServerVersion(HotPochatoServer.VERSION)
                 .setDisplayName(session.name())
                 .setResumeToken(o.resumeGrace().isZero() ? "" : session.resumeToken())
                 .setResumeGraceMs((int) o.resumeGrace().toMillis())
