@@ -190,8 +190,12 @@ final class Session implements Connected {
             if (old != null) {
                 // A half-open connection the client has given up on: replaced, and closed like any
                 // connection that broke the rules, so that nothing more it sends is acted on.
-                old.pipeline().fireExceptionCaught(new ProtocolException(Error.Code.PROTOCOL_VIOLATION,
-                        "session resumed on another connection", 0));
+                old.eventLoop().execute(() -> {
+                    if (old.isActive()) { // checked on its own loop, so it cannot close in between
+                        old.pipeline().fireExceptionCaught(new ProtocolException(Error.Code.PROTOCOL_VIOLATION,
+                                "session resumed on another connection", 0));
+                    }
+                });
             }
             List<CompletableFuture<Void>> quiet = new ArrayList<>();
             for (Room room : memberOf.values()) {
