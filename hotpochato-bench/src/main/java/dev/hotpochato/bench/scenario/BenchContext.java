@@ -2,10 +2,10 @@ package dev.hotpochato.bench.scenario;
 
 import dev.hotpochato.bench.load.LoadGroup;
 import dev.hotpochato.bench.report.Report;
-import dev.hotpochato.bench.target.InProcessServer;
-import dev.hotpochato.bench.target.RemoteServer;
-import dev.hotpochato.bench.target.ServerUnderTest;
-import dev.hotpochato.bench.target.SpawnedServer;
+import dev.hotpochato.bench.sut.InProcessServer;
+import dev.hotpochato.bench.sut.RemoteServer;
+import dev.hotpochato.bench.sut.ServerUnderTest;
+import dev.hotpochato.bench.sut.SpawnedServer;
 
 import java.io.IOException;
 

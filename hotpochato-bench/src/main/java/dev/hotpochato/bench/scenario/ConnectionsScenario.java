@@ -6,7 +6,7 @@ import dev.hotpochato.bench.load.Cpu;
 import dev.hotpochato.bench.load.Run;
 import dev.hotpochato.bench.report.Figure;
 import dev.hotpochato.bench.report.Progress;
-import dev.hotpochato.bench.target.ServerUnderTest;
+import dev.hotpochato.bench.sut.ServerUnderTest;
 
 import java.time.Duration;
 import java.util.Locale;

@@ -7,7 +7,7 @@ import dev.hotpochato.bench.load.RoomRun;
 import dev.hotpochato.bench.load.Run;
 import dev.hotpochato.bench.report.Figure;
 import dev.hotpochato.bench.report.Progress;
-import dev.hotpochato.bench.target.ServerUnderTest;
+import dev.hotpochato.bench.sut.ServerUnderTest;
 
 import java.nio.file.Path;
 import java.time.Duration;

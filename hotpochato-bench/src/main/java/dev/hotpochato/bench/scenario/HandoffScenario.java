@@ -7,7 +7,7 @@ import dev.hotpochato.bench.load.Run;
 import dev.hotpochato.bench.report.Figure;
 import dev.hotpochato.bench.report.Progress;
 import dev.hotpochato.bench.report.Report;
-import dev.hotpochato.bench.target.ServerUnderTest;
+import dev.hotpochato.bench.sut.ServerUnderTest;
 import org.HdrHistogram.Histogram;
 
 import java.time.Duration;

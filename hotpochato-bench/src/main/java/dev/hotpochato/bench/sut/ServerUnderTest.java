@@ -1,4 +1,4 @@
-package dev.hotpochato.bench.target;
+package dev.hotpochato.bench.sut;
 
 import java.net.InetSocketAddress;
 

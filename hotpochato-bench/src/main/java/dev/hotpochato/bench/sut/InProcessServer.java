@@ -1,4 +1,4 @@
-package dev.hotpochato.bench.target;
+package dev.hotpochato.bench.sut;
 
 import dev.hotpochato.bench.load.Cpu;
 import dev.hotpochato.server.HotPochatoServer;
