@@ -19,6 +19,8 @@ class MatchTest extends ServerFixture {
         EventLog aliceLog = new EventLog();
         Session alice = connect("alice", aliceLog);
         var aliceMatch = alice.match();
+        // The lobby refusing a second Match shows that alice is waiting before bob asks.
+        assertInstanceOf(ServerErrorException.class, Futures.failure(alice.match()));
         Futures.assertPending(aliceMatch);
         RoomHandle bobRoom = Futures.await(connect("bob").match());
         RoomHandle aliceRoom = Futures.await(aliceMatch);

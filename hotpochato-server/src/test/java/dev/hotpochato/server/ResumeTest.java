@@ -144,7 +144,8 @@ class ResumeTest {
         TestClient pam = f.client("pam");
         TestClient quinn = f.client("quinn");
         pam.send(ClientFrame.newBuilder().setMatch(dev.hotpochato.protocol.v1.Match.getDefaultInstance()));
-        pam.expectNothingMore(); // pam reaches the lobby first
+        pam.send(ClientFrame.newBuilder().setMatch(dev.hotpochato.protocol.v1.Match.getDefaultInstance()));
+        pam.expectError(Error.Code.ALREADY_MATCHING); // the lobby has pam waiting before quinn asks
         quinn.send(ClientFrame.newBuilder().setMatch(dev.hotpochato.protocol.v1.Match.getDefaultInstance()));
         String room = pam.expect(BodyCase.PAIRED).getPaired().getRoom();
         pam.drain(room);

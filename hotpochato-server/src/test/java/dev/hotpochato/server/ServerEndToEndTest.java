@@ -137,7 +137,9 @@ class ServerEndToEndTest {
         TestClient a = client("ann");
         TestClient b = client("ben");
         long idA = a.send(ClientFrame.newBuilder().setMatch(Match.getDefaultInstance()));
-        a.expectNothingMore();
+        // A second Match is refused by the lobby itself: proof that ann is waiting before ben asks.
+        a.send(ClientFrame.newBuilder().setMatch(Match.getDefaultInstance()));
+        a.expectError(Error.Code.ALREADY_MATCHING);
         long idB = b.send(ClientFrame.newBuilder().setMatch(Match.getDefaultInstance()));
         ServerFrame pa = a.expect(BodyCase.PAIRED);
         ServerFrame pb = b.expect(BodyCase.PAIRED);
