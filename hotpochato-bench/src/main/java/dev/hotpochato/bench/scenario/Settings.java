@@ -8,7 +8,7 @@ import java.util.List;
  * @param host           a running server's host, or null to start one
  * @param port           a running server's port (with {@code host})
  * @param serverMode     how to run the server when none is given by host and port
- * @param serverThreads  the server's worker event loops; 0 for its default (two per core)
+ * @param serverThreads  the server's worker event loops; 0 for its default (one per core)
  * @param clientThreads  the load generator's event loops
  * @param textBytes      size of each {@code Say.text} (and of each Redis payload)
  * @param serverJvmArgs  extra JVM flags for a spawned server, e.g. a JFR recording
