@@ -341,8 +341,8 @@ final class DefaultSession implements Session, SessionEvents {
                 // seq 0: after a resume, a room that closed while we were away (not a numbered event).
                 DefaultRoom room = rooms.get(frame.getRoomClosed().getRoom());
                 if (room != null && frame.getRoomClosed().getSeq() == 0) {
+                    forget(room); // before listeners hear of it, as for a RoomClosed of the room itself
                     room.end(frame.getRoomClosed().getReason());
-                    forget(room);
                 } else if (room != null) {
                     room.apply(frame, receivedNanos);
                 }
