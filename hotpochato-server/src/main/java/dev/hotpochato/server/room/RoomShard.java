@@ -2,12 +2,15 @@ package dev.hotpochato.server.room;
 
 import dev.hotpochato.protocol.v1.RoomOptions;
 import dev.hotpochato.protocol.v1.RoomSummary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The rooms that live on one thread. A room's name decides its shard, so finding, creating and
@@ -16,6 +19,8 @@ import java.util.concurrent.Executor;
  * <p>This is the single owner of its rooms' state; a later version may put a shard on another node.
  */
 public final class RoomShard {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoomShard.class);
 
     private final Executor executor;
     private final TurnClock clock;
@@ -37,8 +42,14 @@ public final class RoomShard {
     public void execute(Runnable task) {
         if (Thread.currentThread() == thread) {
             runAndFlush(task);
-        } else {
+            return;
+        }
+        try {
             executor.execute(() -> runAndFlush(task));
+        } catch (RejectedExecutionException stopping) {
+            // Only a stopping server's event loop refuses tasks. Its rooms have been closed and their
+            // members told; what a closing connection still asks of them (leaving) has nothing left to do.
+            LOG.debug("room task dropped: the server is stopping", stopping);
         }
     }
 
