@@ -109,6 +109,16 @@ final class Fixtures {
         public void send(Participant to, ServerFrame frame) {
             frames++;
         }
+
+        @Override
+        public void broadcast(List<? extends Participant> to, byte[] serializedFrame) {
+            frames += to.size();
+        }
+
+        @Override
+        public void send(Participant to, byte[] serializedFrame) {
+            frames++;
+        }
     }
 
     @ChannelHandler.Sharable

@@ -40,6 +40,16 @@ public final class FrameEncoder extends MessageToByteEncoder<MessageLite> {
         }
     }
 
+    /**
+     * Frames a message that is already serialized: the length prefix, then a copy of the bytes, in
+     * one exactly sized buffer owned by the caller. A copy is cheaper than serializing again.
+     */
+    public static ByteBuf encodeSerialized(ByteBufAllocator alloc, byte[] serialized) {
+        ByteBuf buf = alloc.buffer(frameSize(serialized.length));
+        writeVarint32(buf, serialized.length);
+        return buf.writeBytes(serialized);
+    }
+
     @Override
     protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, MessageLite msg, boolean preferDirect) {
         return ctx.alloc().ioBuffer(frameSize(msg.getSerializedSize()));
@@ -67,5 +77,13 @@ public final class FrameEncoder extends MessageToByteEncoder<MessageLite> {
             throw new UncheckedIOException(e);
         }
         out.writerIndex(out.writerIndex() + frameSize);
+    }
+
+    private static void writeVarint32(ByteBuf out, int value) {
+        while ((value & ~0x7F) != 0) {
+            out.writeByte((value & 0x7F) | 0x80);
+            value >>>= 7;
+        }
+        out.writeByte(value);
     }
 }

@@ -70,6 +70,22 @@ class FrameCodecTest {
     }
 
     @Test
+    void alreadySerializedMessageIsFramedByteForByteAsEncodeWould() {
+        for (String text : new String[] {"", "x", "y".repeat(200), "z".repeat(20_000)}) {
+            ClientFrame frame = say(3, text);
+            ByteBuf viaEncode = FrameEncoder.encode(ByteBufAllocator.DEFAULT, frame);
+            ByteBuf viaBytes = FrameEncoder.encodeSerialized(ByteBufAllocator.DEFAULT, frame.toByteArray());
+            try {
+                assertEquals(viaEncode, viaBytes, "text of " + text.length() + " chars");
+                assertEquals(viaEncode.readableBytes(), viaBytes.capacity(), "exactly sized");
+            } finally {
+                viaEncode.release();
+                viaBytes.release();
+            }
+        }
+    }
+
+    @Test
     void frameSplitIntoSingleBytesIsReassembled() {
         ClientFrame frame = say(42, "split me into pieces");
         byte[] bytes = frameBytes(frame);

@@ -43,10 +43,20 @@ public final class ChannelOutput implements RoomOutput {
 
     @Override
     public void broadcast(List<? extends Participant> to, ServerFrame frame) {
-        if (to.isEmpty()) {
-            return;
+        if (!to.isEmpty()) {
+            queueAll(to, FrameEncoder.encode(alloc, frame));
         }
-        ByteBuf encoded = FrameEncoder.encode(alloc, frame);
+    }
+
+    @Override
+    public void broadcast(List<? extends Participant> to, byte[] serializedFrame) {
+        if (!to.isEmpty()) {
+            queueAll(to, FrameEncoder.encodeSerialized(alloc, serializedFrame));
+        }
+    }
+
+    /** Queues {@code encoded} for each of {@code to}, and releases it. */
+    private void queueAll(List<? extends Participant> to, ByteBuf encoded) {
         try {
             for (Participant p : to) {
                 queue(((Connected) p).channel(), encoded);
@@ -60,8 +70,22 @@ public final class ChannelOutput implements RoomOutput {
     public void send(Participant to, ServerFrame frame) {
         Channel ch = ((Connected) to).channel();
         if (ch != null) { // not even encoded for a member that is away
-            ByteBuf encoded = FrameEncoder.encode(alloc, frame);
+            queueOne(ch, FrameEncoder.encode(alloc, frame));
+        }
+    }
+
+    @Override
+    public void send(Participant to, byte[] serializedFrame) {
+        Channel ch = ((Connected) to).channel();
+        if (ch != null) {
+            queueOne(ch, FrameEncoder.encodeSerialized(alloc, serializedFrame));
+        }
+    }
+
+    private void queueOne(Channel ch, ByteBuf encoded) {
+        try {
             queue(ch, encoded);
+        } finally {
             encoded.release();
         }
     }

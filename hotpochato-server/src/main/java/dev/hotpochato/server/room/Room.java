@@ -1,6 +1,5 @@
 package dev.hotpochato.server.room;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.HistoryLost;
 import dev.hotpochato.protocol.v1.Invited;
@@ -22,7 +21,6 @@ import dev.hotpochato.protocol.v1.TurnExpired;
 import dev.hotpochato.protocol.v1.TurnGranted;
 import dev.hotpochato.protocol.v1.TurnSkipped;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -62,13 +60,10 @@ public final class Room {
 
     private long seq;
     /**
-     * The latest numbered events, oldest first, replayed to members that resume. Kept serialized,
-     * one array per event: every room holds up to historySize of them, long enough for each to be
-     * copied by young collections, and as protobuf objects (four per Said) they were most of what
-     * the collector had to copy. Every numbered event is kept, so they are numbered consecutively
-     * up to {@link #seq}.
+     * The latest numbered events, replayed to members that resume. Every numbered event is kept, so
+     * they are numbered consecutively up to {@link #seq}.
      */
-    private final ArrayDeque<byte[]> history = new ArrayDeque<>();
+    private final EventHistory history;
     private boolean closed;
 
     /** A place in the rotation. A member is away while its connection is lost but may resume. */
@@ -85,6 +80,7 @@ public final class Room {
          Runnable onClosed) {
         this.name = name;
         this.settings = settings;
+        this.history = new EventHistory(settings.historySize());
         this.privateRoom = privateRoom;
         this.clock = clock;
         this.output = output;
@@ -286,12 +282,7 @@ public final class Room {
                     .setRoom(name).setOldestSeq(oldestKept).setLastSeenSeq(lastSeenSeq)).build());
             output.send(p, ServerFrame.newBuilder().setJoined(Joined.newBuilder().setRoom(snapshot())).build());
         } else {
-            long eventSeq = oldestKept;
-            for (byte[] event : history) {
-                if (eventSeq++ > lastSeenSeq) {
-                    output.send(p, parse(event));
-                }
-            }
+            history.forEachAfter((int) (lastSeenSeq + 1 - oldestKept), event -> output.send(p, event));
         }
         if (seat.away) {
             seat.away = false;
@@ -480,11 +471,12 @@ public final class Room {
 
     // ------------------------------------------------------------------ output
 
-    /** Sends a numbered event to every connected member and keeps it for those that will resume. */
+    /**
+     * Sends a numbered event to every connected member and keeps it for those that will resume. It
+     * is serialized once, for both.
+     */
     private void broadcast(ServerFrame.Builder event) {
-        ServerFrame frame = event.build();
-        remember(frame);
-        output.broadcast(present, frame);
+        output.broadcast(present, remember(event.build()));
     }
 
     /**
@@ -496,11 +488,10 @@ public final class Room {
             broadcast(event);
             return;
         }
-        ServerFrame frame = event.build();
-        remember(frame);
+        byte[] serialized = remember(event.build());
         // The sender's successor first: it is about to be granted the turn, and its Said must precede that.
-        output.broadcast(presentStartingWith(nextPresentAfter(sender), sender), frame);
-        output.send(sender, event.setRequestId(requestId).build());
+        output.broadcast(presentStartingWith(nextPresentAfter(sender), sender), serialized);
+        output.send(sender, Frames.withRequestId(serialized, requestId));
     }
 
     /** The member after {@code p} in the rotation that is connected, or null. */
@@ -533,22 +524,11 @@ public final class Room {
         return recipients;
     }
 
-    private void remember(ServerFrame event) {
-        if (settings.historySize() == 0) {
-            return;
-        }
-        if (history.size() == settings.historySize()) {
-            history.removeFirst();
-        }
-        history.addLast(event.toByteArray());
-    }
-
-    private static ServerFrame parse(byte[] event) {
-        try {
-            return ServerFrame.parseFrom(event);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("a kept event no longer parses", e);
-        }
+    /** Serializes a numbered event and keeps it for replay; returns the serialized event. */
+    private byte[] remember(ServerFrame event) {
+        byte[] serialized = event.toByteArray();
+        history.add(serialized);
+        return serialized;
     }
 
     private void refuse(Participant p, long requestId, Error.Code code, String message) {

@@ -1,5 +1,6 @@
 package dev.hotpochato.server.room;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.hotpochato.protocol.v1.ServerFrame;
 
 import java.util.List;
@@ -17,7 +18,29 @@ public interface RoomOutput {
     /** Sends {@code frame} to one participant. */
     void send(Participant to, ServerFrame frame);
 
+    /**
+     * Sends a frame the room has already serialized (a numbered event, which it also keeps for
+     * replay) to every participant in {@code to}, so it is not serialized a second time. The array
+     * is not changed by either side. The default parses it back, which suits test doubles.
+     */
+    default void broadcast(List<? extends Participant> to, byte[] serializedFrame) {
+        broadcast(to, parse(serializedFrame));
+    }
+
+    /** Sends an already serialized frame to one participant; see {@link #broadcast(List, byte[])}. */
+    default void send(Participant to, byte[] serializedFrame) {
+        send(to, parse(serializedFrame));
+    }
+
     /** Delivers whatever is held back; frames to one participant keep their order. */
     default void flush() {
+    }
+
+    private static ServerFrame parse(byte[] serializedFrame) {
+        try {
+            return ServerFrame.parseFrom(serializedFrame);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("not a serialized ServerFrame", e);
+        }
     }
 }

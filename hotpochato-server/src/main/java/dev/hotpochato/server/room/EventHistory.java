@@ -1,0 +1,139 @@
+package dev.hotpochato.server.room;
+
+import java.util.function.Consumer;
+
+/**
+ * A room's latest numbered events, serialized, oldest first, at most {@code capacity} of them.
+ *
+ * <p>All the events share one byte array used as a ring, plus two int rings for where each starts
+ * and how long it is. The point is the garbage collector: a room keeps each event for hundreds of
+ * turns, long enough to survive young collections, and as one array per event (or worse, as
+ * protobuf objects) every event kept was copied by the young collections that followed it. With
+ * 10,000 rooms that copying was the whole of the 40–80 ms pauses. The rings are allocated once
+ * and grow rarely; an event stored into them is a copy into an array that is already old. They
+ * never shrink while the room lives: at worst they hold what {@code capacity} events of the largest
+ * frame size take, the same bound as one array per event.
+ *
+ * <p>Confined to its room's thread, like the room.
+ */
+final class EventHistory {
+
+    private static final int MIN_BYTES = 256;
+
+    private final int capacity;
+    private byte[] bytes = new byte[0];
+    /** Where event {@code first + i} starts in {@link #bytes} and how long it is, both in rings. */
+    private int[] starts = new int[0];
+    private int[] lengths = new int[0];
+    private int first;
+    private int count;
+    /** Bytes in use, and where the next event's bytes go. */
+    private int used;
+    private int tail;
+
+    EventHistory(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must be >= 0: " + capacity);
+        }
+        this.capacity = capacity;
+    }
+
+    int size() {
+        return count;
+    }
+
+    /** Keeps {@code event}, dropping the oldest if {@code capacity} are kept already. */
+    void add(byte[] event) {
+        if (capacity == 0) {
+            return;
+        }
+        if (count == capacity) {
+            dropOldest();
+        }
+        ensureRoom(event.length);
+        int slot = ringIndex(count);
+        starts[slot] = tail;
+        lengths[slot] = event.length;
+        int untilEnd = Math.min(event.length, bytes.length - tail);
+        System.arraycopy(event, 0, bytes, tail, untilEnd);
+        System.arraycopy(event, untilEnd, bytes, 0, event.length - untilEnd);
+        tail = (tail + event.length) % bytes.length;
+        used += event.length;
+        count++;
+    }
+
+    /** Hands each kept event after the oldest {@code skip}, oldest first, to {@code sink}. */
+    void forEachAfter(int skip, Consumer<byte[]> sink) {
+        for (int i = Math.max(skip, 0); i < count; i++) {
+            sink.accept(copyOut(ringIndex(i)));
+        }
+    }
+
+    void clear() {
+        bytes = new byte[0];
+        starts = new int[0];
+        lengths = new int[0];
+        first = count = used = tail = 0;
+    }
+
+    private void dropOldest() {
+        used -= lengths[first];
+        first = (first + 1) % starts.length;
+        count--;
+    }
+
+    /** Makes room for {@code length} more bytes and one more event, growing the rings if need be. */
+    private void ensureRoom(int length) {
+        if (starts.length == count) {
+            int slots = Math.min(capacity, Math.max(8, count * 2));
+            growRings(slots, bytes.length);
+        }
+        if (bytes.length - used < length || bytes.length == 0) {
+            long wanted = Math.max((long) MIN_BYTES, Math.max(2L * bytes.length, (long) used + length));
+            growRings(starts.length, (int) Math.min(wanted, Integer.MAX_VALUE - 8));
+        }
+    }
+
+    /** Moves the kept events, oldest first, to the start of new rings of the given sizes. */
+    private void growRings(int slots, int byteCapacity) {
+        byte[] newBytes = new byte[byteCapacity];
+        int[] newStarts = new int[slots];
+        int[] newLengths = new int[slots];
+        int at = 0;
+        for (int i = 0; i < count; i++) {
+            int slot = ringIndex(i);
+            copyOut(slot, newBytes, at);
+            newStarts[i] = at;
+            newLengths[i] = lengths[slot];
+            at += lengths[slot];
+        }
+        bytes = newBytes;
+        starts = newStarts;
+        lengths = newLengths;
+        first = 0;
+        tail = byteCapacity == 0 ? 0 : at % byteCapacity;
+    }
+
+    private int ringIndex(int i) {
+        return (first + i) % starts.length;
+    }
+
+    private byte[] copyOut(int slot) {
+        byte[] event = new byte[lengths[slot]];
+        copyOut(slot, event, 0);
+        return event;
+    }
+
+    private void copyOut(int slot, byte[] to, int at) {
+        int start = starts[slot];
+        int length = lengths[slot];
+        int untilEnd = Math.min(length, bytes.length - start);
+        System.arraycopy(bytes, start, to, at, untilEnd);
+        System.arraycopy(bytes, 0, to, at + untilEnd, length - untilEnd);
+    }
+
+    @Override
+    public String toString() {
+        return "EventHistory(" + count + "/" + capacity + " events, " + used + "/" + bytes.length + " bytes)";
+    }
+}
