@@ -37,6 +37,11 @@ public final class ServerCommand implements Callable<Integer> {
             converter = DurationConverter.class)
     Duration turnTimeout = DEFAULTS.turnTimeout();
 
+    @Option(names = "--max-turn-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Longest turn a client may ask for when it creates a room (more is refused, "
+                    + "and so is no limit); 0 for no cap.")
+    Duration maxTurnTimeout = DEFAULTS.maxTurnTimeout();
+
     @Option(names = "--max-frame-bytes", description = "Largest frame a client may send.")
     int maxFrameBytes = DEFAULTS.maxFrameBytes();
 
@@ -103,6 +108,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .port(port)
                 .bindAddress(bind)
                 .turnTimeout(turnTimeout)
+                .maxTurnTimeout(maxTurnTimeout)
                 .maxFrameBytes(maxFrameBytes)
                 .maxTextBytes(maxTextBytes)
                 .maxMembersPerRoom(maxMembers)

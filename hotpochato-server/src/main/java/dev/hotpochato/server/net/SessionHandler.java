@@ -211,7 +211,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                         .setMaxNameChars(NameRules.MAX_NAME_CHARS)
                         .setMaxRoomNameChars(NameRules.MAX_ROOM_NAME_CHARS)
                         .setMaxRoomsPerClient(o.maxRoomsPerClient())
-                        .setMaxFramesPerSecond(o.maxFramesPerSecond())))
+                        .setMaxFramesPerSecond(o.maxFramesPerSecond())
+                        .setMaxTurnTimeoutMs((int) o.maxTurnTimeout().toMillis())))
                 .build();
     }
 
