@@ -33,7 +33,8 @@ public final class ServerCommand implements Callable<Integer> {
     String bind = DEFAULTS.bindAddress();
 
     @Option(names = "--turn-timeout", paramLabel = "DURATION",
-            description = "Default turn length for new rooms, e.g. 30s, 500ms, 2m; 0 for no limit.",
+            description = "Default turn length for new rooms, e.g. 30s, 500ms, 2m; 0 for no limit "
+                    + "(needs --max-turn-timeout 0).",
             converter = DurationConverter.class)
     Duration turnTimeout = DEFAULTS.turnTimeout();
 
