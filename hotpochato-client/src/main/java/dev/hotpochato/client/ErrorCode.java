@@ -32,5 +32,6 @@ public enum ErrorCode {
     SLOW_CONSUMER,
     IDLE_TIMEOUT,
     RESUME_FAILED,
-    INTERNAL
+    INTERNAL,
+    INVALID_OPTION
 }

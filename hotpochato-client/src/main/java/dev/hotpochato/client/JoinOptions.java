@@ -64,7 +64,13 @@ public final class JoinOptions {
         private Builder() {
         }
 
-        /** Turn length if this join creates the room; {@link Duration#ZERO} for no limit. */
+        /**
+         * Turn length if this join creates the room; {@link Duration#ZERO} for no limit. A server
+         * caps what may be asked for (10 minutes unless its operator says otherwise, and then no
+         * limit is refused too): the join fails with {@link ServerErrorException} whose
+         * {@link ServerErrorException#code() code()} is {@link ErrorCode#INVALID_OPTION}, even for a
+         * room that exists already.
+         */
         public Builder turnTimeout(Duration turnTimeout) {
             // The server caps turns at 2^31-1 ms; refuse more here rather than be silently cut short.
             if (turnTimeout.isNegative() || turnTimeout.toMillis() > Integer.MAX_VALUE) {

@@ -102,6 +102,38 @@ class ReconnectTest {
     }
 
     @Test
+    void twoCutsInARowAreBothResumedWithTheTokenOfTheLatestWelcome() throws Exception {
+        // Each resume voids the token it used, so the second one works only with the token of the first's Welcome.
+        start(ServerOptions.builder().resumeGrace(Duration.ofSeconds(20)));
+        EventLog aliceLog = new EventLog();
+        EventLog bobLog = new EventLog();
+        Session aliceSession = connect("alice", true, aliceLog);
+        RoomHandle alice = Futures.await(aliceSession.join("twice"));
+        RoomHandle bob = Futures.await(connect("bob", false, bobLog).join("twice"));
+        bobLog.awaitEvent("turn twice 1 alice");
+        Futures.await(alice.say("one")); // bob holds the turn from now on: alice's are skipped while she is away
+
+        for (int cut = 1; cut <= 2; cut++) {
+            proxy.cut();
+            bobLog.awaitEvent("member-away twice alice");
+            Futures.await(bob.say("while away " + cut));
+            proxy.restore();
+
+            List<String> seen = aliceLog.until("member-back twice alice");
+            int reconnecting = seen.indexOf("reconnecting");
+            int reconnected = seen.indexOf("reconnected");
+            assertTrue(reconnecting >= 0 && reconnected > reconnecting, "cut " + cut + ": " + seen);
+            assertTrue(seen.indexOf("said twice bob: while away " + cut) > reconnected, "cut " + cut + ": " + seen);
+            assertFalse(seen.stream().anyMatch(e -> e.startsWith("disconnected") || e.startsWith("error")),
+                    "cut " + cut + ": " + seen);
+            bobLog.awaitEvent("member-back twice alice");
+        }
+        assertTrue(aliceSession.isConnected());
+        assertEquals(List.of("one", "while away 1", "while away 2"), alice.history().stream().map(Message::text).toList());
+        Futures.await(aliceSession.ping());
+    }
+
+    @Test
     void aPairThatClosedWhileAwayIsReportedClosedAfterTheResume() throws Exception {
         start(ServerOptions.builder().resumeGrace(Duration.ofSeconds(20)));
         EventLog pamLog = new EventLog();

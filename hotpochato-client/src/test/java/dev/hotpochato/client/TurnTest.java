@@ -107,6 +107,23 @@ class TurnTest extends ServerFixture {
     }
 
     @Test
+    void aTurnTimeoutAboveTheServersCapIsRefusedWithInvalidOption() throws Exception {
+        Session alice = connect("alice");
+        for (Duration asked : List.of(Duration.ofHours(1), Duration.ZERO)) { // the server caps turns at 10 minutes
+            ServerErrorException e = assertInstanceOf(ServerErrorException.class,
+                    Futures.failure(alice.join("too-slow", JoinOptions.builder().turnTimeout(asked).build())));
+            assertEquals(ErrorCode.INVALID_OPTION, e.code(), asked::toString);
+            assertEquals("too-slow", e.room());
+            assertFalse(e.fatal());
+        }
+        assertTrue(alice.room("too-slow").isEmpty());
+        assertTrue(alice.isConnected());
+        RoomHandle room = Futures.await(alice.join("too-slow",
+                JoinOptions.builder().turnTimeout(Duration.ofMinutes(10)).build()));
+        assertEquals(Optional.of(Duration.ofMinutes(10)), room.turnTimeout());
+    }
+
+    @Test
     void theTurnHandlerIsCalledOnEachOfMyTurns() throws Exception {
         EventLog aliceLog = new EventLog();
         RoomHandle alice = Futures.await(connect("alice", aliceLog).join("handler"));

@@ -15,6 +15,7 @@ public final class ServerOptions {
     private final String bindAddress;
     private final int port;
     private final Duration turnTimeout;
+    private final Duration maxTurnTimeout;
     private final int maxFrameBytes;
     private final int maxTextBytes;
     private final int maxMembersPerRoom;
@@ -39,6 +40,7 @@ public final class ServerOptions {
         this.bindAddress = b.bindAddress;
         this.port = b.port;
         this.turnTimeout = b.turnTimeout;
+        this.maxTurnTimeout = b.maxTurnTimeout;
         this.maxFrameBytes = b.maxFrameBytes;
         this.maxTextBytes = b.maxTextBytes;
         this.maxMembersPerRoom = b.maxMembersPerRoom;
@@ -81,6 +83,14 @@ public final class ServerOptions {
     /** Default turn length for new rooms; zero for no limit. */
     public Duration turnTimeout() {
         return turnTimeout;
+    }
+
+    /**
+     * The longest turn a client may ask for when it creates a room; zero for no cap. With a cap, a
+     * room without a turn limit cannot be asked for either.
+     */
+    public Duration maxTurnTimeout() {
+        return maxTurnTimeout;
     }
 
     public int maxFrameBytes() {
@@ -184,6 +194,7 @@ public final class ServerOptions {
         b.bindAddress = bindAddress;
         b.port = port;
         b.turnTimeout = turnTimeout;
+        b.maxTurnTimeout = maxTurnTimeout;
         b.maxFrameBytes = maxFrameBytes;
         b.maxTextBytes = maxTextBytes;
         b.maxMembersPerRoom = maxMembersPerRoom;
@@ -211,6 +222,9 @@ public final class ServerOptions {
         private String bindAddress = "0.0.0.0";
         private int port = ProtocolDefaults.PORT;
         private Duration turnTimeout = Duration.ofSeconds(30);
+        // Twenty default turns: room for a long answer or a slow bot, while one silent holder (the
+        // room creator or anyone after) can stall a room for minutes, not for days.
+        private Duration maxTurnTimeout = Duration.ofMinutes(10);
         private int maxFrameBytes = ProtocolDefaults.MAX_FRAME_BYTES;
         private int maxTextBytes = ProtocolDefaults.MAX_TEXT_BYTES;
         private int maxMembersPerRoom = 1000;
@@ -249,6 +263,15 @@ public final class ServerOptions {
                 throw new IllegalArgumentException("turnTimeout must be between 0 and 24 days: " + turnTimeout);
             }
             this.turnTimeout = turnTimeout;
+            return this;
+        }
+
+        /** The longest turn a client may ask for; {@link Duration#ZERO} lets it ask for anything, even no limit. */
+        public Builder maxTurnTimeout(Duration maxTurnTimeout) {
+            if (maxTurnTimeout.isNegative() || maxTurnTimeout.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("maxTurnTimeout must be between 0 and 24 days: " + maxTurnTimeout);
+            }
+            this.maxTurnTimeout = maxTurnTimeout;
             return this;
         }
 
@@ -358,6 +381,16 @@ public final class ServerOptions {
         }
 
         public ServerOptions build() {
+            // Pair rooms and rooms created without options get the default: it must be one a client could ask for.
+            if (!maxTurnTimeout.isZero() && turnTimeout.isZero()) {
+                throw new IllegalArgumentException("turnTimeout 0 (no limit) needs maxTurnTimeout 0 (no cap), not "
+                        + maxTurnTimeout.toMillis() + " ms");
+            }
+            if (!maxTurnTimeout.isZero() && turnTimeout.compareTo(maxTurnTimeout) > 0) {
+                throw new IllegalArgumentException("turnTimeout (" + turnTimeout.toMillis()
+                        + " ms) must not exceed maxTurnTimeout (" + maxTurnTimeout.toMillis()
+                        + " ms); raise maxTurnTimeout, or set it to 0 for no cap");
+            }
             if (maxTextBytes > maxFrameBytes - 32) {
                 throw new IllegalArgumentException("maxTextBytes (" + maxTextBytes
                         + ") must leave room for the frame envelope within maxFrameBytes (" + maxFrameBytes + ")");

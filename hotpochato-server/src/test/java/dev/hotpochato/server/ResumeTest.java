@@ -16,8 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A lost connection loses nothing: the member is away, then resumes and gets every missed event once. */
@@ -158,6 +160,76 @@ class ResumeTest {
         ServerFrame closed = back.expect(BodyCase.ROOM_CLOSED);
         assertEquals(room, closed.getRoomClosed().getRoom());
         assertEquals(0, closed.getRoomClosed().getSeq(), "not a numbered event: it happened while away");
+    }
+
+    @Test
+    void everyResumeIssuesANewTokenAndTheOldOneStopsWorkingAtOnce() throws Exception {
+        ServerFixture f = start(ServerOptions.builder());
+        List<TestClient> m = f.room("tea", "alice", "bob");
+        TestClient alice = m.get(0);
+        TestClient bob = m.get(1);
+        String t1 = bob.welcome().getResumeToken();
+        bob.close();
+        alice.expect(BodyCase.MEMBER_AWAY);
+
+        TestClient second = f.track(TestClient.resume(f.address, bob, Map.of("tea", bob.lastSeq("tea"))));
+        String t2 = second.welcome().getResumeToken();
+        assertTrue(second.welcome().getResumed());
+        assertNotEquals(t1, t2);
+        assertEquals(t1.length(), t2.length(), "as unguessable as the first");
+        second.await(ServerFrame::hasMemberBack);
+        alice.expect(BodyCase.MEMBER_BACK);
+
+        // Refused while the session is connected: the old token cannot take it over...
+        TestClient replayed = f.track(TestClient.connect(f.address));
+        long id = replayed.send(resumeFrame(t1));
+        ServerFrame refused = replayed.expect(BodyCase.ERROR);
+        assertEquals(Error.Code.RESUME_FAILED, refused.getError().getCode());
+        assertTrue(refused.getError().getFatal());
+        assertEquals(id, refused.getRequestId());
+        replayed.expectClosed();
+        second.expectNothingMore();
+        alice.expectNothingMore("tea");
+
+        // ...nor while it is away.
+        second.close();
+        alice.expect(BodyCase.MEMBER_AWAY);
+        TestClient again = f.track(TestClient.connect(f.address));
+        again.send(resumeFrame(t1));
+        again.expectError(Error.Code.RESUME_FAILED);
+        again.expectClosed();
+
+        TestClient third = f.track(TestClient.resume(f.address, second, Map.of("tea", second.lastSeq("tea"))));
+        assertTrue(third.welcome().getResumed());
+        assertNotEquals(t2, third.welcome().getResumeToken());
+        assertNotEquals(t1, third.welcome().getResumeToken());
+        third.await(ServerFrame::hasMemberBack);
+        assertEquals("bob", alice.expect(BodyCase.MEMBER_BACK).getMemberBack().getName());
+    }
+
+    @Test
+    void resumeRefusedForItsCredentialsDoesNotUseUpTheToken() throws Exception {
+        ServerFixture f = start(ServerOptions.builder().authenticator((name, token, remote) ->
+                CompletableFuture.completedFuture("s3cret".equals(token))));
+        TestClient dora = f.track(TestClient.connect(f.address));
+        String token = dora.hello("dora", "s3cret").getResumeToken();
+        dora.close();
+
+        TestClient impostor = f.track(TestClient.connect(f.address));
+        impostor.send(resumeFrame(token));
+        impostor.expectError(Error.Code.UNAUTHENTICATED);
+        impostor.expectClosed();
+
+        TestClient back = f.track(TestClient.connect(f.address));
+        back.send(ClientFrame.newBuilder().setResume(Resume.newBuilder()
+                .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1)
+                .setResumeToken(token).setAuthToken("s3cret")));
+        assertTrue(back.expect(BodyCase.WELCOME).getWelcome().getResumed());
+    }
+
+    private static ClientFrame.Builder resumeFrame(String token) {
+        return ClientFrame.newBuilder().setResume(Resume.newBuilder()
+                .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setResumeToken(token));
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The rules as a client sees them: real sockets on 127.0.0.1, an ephemeral port. */
@@ -226,6 +227,53 @@ class ServerEndToEndTest {
         c.pass("nowhere");
         c.expectError(Error.Code.UNKNOWN_ROOM);
         c.expectNothingMore();
+    }
+
+    @Test
+    void turnTimeoutAboveTheServersCapIsRefusedAndCreatesNothing() throws Exception {
+        TestClient c = client("alice");
+        assertEquals(600_000, c.welcome().getLimits().getMaxTurnTimeoutMs(), "the default cap is announced");
+        for (int asked : new int[] {600_001, 0}) { // more than the cap, and no limit at all
+            long id = c.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("slow")
+                    .setOptions(RoomOptions.newBuilder().setTurnTimeoutMs(asked))));
+            ServerFrame refused = c.expect(BodyCase.ERROR);
+            assertEquals(Error.Code.INVALID_OPTION, refused.getError().getCode(), () -> asked + ": " + refused);
+            assertFalse(refused.getError().getFatal());
+            assertEquals(id, refused.getRequestId());
+            assertEquals("slow", refused.getError().getRoom());
+        }
+        c.send(ClientFrame.newBuilder().setListRooms(ListRooms.getDefaultInstance()));
+        assertEquals(0, c.expect(BodyCase.ROOM_LIST).getRoomList().getRoomsCount(), "no room was left behind");
+
+        c.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("slow")
+                .setOptions(RoomOptions.newBuilder().setTurnTimeoutMs(600_000))));
+        assertEquals(600_000, c.expect(BodyCase.JOINED).getJoined().getRoom().getOptions().getTurnTimeoutMs());
+    }
+
+    @Test
+    void turnTimeoutAboveTheCapIsRefusedEvenWhenTheRoomExists() throws Exception {
+        // Options only matter to the Join that creates a room, but the answer must not depend on who came first.
+        room("tea", RoomOptions.getDefaultInstance(), "alice");
+        TestClient bob = client("bob");
+        bob.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("tea")
+                .setOptions(RoomOptions.newBuilder().setTurnTimeoutMs(3_600_000))));
+        bob.expectError(Error.Code.INVALID_OPTION);
+        bob.join("tea");
+        assertEquals(30_000, bob.expect(BodyCase.JOINED).getJoined().getRoom().getOptions().getTurnTimeoutMs());
+    }
+
+    @Test
+    void withoutACapAnyTurnTimeoutIsAllowedIncludingNoLimit() throws Exception {
+        try (ServerFixture uncapped = new ServerFixture(ServerOptions.builder().maxTurnTimeout(Duration.ZERO))) {
+            TestClient c = uncapped.client("alice");
+            assertEquals(0, c.welcome().getLimits().getMaxTurnTimeoutMs());
+            for (String room : List.of("never", "days")) {
+                int asked = room.equals("never") ? 0 : 3 * 24 * 3_600_000;
+                c.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom(room)
+                        .setOptions(RoomOptions.newBuilder().setTurnTimeoutMs(asked))));
+                assertEquals(asked, c.expect(BodyCase.JOINED).getJoined().getRoom().getOptions().getTurnTimeoutMs());
+            }
+        }
     }
 
     @Test

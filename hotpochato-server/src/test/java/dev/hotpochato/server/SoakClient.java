@@ -306,10 +306,10 @@ final class SoakClient {
         switch (f.getBodyCase()) {
             case WELCOME -> {
                 connected = true;
+                resumeToken = f.getWelcome().getResumeToken(); // a new one after every resume
                 if (f.getWelcome().getResumed()) {
                     shared.resumes.increment();
                 } else {
-                    resumeToken = f.getWelcome().getResumeToken();
                     rooms.forEach(this::join);
                 }
             }

@@ -26,6 +26,7 @@ public final class InProcessServer implements ServerUnderTest {
                 .bindAddress("127.0.0.1")
                 .port(0)
                 .turnTimeout(Duration.ZERO)
+                .maxTurnTimeout(Duration.ZERO) // no cap: a default of no limit needs it
                 .maxMembersPerRoom(Math.max(2, maxMembersPerRoom))
                 .workerThreads(workerThreads)
                 // The load generator is one client machine with many connections, each of which

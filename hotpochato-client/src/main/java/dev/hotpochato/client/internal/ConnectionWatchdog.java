@@ -127,6 +127,7 @@ final class ConnectionWatchdog extends ChannelInboundHandlerAdapter {
     private boolean watch(ServerFrame frame) {
         switch (frame.getBodyCase()) {
             case WELCOME -> {
+                // Every resume brings a new token and voids the one it used: only the latest works.
                 resumeToken = frame.getWelcome().getResumeToken();
                 graceMillis = Integer.toUnsignedLong(frame.getWelcome().getResumeGraceMs());
                 if (state == State.CONNECTING) {

@@ -33,9 +33,15 @@ public final class ServerCommand implements Callable<Integer> {
     String bind = DEFAULTS.bindAddress();
 
     @Option(names = "--turn-timeout", paramLabel = "DURATION",
-            description = "Default turn length for new rooms, e.g. 30s, 500ms, 2m; 0 for no limit.",
+            description = "Default turn length for new rooms, e.g. 30s, 500ms, 2m; 0 for no limit "
+                    + "(needs --max-turn-timeout 0).",
             converter = DurationConverter.class)
     Duration turnTimeout = DEFAULTS.turnTimeout();
+
+    @Option(names = "--max-turn-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Longest turn a client may ask for when it creates a room (more is refused, "
+                    + "and so is no limit); 0 for no cap.")
+    Duration maxTurnTimeout = DEFAULTS.maxTurnTimeout();
 
     @Option(names = "--max-frame-bytes", description = "Largest frame a client may send.")
     int maxFrameBytes = DEFAULTS.maxFrameBytes();
@@ -103,6 +109,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .port(port)
                 .bindAddress(bind)
                 .turnTimeout(turnTimeout)
+                .maxTurnTimeout(maxTurnTimeout)
                 .maxFrameBytes(maxFrameBytes)
                 .maxTextBytes(maxTextBytes)
                 .maxMembersPerRoom(maxMembers)

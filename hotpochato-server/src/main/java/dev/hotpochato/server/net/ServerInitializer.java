@@ -35,7 +35,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         this.channels = channels;
         this.tls = tls;
         this.connectionLimiter = new ConnectionLimiter(options.maxConnections(), options.maxConnectionsPerAddress());
-        this.turnScheduler = new TurnScheduler(rooms);
+        this.turnScheduler = new TurnScheduler(rooms, options.maxTurnTimeout().toMillis());
     }
 
     @Override

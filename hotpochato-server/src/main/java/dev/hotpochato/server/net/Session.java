@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * One client after its {@code Hello}: its name, the rooms it is in, and its current connection.
@@ -37,7 +38,8 @@ final class Session implements Connected {
 
     private final long id;
     private final String name;
-    private final String resumeToken;
+    /** Renewed by every successful {@code Resume}, so that a token taken back once cannot be used again. */
+    private String resumeToken;
     private final ServerContext server;
     private final EventExecutor executor;
     /** The connection in use, null while away. Written on {@link #executor}, read by room threads. */
@@ -49,7 +51,10 @@ final class Session implements Connected {
     /** Rooms that closed while the session was away; made when first needed, like {@link #memberOf}. */
     private Set<String> closedWhileAway = Set.of();
     private ScheduledFuture<?> graceTimer;
-    /** Counts Resumes, so that of two racing ones only the latest takes the session. */
+    /**
+     * Counts Resumes, so that of two racing ones only the latest takes the session. (A safeguard: each
+     * Resume renews the token, so the next one can only come once the client has the new one.)
+     */
     private long resumes;
     private boolean ended;
 
@@ -163,22 +168,35 @@ final class Session implements Connected {
     }
 
     /**
-     * Takes the session over on {@code fresh}: sends {@code welcome} there, then each room replays
-     * what was missed after the seq the client last saw. Completes with false if the session ended
-     * in the meantime.
+     * Takes the session over on {@code fresh} for a client presenting {@code token}: sends the
+     * {@code welcome} made with a new token there, then each room replays what was missed after the
+     * seq the client last saw. Completes with false if the session ended in the meantime, or if
+     * {@code token} is no longer its token (another Resume took it first).
+     *
+     * <p>The token is renewed as soon as the Resume is accepted, before anything is sent: from then
+     * on the old one finds no session, whatever becomes of this Resume. A client that loses the
+     * connection before it reads the new token cannot resume again; a token that could be replayed
+     * would let whoever copied it take the session over later, which is worse.
      *
      * <p>No room may send the new connection a live event before its replay, or the client would
      * see events twice and out of order. So the session first goes quiet (no connection) and waits
      * until every room has it away; only then does it take the new connection, and each room's
      * {@link Room#back} replays and makes it present again, in one step on the room's thread.
      */
-    CompletableFuture<Boolean> resume(Channel fresh, Map<String, Long> lastSeq, ServerFrame welcome) {
+    CompletableFuture<Boolean> resume(String token, Channel fresh, Map<String, Long> lastSeq,
+                                      Function<String, ServerFrame> welcome) {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         executor.execute(() -> {
-            if (ended) {
+            // Checked here, on the session's thread, since another Resume may have renewed it after
+            // this one found the session by it.
+            if (ended || !resumeToken.equals(token)) {
                 done.complete(false);
                 return;
             }
+            server.sessions().remove(this);
+            resumeToken = Sessions.newToken();
+            server.sessions().add(this);
+            String renewed = resumeToken;
             if (graceTimer != null) {
                 graceTimer.cancel(false);
                 graceTimer = null;
@@ -212,7 +230,7 @@ final class Session implements Connected {
                     return;
                 }
                 channel = fresh;
-                fresh.write(welcome);
+                fresh.write(welcome.apply(renewed));
                 // Rooms the client still counts itself in but that closed while it was away.
                 for (String name : lastSeq.keySet()) {
                     if (closedWhileAway.contains(name) || !memberOf.containsKey(name)) {

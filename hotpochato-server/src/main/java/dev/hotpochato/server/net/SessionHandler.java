@@ -37,6 +37,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     private static final AtomicLong NEXT_SESSION_ID = new AtomicLong(1);
     /** A client pipelining its first commands behind the handshake needs only a few. */
     private static final int MAX_HELD_FRAMES = 64;
+    /** The same for every token that does not resume, so that a refusal tells nothing about the token. */
+    private static final String NO_SESSION = "no session to resume: the token is unknown, expired or already used";
 
     private final ServerContext server;
     private Session session;
@@ -95,7 +97,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                             server);
                     ctx.channel().attr(Session.KEY).set(session);
                     server.sessions().add(session);
-                    ctx.writeAndFlush(welcome(requestId, false));
+                    ctx.writeAndFlush(welcome(session, requestId, false, session.resumeToken()));
                     release(ctx);
                 }));
     }
@@ -104,20 +106,20 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         checkHandshake(requestId, resume.getProtocolVersionValue());
         Session lost = server.sessions().find(resume.getResumeToken());
         if (lost == null) {
-            throw new ProtocolException(Error.Code.RESUME_FAILED, "no session to resume: expired or unknown", requestId);
+            throw new ProtocolException(Error.Code.RESUME_FAILED, NO_SESSION, requestId);
         }
         hold();
         authenticate(ctx, lost.name(), resume.getAuthToken()).whenComplete((ok, failure) -> onLoop(ctx, () -> {
             requireAuthenticated(ok, failure, requestId);
             session = lost;
             ctx.channel().attr(Session.KEY).set(lost);
-            lost.resume(ctx.channel(), resume.getLastSeqMap(), welcome(requestId, true))
+            lost.resume(resume.getResumeToken(), ctx.channel(), resume.getLastSeqMap(),
+                            token -> welcome(lost, requestId, true, token))
                     .whenComplete((resumed, error) -> onLoop(ctx, () -> {
                         if (!Boolean.TRUE.equals(resumed)) {
                             session = null;
                             ctx.channel().attr(Session.KEY).set(null);
-                            throw new ProtocolException(Error.Code.RESUME_FAILED,
-                                    "the session expired while resuming", requestId);
+                            throw new ProtocolException(Error.Code.RESUME_FAILED, NO_SESSION, requestId);
                         }
                         release(ctx);
                     }));
@@ -192,13 +194,14 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private ServerFrame welcome(long requestId, boolean resumed) {
+    /** Made on the session's thread for a Resume: touches nothing of this handler's. */
+    private ServerFrame welcome(Session s, long requestId, boolean resumed, String resumeToken) {
         ServerOptions o = server.options();
         return ServerFrame.newBuilder().setRequestId(requestId).setWelcome(Welcome.newBuilder()
-                .setSessionId(Long.toHexString(session.sessionId()))
+                .setSessionId(Long.toHexString(s.sessionId()))
                 .setServerVersion(HotPochatoServer.VERSION)
-                .setDisplayName(session.name())
-                .setResumeToken(o.resumeGrace().isZero() ? "" : session.resumeToken())
+                .setDisplayName(s.name())
+                .setResumeToken(o.resumeGrace().isZero() ? "" : resumeToken)
                 .setResumeGraceMs((int) o.resumeGrace().toMillis())
                 .setHeartbeatIntervalMs((int) o.heartbeatInterval().toMillis())
                 .setResumed(resumed)
@@ -208,7 +211,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                         .setMaxNameChars(NameRules.MAX_NAME_CHARS)
                         .setMaxRoomNameChars(NameRules.MAX_ROOM_NAME_CHARS)
                         .setMaxRoomsPerClient(o.maxRoomsPerClient())
-                        .setMaxFramesPerSecond(o.maxFramesPerSecond())))
+                        .setMaxFramesPerSecond(o.maxFramesPerSecond())
+                        .setMaxTurnTimeoutMs((int) o.maxTurnTimeout().toMillis())))
                 .build();
     }
 

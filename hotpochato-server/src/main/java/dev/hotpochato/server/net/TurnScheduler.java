@@ -8,6 +8,7 @@ import dev.hotpochato.protocol.v1.MemberLeft;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.server.room.Frames;
 import dev.hotpochato.server.room.Room;
+import dev.hotpochato.server.room.RoomSettings;
 import dev.hotpochato.server.room.RoomShard;
 import dev.hotpochato.server.room.Rooms;
 import io.netty.channel.ChannelHandler;
@@ -24,9 +25,12 @@ import java.util.function.Consumer;
 final class TurnScheduler extends ChannelInboundHandlerAdapter {
 
     private final Rooms rooms;
+    /** The longest turn a Join may ask for; 0 for no cap. */
+    private final long maxTurnTimeoutMillis;
 
-    TurnScheduler(Rooms rooms) {
+    TurnScheduler(Rooms rooms, long maxTurnTimeoutMillis) {
         this.rooms = rooms;
+        this.maxTurnTimeoutMillis = maxTurnTimeoutMillis;
     }
 
     @Override
@@ -58,6 +62,13 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
         String problem = NameRules.checkRoomName(name);
         if (problem != null) {
             session.send(Frames.error(requestId, Error.Code.INVALID_ROOM_NAME, problem, name));
+            return;
+        }
+        // Checked whether or not this Join would create the room, so that the answer does not
+        // depend on who got there first.
+        problem = RoomSettings.checkRequested(join.getOptions(), maxTurnTimeoutMillis);
+        if (problem != null) {
+            session.send(Frames.error(requestId, Error.Code.INVALID_OPTION, problem, name));
             return;
         }
         RoomShard shard = rooms.shardFor(name);

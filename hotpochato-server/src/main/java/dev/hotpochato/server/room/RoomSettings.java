@@ -37,6 +37,27 @@ public record RoomSettings(long turnTimeoutMillis, int maxMembers, String passwo
         return new RoomSettings(turnTimeoutMillis, 2, "", false, maxTextBytes, historySize);
     }
 
+    /**
+     * Why {@code requested} asks for more than the server allows, or null if it does not: with a
+     * cap ({@code maxTurnTimeoutMillis} above 0), a turn timeout above it, or none at all (0). Unset
+     * asks for the default, which the server's options keep within the cap. Refused rather than cut
+     * down, so that a room never runs with turns other than those its creator asked for.
+     */
+    public static String checkRequested(RoomOptions requested, long maxTurnTimeoutMillis) {
+        if (maxTurnTimeoutMillis == 0 || !requested.hasTurnTimeoutMs()) {
+            return null;
+        }
+        long asked = Integer.toUnsignedLong(requested.getTurnTimeoutMs());
+        if (asked == 0) {
+            return "turns without a time limit are not allowed here; turn_timeout_ms may be at most "
+                    + maxTurnTimeoutMillis;
+        }
+        if (asked > maxTurnTimeoutMillis) {
+            return "turn_timeout_ms " + asked + " is above this server's limit of " + maxTurnTimeoutMillis;
+        }
+        return null;
+    }
+
     /** Applies a client's requested options to the server's {@code defaults}; a member cap cannot rise above the default. */
     public static RoomSettings resolve(RoomOptions requested, RoomSettings defaults) {
         // Capped at 2^31-1 ms (24 days) so that every field that reports it can hold it.

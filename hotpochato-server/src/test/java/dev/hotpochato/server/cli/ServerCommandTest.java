@@ -87,10 +87,23 @@ class ServerCommandTest {
         Process p = launch("--help");
         String help = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(20, TimeUnit.SECONDS));
-        for (String option : List.of("--port", "--bind", "--turn-timeout", "--max-frame-bytes")) {
+        for (String option : List.of("--port", "--bind", "--turn-timeout", "--max-turn-timeout", "--max-frame-bytes")) {
             assertTrue(help.contains(option), () -> "--help lacks " + option + ":\n" + help);
         }
         assertTrue(help.contains("7447"), "defaults are shown");
+    }
+
+    @Test
+    void defaultTurnTimeoutAboveTheCapStopsTheServerWithOneClearLine() throws Exception {
+        Process p = launch("--port", "0", "--bind", "127.0.0.1", "--turn-timeout", "1h");
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            fail("did not exit");
+        }
+        assertEquals(1, p.exitValue());
+        assertTrue(output.contains("hotpochato-server: turnTimeout (3600000 ms) must not exceed maxTurnTimeout (600000 ms)"),
+                output);
+        assertTrue(!output.contains("\tat "), () -> "no stack trace:\n" + output);
     }
 
     @Test
