@@ -67,7 +67,11 @@ public final class FrameEncoder extends MessageToByteEncoder<MessageLite> {
     private static void writeFrame(ByteBuf out, MessageLite message, int bodySize) {
         int frameSize = frameSize(bodySize);
         out.ensureWritable(frameSize);
-        ByteBuffer target = out.nioBuffer(out.writerIndex(), frameSize);
+        // The buffer's own cached view (pooled buffers keep one): nioBuffer() would make a new
+        // ByteBuffer per frame, the largest allocation on the turn path after protobuf's own.
+        ByteBuffer target = out.nioBufferCount() == 1
+                ? out.internalNioBuffer(out.writerIndex(), frameSize)
+                : out.nioBuffer(out.writerIndex(), frameSize);
         CodedOutputStream coded = CodedOutputStream.newInstance(target);
         try {
             coded.writeUInt32NoTag(bodySize);
