@@ -227,6 +227,39 @@ class ResumeTest {
         assertTrue(back.expect(BodyCase.WELCOME).getWelcome().getResumed());
     }
 
+    /**
+     * The Welcome answering a Resume is lost with its connection (docs/protocol.md: "it gets
+     * RESUME_FAILED and starts over with Hello"). Starting over must be possible: the session the
+     * client can no longer resume must not keep its name and seat in the rooms for the whole grace.
+     */
+    @Test
+    void clientThatLostTheWelcomeOfItsResumeCanStartOverInItsRooms() throws Exception {
+        ServerFixture f = start(ServerOptions.builder().resumeGrace(Duration.ofSeconds(30)));
+        List<TestClient> m = f.room("tea", "alice", "bob");
+        TestClient alice = m.get(0);
+        TestClient bob = m.get(1);
+        bob.close();
+        alice.expect(BodyCase.MEMBER_AWAY);
+
+        // The Resume is accepted, but the connection is cut before the client reads its Welcome.
+        TestClient cut = f.track(TestClient.connect(f.address));
+        cut.send(resumeFrame(bob.welcome().getResumeToken()));
+        alice.expect(BodyCase.MEMBER_BACK);
+        cut.close();
+        alice.expect(BodyCase.MEMBER_AWAY);
+
+        // The only token the client has is void (as documented)...
+        TestClient retry = f.track(TestClient.connect(f.address));
+        retry.send(resumeFrame(bob.welcome().getResumeToken()));
+        retry.expectError(Error.Code.RESUME_FAILED);
+
+        // ...so it starts over, as documented, and joins its room again.
+        TestClient again = f.client("bob");
+        again.join("tea");
+        ServerFrame answer = again.next();
+        assertEquals(BodyCase.JOINED, answer.getBodyCase(), () -> "got " + answer);
+    }
+
     private static ClientFrame.Builder resumeFrame(String token) {
         return ClientFrame.newBuilder().setResume(Resume.newBuilder()
                 .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setResumeToken(token));

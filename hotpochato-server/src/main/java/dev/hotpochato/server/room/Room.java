@@ -414,10 +414,9 @@ public final class Room {
         long timeout = settings.turnTimeoutMillis();
         deadlineMillis = timeout == 0 ? 0 : clock.currentTimeMillis() + timeout;
         Participant holder = rotation.get(index).participant;
-        ServerFrame granted = ServerFrame.newBuilder().setTurnGranted(TurnGranted.newBuilder()
+        byte[] granted = remember(ServerFrame.newBuilder().setTurnGranted(TurnGranted.newBuilder()
                 .setRoom(name).setSeq(++seq).setHolder(holder.name()).setTurn(turn)
-                .setDeadlineMs(deadlineMillis).setDurationMs((int) Math.min(timeout, Integer.MAX_VALUE))).build();
-        remember(granted);
+                .setDeadlineMs(deadlineMillis).setDurationMs((int) Math.min(timeout, Integer.MAX_VALUE))).build());
         // The new holder first: it is the one waiting to act, so its copy goes out before the others'.
         output.broadcast(presentStartingWith(holder, null), granted);
         if (timeout > 0) {
