@@ -40,6 +40,11 @@ final class Session implements Connected {
     private final String name;
     /** Renewed by every successful {@code Resume}, so that a token taken back once cannot be used again. */
     private String resumeToken;
+    /**
+     * The token the latest Resume presented, still accepted until the client shows it has the new
+     * one (its first frame on the resumed connection); null otherwise. See {@link #resume}.
+     */
+    private String unconfirmedToken;
     private final ServerContext server;
     private final EventExecutor executor;
     /** The connection in use, null while away. Written on {@link #executor}, read by room threads. */
@@ -173,10 +178,11 @@ final class Session implements Connected {
      * seq the client last saw. Completes with false if the session ended in the meantime, or if
      * {@code token} is no longer its token (another Resume took it first).
      *
-     * <p>The token is renewed as soon as the Resume is accepted, before anything is sent: from then
-     * on the old one finds no session, whatever becomes of this Resume. A client that loses the
-     * connection before it reads the new token cannot resume again; a token that could be replayed
-     * would let whoever copied it take the session over later, which is worse.
+     * <p>The token is renewed as soon as the Resume is accepted, before anything is sent. The one
+     * presented stays valid only until the client sends its first frame on the new connection
+     * ({@link #tokenConfirmed}): a client whose connection breaks before it has read the new token
+     * can still resume with the one it has, rather than be locked out of its own seats for the
+     * grace period, while a copied token stops working as soon as its owner is back.
      *
      * <p>No room may send the new connection a live event before its replay, or the client would
      * see events twice and out of order. So the session first goes quiet (no connection) and waits
@@ -189,13 +195,18 @@ final class Session implements Connected {
         executor.execute(() -> {
             // Checked here, on the session's thread, since another Resume may have renewed it after
             // this one found the session by it.
-            if (ended || !resumeToken.equals(token)) {
+            if (ended || !(token.equals(resumeToken) || token.equals(unconfirmedToken))) {
                 done.complete(false);
                 return;
             }
-            server.sessions().remove(this);
+            // Of the two, only the token this client holds stays valid; the other one (given to a
+            // connection that broke before the client read it) nobody has.
+            server.sessions().remove(resumeToken, this);
+            server.sessions().remove(unconfirmedToken, this);
+            unconfirmedToken = token;
             resumeToken = Sessions.newToken();
-            server.sessions().add(this);
+            server.sessions().add(unconfirmedToken, this);
+            server.sessions().add(resumeToken, this);
             String renewed = resumeToken;
             if (graceTimer != null) {
                 graceTimer.cancel(false);
@@ -270,13 +281,27 @@ final class Session implements Connected {
         executor.execute(() -> server.lobby().cancel(this, requestId));
     }
 
+    /**
+     * The client sent a frame on {@code from} after resuming there, so it has the token that Resume
+     * gave it: the one it resumed with stops working.
+     */
+    void tokenConfirmed(Channel from) {
+        executor.execute(() -> {
+            if (from == channel && unconfirmedToken != null) {
+                server.sessions().remove(unconfirmedToken, this);
+                unconfirmedToken = null;
+            }
+        });
+    }
+
     /** The session is over: it leaves every room with {@code reason} and can no longer be resumed. */
     private void end(MemberLeft.Reason reason) {
         if (ended) {
             return;
         }
         ended = true;
-        server.sessions().remove(this);
+        server.sessions().remove(resumeToken, this);
+        server.sessions().remove(unconfirmedToken, this);
         server.lobby().drop(this);
         for (Room room : memberOf.values()) {
             leave(room, reason);

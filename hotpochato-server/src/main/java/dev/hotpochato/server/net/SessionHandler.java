@@ -44,6 +44,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     private Session session;
     /** Frames that arrived while the handshake was being decided; handled, in order, after it. */
     private ArrayDeque<ClientFrame> held;
+    /** Resumed here, and no frame read since: the client may not have the new token yet. */
+    private boolean awaitingTokenConfirmation;
 
     SessionHandler(ServerContext server) {
         this.server = server;
@@ -62,6 +64,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             }
             held.add(frame);
             return;
+        }
+        if (awaitingTokenConfirmation) {
+            awaitingTokenConfirmation = false;
+            session.tokenConfirmed(ctx.channel());
         }
         long requestId = frame.getRequestId();
         switch (frame.getBodyCase()) {
@@ -96,7 +102,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                     session = new Session(NEXT_SESSION_ID.getAndIncrement(), hello.getDisplayName(), ctx.channel(),
                             server);
                     ctx.channel().attr(Session.KEY).set(session);
-                    server.sessions().add(session);
+                    server.sessions().add(session.resumeToken(), session);
                     ctx.writeAndFlush(welcome(session, requestId, false, session.resumeToken()));
                     release(ctx);
                 }));
@@ -122,6 +128,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                             throw new ProtocolException(Error.Code.RESUME_FAILED, NO_SESSION, requestId);
                         }
                         release(ctx);
+                        // Set only now: frames pipelined behind the Resume were sent before the
+                        // client could read the new token, so they prove nothing.
+                        awaitingTokenConfirmation = true;
                     }));
         }));
     }

@@ -6,7 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The sessions that can be resumed, by resume token. Touched when a session starts, resumes or
+ * The sessions that can be resumed, by resume token (a session just resumed has two for a moment;
+ * see {@link Session#resume}). Touched when a session starts, resumes or
  * ends, from any connection's thread, so it is a concurrent map; the turn path never sees it.
  */
 final class Sessions {
@@ -22,16 +23,18 @@ final class Sessions {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    void add(Session session) {
-        byToken.put(session.resumeToken(), session);
+    void add(String token, Session session) {
+        byToken.put(token, session);
     }
 
     Session find(String token) {
         return token.isEmpty() ? null : byToken.get(token);
     }
 
-    void remove(Session session) {
-        byToken.remove(session.resumeToken(), session);
+    void remove(String token, Session session) {
+        if (token != null) {
+            byToken.remove(token, session);
+        }
     }
 
     int size() {

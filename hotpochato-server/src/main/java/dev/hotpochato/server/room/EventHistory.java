@@ -11,8 +11,9 @@ import java.util.function.Consumer;
  * protobuf objects) every event kept was copied by the young collections that followed it. With
  * 10,000 rooms that copying was the whole of the 40–80 ms pauses. The rings are allocated once
  * and grow rarely; an event stored into them is a copy into an array that is already old. They
- * never shrink while the room lives: at worst they hold what {@code capacity} events of the largest
- * frame size take, the same bound as one array per event.
+ * never shrink while the room lives, and never grow past {@code capacity} times the longest event
+ * kept so far: at worst what {@code capacity} events of the largest frame size take, the same bound
+ * as one array per event.
  *
  * <p>Confined to its room's thread, like the room.
  */
@@ -30,6 +31,8 @@ final class EventHistory {
     /** Bytes in use, and where the next event's bytes go. */
     private int used;
     private int tail;
+    /** The longest event kept so far: the byte ring never grows past {@code capacity} of these (or 256 B). */
+    private int largest;
 
     EventHistory(int capacity) {
         if (capacity < 0) {
@@ -73,7 +76,7 @@ final class EventHistory {
         bytes = new byte[0];
         starts = new int[0];
         lengths = new int[0];
-        first = count = used = tail = 0;
+        first = count = used = tail = largest = 0;
     }
 
     private void dropOldest() {
@@ -88,8 +91,13 @@ final class EventHistory {
             int slots = Math.min(capacity, Math.max(8, count * 2));
             growRings(slots, bytes.length);
         }
+        largest = Math.max(largest, length);
         if (bytes.length - used < length || bytes.length == 0) {
-            long wanted = Math.max((long) MIN_BYTES, Math.max(2L * bytes.length, (long) used + length));
+            // Doubling keeps growth rare; the cap keeps the doubling from overshooting what the
+            // room can ever need. It is enough: count <= capacity, and no event is longer than largest.
+            long cap = Math.max(MIN_BYTES, (long) capacity * largest);
+            long doubled = Math.min(Math.max((long) MIN_BYTES, 2L * bytes.length), cap);
+            long wanted = Math.max(doubled, (long) used + length);
             growRings(starts.length, (int) Math.min(wanted, Integer.MAX_VALUE - 8));
         }
     }

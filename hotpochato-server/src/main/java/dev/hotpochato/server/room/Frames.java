@@ -30,6 +30,9 @@ public final class Frames {
      * frame with the id would give, without building or serializing it again.
      */
     static byte[] withRequestId(byte[] serializedWithoutId, long requestId) {
+        if (requestId == 0) {
+            throw new IllegalArgumentException("request id 0 is the absence of one: send the frame as it is");
+        }
         int tag = CodedOutputStream.computeTagSize(ServerFrame.REQUEST_ID_FIELD_NUMBER);
         int head = tag + CodedOutputStream.computeUInt64SizeNoTag(requestId);
         byte[] out = new byte[head + serializedWithoutId.length];

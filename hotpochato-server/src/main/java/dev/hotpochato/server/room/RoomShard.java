@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -46,10 +47,13 @@ public final class RoomShard {
         }
         try {
             executor.execute(() -> runAndFlush(task));
-        } catch (RejectedExecutionException stopping) {
-            // Only a stopping server's event loop refuses tasks. Its rooms have been closed and their
-            // members told; what a closing connection still asks of them (leaving) has nothing left to do.
-            LOG.debug("room task dropped: the server is stopping", stopping);
+        } catch (RejectedExecutionException refused) {
+            if (!(executor instanceof ExecutorService service) || !service.isShutdown()) {
+                throw refused;
+            }
+            // The server is stopping: what a closing connection still asks of the rooms (leaving)
+            // has nothing left to change, and the stack trace Netty would log says nothing useful.
+            LOG.debug("room task dropped: the server is stopping", refused);
         }
     }
 
