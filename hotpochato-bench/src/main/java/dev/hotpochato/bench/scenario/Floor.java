@@ -23,6 +23,13 @@ final class Floor {
 
     /** The floor's round trips, after {@code warmup} unrecorded ones. */
     record Result(Histogram histogram, long roundTrips, double seconds) {
+
+        /** Two measurements of the same floor taken as one. */
+        static Result merge(Result a, Result b) {
+            Histogram both = a.histogram().copy();
+            both.add(b.histogram());
+            return new Result(both, a.roundTrips() + b.roundTrips(), a.seconds() + b.seconds());
+        }
     }
 
     static Result measure(BenchContext ctx, String roomName, long warmup, long count, long maxNanos)
