@@ -8,8 +8,8 @@ import java.util.function.Consumer;
  * <p>All the events share one byte array used as a ring, plus two int rings for where each starts
  * and how long it is. The point is the garbage collector: a room keeps each event for hundreds of
  * turns, long enough to survive young collections, and as one array per event (or worse, as
- * protobuf objects) every event kept was copied by the young collections that followed it. With
- * 10,000 rooms that copying was the whole of the 40–80 ms pauses. The rings are allocated once
+ * protobuf objects) every event kept was copied by the young collections that followed it, so
+ * young pauses grew with rooms x history (docs/benchmarks.md). The rings are allocated once
  * and grow rarely; an event stored into them is a copy into an array that is already old. They
  * never shrink while the room lives, and never grow past {@code capacity} times the longest event
  * kept so far: at worst what {@code capacity} events of the largest frame size take, the same bound
