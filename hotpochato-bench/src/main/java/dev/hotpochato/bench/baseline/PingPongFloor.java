@@ -4,12 +4,14 @@ import dev.hotpochato.bench.load.Cpu;
 import dev.hotpochato.bench.load.LoadGroup;
 import dev.hotpochato.bench.load.Run;
 import dev.hotpochato.protocol.codec.FrameDecoder;
+import dev.hotpochato.protocol.codec.FrameEncoder;
 import dev.hotpochato.protocol.net.Transport;
 import com.google.protobuf.CodedOutputStream;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -101,15 +103,7 @@ public final class PingPongFloor implements AutoCloseable {
         while (CodedOutputStream.computeUInt32SizeNoTag(body) + body > totalBytes) {
             body--;
         }
-        ByteBuf buf = Unpooled.directBuffer(totalBytes);
-        int len = body;
-        while ((len & ~0x7F) != 0) {
-            buf.writeByte((len & 0x7F) | 0x80);
-            len >>>= 7;
-        }
-        buf.writeByte(len);
-        buf.writeZero(body);
-        return buf;
+        return FrameEncoder.encodeSerialized(UnpooledByteBufAllocator.DEFAULT, new byte[body]);
     }
 
     @Override

@@ -201,8 +201,7 @@ final class Session implements Connected {
             }
             // Of the two, only the token this client holds stays valid; the other one (given to a
             // connection that broke before the client read it) nobody has.
-            server.sessions().remove(resumeToken, this);
-            server.sessions().remove(unconfirmedToken, this);
+            forgetTokens();
             unconfirmedToken = token;
             resumeToken = Sessions.newToken();
             server.sessions().add(unconfirmedToken, this);
@@ -294,14 +293,19 @@ final class Session implements Connected {
         });
     }
 
+    /** No token finds this session any more. */
+    private void forgetTokens() {
+        server.sessions().remove(resumeToken, this);
+        server.sessions().remove(unconfirmedToken, this);
+    }
+
     /** The session is over: it leaves every room with {@code reason} and can no longer be resumed. */
     private void end(MemberLeft.Reason reason) {
         if (ended) {
             return;
         }
         ended = true;
-        server.sessions().remove(resumeToken, this);
-        server.sessions().remove(unconfirmedToken, this);
+        forgetTokens();
         server.lobby().drop(this);
         for (Room room : memberOf.values()) {
             leave(room, reason);
