@@ -4,7 +4,7 @@ import dev.hotpochato.protocol.net.Transport;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.server.net.ServerInitializer;
 import dev.hotpochato.server.room.Frames;
-import dev.hotpochato.server.room.Lobby;
+import dev.hotpochato.server.room.Matchmaker;
 import dev.hotpochato.server.room.RoomSettings;
 import dev.hotpochato.server.room.RoomShard;
 import dev.hotpochato.server.room.Rooms;
@@ -71,7 +71,7 @@ public final class HotPochatoServer implements AutoCloseable {
         RoomSettings defaults = new RoomSettings(options.turnTimeout().toMillis(), options.maxMembersPerRoom(), "",
                 false, options.maxTextBytes(), options.historySize());
         this.rooms = new Rooms(shards, defaults);
-        Lobby lobby = new Lobby(rooms);
+        Matchmaker matchmaker = new Matchmaker(rooms);
 
         try {
             SslContext tls = options.tlsCertificate() == null ? null
@@ -84,7 +84,7 @@ public final class HotPochatoServer implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                             options.writeBufferHighWaterMark() / 2, options.writeBufferHighWaterMark()))
-                    .childHandler(new ServerInitializer(options, rooms, lobby, tls, channels))
+                    .childHandler(new ServerInitializer(options, rooms, matchmaker, tls, channels))
                     .bind(options.bindAddress(), options.port())
                     .sync()
                     .channel();

@@ -56,7 +56,7 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
         Error.Code code = error.getError().getCode();
         MemberLeft.Reason reason = reasonFor(code);
         ctx.channel().attr(LEFT_REASON).set(reason);
-        Session session = ctx.channel().attr(Session.KEY).get();
+        ServerSession session = ctx.channel().attr(ServerSession.KEY).get();
         if (session != null && reason == MemberLeft.Reason.KICKED) {
             // Over now, not when the socket finally closes: a kicked client may not resume meanwhile.
             session.connectionLost(ctx.channel(), reason);

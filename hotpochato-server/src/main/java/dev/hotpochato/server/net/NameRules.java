@@ -1,6 +1,6 @@
 package dev.hotpochato.server.net;
 
-import dev.hotpochato.server.room.Lobby;
+import dev.hotpochato.server.room.Matchmaker;
 
 /** What display names and room names may look like. */
 final class NameRules {
@@ -35,8 +35,8 @@ final class NameRules {
         if (!printable(room) || room.codePoints().anyMatch(NameRules::isSpace)) {
             return "a room name may not contain white space, control or invisible characters";
         }
-        if (room.startsWith(Lobby.PRIVATE_PREFIX)) {
-            return "room names starting with " + Lobby.PRIVATE_PREFIX + " are reserved for pairs";
+        if (room.startsWith(Matchmaker.PRIVATE_PREFIX)) {
+            return "room names starting with " + Matchmaker.PRIVATE_PREFIX + " are reserved for pairs";
         }
         return null;
     }

@@ -1,9 +1,9 @@
 package dev.hotpochato.server.net;
 
 import dev.hotpochato.server.ServerOptions;
-import dev.hotpochato.server.room.Lobby;
+import dev.hotpochato.server.room.Matchmaker;
 import dev.hotpochato.server.room.Rooms;
 
 /** What every connection of one server shares. */
-record ServerContext(ServerOptions options, Rooms rooms, Lobby lobby, Sessions sessions) {
+record ServerContext(ServerOptions options, Rooms rooms, Matchmaker matchmaker, Sessions sessions) {
 }

@@ -4,7 +4,7 @@ import dev.hotpochato.protocol.codec.FrameDecoder;
 import dev.hotpochato.protocol.codec.FrameEncoder;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.server.ServerOptions;
-import dev.hotpochato.server.room.Lobby;
+import dev.hotpochato.server.room.Matchmaker;
 import dev.hotpochato.server.room.Rooms;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -30,8 +30,8 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
      * @param tls      null for plain TCP
      * @param channels every connection is added here, so that the server can say goodbye to them all
      */
-    public ServerInitializer(ServerOptions options, Rooms rooms, Lobby lobby, SslContext tls, ChannelGroup channels) {
-        this.server = new ServerContext(options, rooms, lobby, new Sessions());
+    public ServerInitializer(ServerOptions options, Rooms rooms, Matchmaker matchmaker, SslContext tls, ChannelGroup channels) {
+        this.server = new ServerContext(options, rooms, matchmaker, new Sessions());
         this.channels = channels;
         this.tls = tls;
         this.connectionLimiter = new ConnectionLimiter(options.maxConnections(), options.maxConnectionsPerAddress());

@@ -41,7 +41,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     private static final String NO_SESSION = "no session to resume: the token is unknown, expired or already used";
 
     private final ServerContext server;
-    private Session session;
+    private ServerSession session;
     /** Frames that arrived while the handshake was being decided; handled, in order, after it. */
     private ArrayDeque<ClientFrame> held;
     /** Resumed here, and no frame read since: the client may not have the new token yet. */
@@ -99,9 +99,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         authenticate(ctx, hello.getDisplayName(), hello.getAuthToken()).whenComplete((ok, failure) ->
                 onLoop(ctx, () -> {
                     requireAuthenticated(ok, failure, requestId);
-                    session = new Session(NEXT_SESSION_ID.getAndIncrement(), hello.getDisplayName(), ctx.channel(),
+                    session = new ServerSession(NEXT_SESSION_ID.getAndIncrement(), hello.getDisplayName(), ctx.channel(),
                             server);
-                    ctx.channel().attr(Session.KEY).set(session);
+                    ctx.channel().attr(ServerSession.KEY).set(session);
                     server.sessions().add(session.resumeToken(), session);
                     ctx.writeAndFlush(welcome(session, requestId, false, session.resumeToken()));
                     release(ctx);
@@ -110,7 +110,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private void resume(ChannelHandlerContext ctx, long requestId, Resume resume) {
         checkHandshake(requestId, resume.getProtocolVersionValue());
-        Session lost = server.sessions().find(resume.getResumeToken());
+        ServerSession lost = server.sessions().find(resume.getResumeToken());
         if (lost == null) {
             throw new ProtocolException(Error.Code.RESUME_FAILED, NO_SESSION, requestId);
         }
@@ -118,13 +118,13 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         authenticate(ctx, lost.name(), resume.getAuthToken()).whenComplete((ok, failure) -> onLoop(ctx, () -> {
             requireAuthenticated(ok, failure, requestId);
             session = lost;
-            ctx.channel().attr(Session.KEY).set(lost);
+            ctx.channel().attr(ServerSession.KEY).set(lost);
             lost.resume(resume.getResumeToken(), ctx.channel(), resume.getLastSeqMap(),
                             token -> welcome(lost, requestId, true, token))
                     .whenComplete((resumed, error) -> onLoop(ctx, () -> {
                         if (!Boolean.TRUE.equals(resumed)) {
                             session = null;
-                            ctx.channel().attr(Session.KEY).set(null);
+                            ctx.channel().attr(ServerSession.KEY).set(null);
                             throw new ProtocolException(Error.Code.RESUME_FAILED, NO_SESSION, requestId);
                         }
                         release(ctx);
@@ -204,7 +204,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Made on the session's thread for a Resume: touches nothing of this handler's. */
-    private ServerFrame welcome(Session s, long requestId, boolean resumed, String resumeToken) {
+    private ServerFrame welcome(ServerSession s, long requestId, boolean resumed, String resumeToken) {
         ServerOptions o = server.options();
         return ServerFrame.newBuilder().setRequestId(requestId).setWelcome(Welcome.newBuilder()
                 .setSessionId(Long.toHexString(s.sessionId()))

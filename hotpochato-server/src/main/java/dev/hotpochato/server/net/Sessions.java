@@ -7,14 +7,14 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * The sessions that can be resumed, by resume token (a session just resumed has two for a moment;
- * see {@link Session#resume}). Touched when a session starts, resumes or
+ * see {@link ServerSession#resume}). Touched when a session starts, resumes or
  * ends, from any connection's thread, so it is a concurrent map; the turn path never sees it.
  */
 final class Sessions {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final ConcurrentMap<String, Session> byToken = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ServerSession> byToken = new ConcurrentHashMap<>();
 
     /** A fresh unguessable token: 128 random bits. */
     static String newToken() {
@@ -23,15 +23,15 @@ final class Sessions {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    void add(String token, Session session) {
+    void add(String token, ServerSession session) {
         byToken.put(token, session);
     }
 
-    Session find(String token) {
+    ServerSession find(String token) {
         return token.isEmpty() ? null : byToken.get(token);
     }
 
-    void remove(String token, Session session) {
+    void remove(String token, ServerSession session) {
         if (token != null) {
             byToken.remove(token, session);
         }

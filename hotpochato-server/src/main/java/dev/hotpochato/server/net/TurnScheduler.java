@@ -36,7 +36,7 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ClientFrame frame = (ClientFrame) msg;
-        Session session = ctx.channel().attr(Session.KEY).get();
+        ServerSession session = ctx.channel().attr(ServerSession.KEY).get();
         long requestId = frame.getRequestId();
         switch (frame.getBodyCase()) {
             case JOIN -> join(session, requestId, frame.getJoin());
@@ -57,7 +57,7 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void join(Session session, long requestId, Join join) {
+    private void join(ServerSession session, long requestId, Join join) {
         String name = join.getRoom();
         String problem = NameRules.checkRoomName(name);
         if (problem != null) {
@@ -76,7 +76,7 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
                 join.getPassword()));
     }
 
-    private void invite(Session session, long requestId, String room, String invitee) {
+    private void invite(ServerSession session, long requestId, String room, String invitee) {
         String problem = NameRules.checkDisplayName(invitee);
         if (problem != null) {
             session.send(Frames.error(requestId, Error.Code.INVALID_NAME, problem, room));
@@ -86,7 +86,7 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
     }
 
     /** Runs {@code action} on the room's thread, or answers UNKNOWN_ROOM if there is no such public room. */
-    private void inRoom(Session session, long requestId, String name, Consumer<Room> action) {
+    private void inRoom(ServerSession session, long requestId, String name, Consumer<Room> action) {
         RoomShard shard = rooms.shardFor(name);
         shard.execute(() -> {
             Room room = shard.findVisible(name, session);

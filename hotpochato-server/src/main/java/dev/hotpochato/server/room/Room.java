@@ -152,7 +152,7 @@ public final class Room {
     }
 
     /**
-     * Puts both members of a fresh pair into this private room, the longer waiter first. The lobby
+     * Puts both members of a fresh pair into this private room, the longer waiter first. The matchmaker
      * has already taken a room slot for each, and their names differ, so both are admitted.
      */
     public void admitPair(Participant first, long firstRequestId, Participant second, long secondRequestId) {

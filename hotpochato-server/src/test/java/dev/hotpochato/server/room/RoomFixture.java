@@ -33,7 +33,7 @@ final class RoomFixture {
     int broadcasts;
     final RoomShard shard = new RoomShard(Runnable::run, clock, output);
     final Rooms rooms = new Rooms(List.of(shard), DEFAULTS);
-    final Lobby lobby = new Lobby(rooms);
+    final Matchmaker matchmaker = new Matchmaker(rooms);
     private long nextId = 1;
 
     Member member(String name) {

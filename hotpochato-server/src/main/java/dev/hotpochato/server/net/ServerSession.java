@@ -32,9 +32,9 @@ import java.util.function.Function;
  * <p>Its state belongs to one thread, {@link #executor} (the event loop of its first connection);
  * rooms and new connections reach it by hopping there.
  */
-final class Session implements Connected {
+final class ServerSession implements Connected {
 
-    static final AttributeKey<Session> KEY = AttributeKey.valueOf(Session.class, "session");
+    static final AttributeKey<ServerSession> KEY = AttributeKey.valueOf(ServerSession.class, "session");
 
     private final long id;
     private final String name;
@@ -63,7 +63,7 @@ final class Session implements Connected {
     private long resumes;
     private boolean ended;
 
-    Session(long id, String name, Channel channel, ServerContext server) {
+    ServerSession(long id, String name, Channel channel, ServerContext server) {
         this.id = id;
         this.name = name;
         this.resumeToken = Sessions.newToken();
@@ -161,7 +161,7 @@ final class Session implements Connected {
                 return; // already over, or a connection the session has since replaced
             }
             channel = null;
-            server.lobby().drop(this);
+            server.matchmaker().drop(this);
             Duration grace = server.options().resumeGrace();
             if (reason == MemberLeft.Reason.KICKED || grace.isZero()) {
                 end(reason);
@@ -266,18 +266,18 @@ final class Session implements Connected {
         return done;
     }
 
-    /** Handles {@code Match} on the session's thread, in order with the lobby drop of a lost connection. */
+    /** Handles {@code Match} on the session's thread, in order with the matchmaker drop of a lost connection. */
     void match(long requestId) {
         executor.execute(() -> {
             if (!ended && channel != null) {
-                server.lobby().match(this, requestId);
+                server.matchmaker().match(this, requestId);
             }
         });
     }
 
     /** Handles {@code CancelMatch}, ordered like {@link #match}. */
     void cancelMatch(long requestId) {
-        executor.execute(() -> server.lobby().cancel(this, requestId));
+        executor.execute(() -> server.matchmaker().cancel(this, requestId));
     }
 
     /**
@@ -306,7 +306,7 @@ final class Session implements Connected {
         }
         ended = true;
         forgetTokens();
-        server.lobby().drop(this);
+        server.matchmaker().drop(this);
         for (Room room : memberOf.values()) {
             leave(room, reason);
         }

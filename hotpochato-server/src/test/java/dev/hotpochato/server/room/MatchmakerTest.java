@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class LobbyTest {
+class MatchmakerTest {
 
     private final RoomFixture f = new RoomFixture();
 
@@ -22,9 +22,9 @@ class LobbyTest {
     void firstTwoWaitingAreParedAndTheLongerWaiterSpeaksFirst() {
         Member a = f.member("a");
         Member b = f.member("b");
-        f.lobby.match(a, 11);
+        f.matchmaker.match(a, 11);
         a.assertNothing();
-        f.lobby.match(b, 22);
+        f.matchmaker.match(b, 22);
         ServerFrame pairedA = a.inbox.get(0);
         ServerFrame pairedB = b.inbox.get(0);
         assertEquals(11, pairedA.getRequestId(), "Paired answers the Match");
@@ -35,7 +35,7 @@ class LobbyTest {
         assertFalse(pairedB.getPaired().getFirst());
         String room = pairedA.getPaired().getRoom();
         assertEquals(room, pairedB.getPaired().getRoom());
-        assertTrue(room.startsWith(Lobby.PRIVATE_PREFIX));
+        assertTrue(room.startsWith(Matchmaker.PRIVATE_PREFIX));
         assertEquals("a", a.last(BodyCase.TURN_GRANTED).getTurnGranted().getHolder());
         assertTrue(b.last(BodyCase.JOINED).getJoined().getRoom().getPrivate());
     }
@@ -44,8 +44,8 @@ class LobbyTest {
     void pairsAlternateStrictly() {
         Member a = f.member("a");
         Member b = f.member("b");
-        f.lobby.match(a, 1);
-        f.lobby.match(b, 2);
+        f.matchmaker.match(a, 1);
+        f.matchmaker.match(b, 2);
         Room room = f.shard.findVisible(a.inbox.get(0).getPaired().getRoom(), a);
         for (int i = 0; i < 4; i++) {
             Member speaker = i % 2 == 0 ? a : b;
@@ -63,11 +63,11 @@ class LobbyTest {
         Member b = f.member("b");
         Member c = f.member("c");
         Member d = f.member("d");
-        f.lobby.match(a, 1);
-        f.lobby.match(b, 1);
-        f.lobby.match(c, 1);
+        f.matchmaker.match(a, 1);
+        f.matchmaker.match(b, 1);
+        f.matchmaker.match(c, 1);
         c.assertNothing();
-        f.lobby.match(d, 1);
+        f.matchmaker.match(d, 1);
         assertEquals("d", c.inbox.get(0).getPaired().getPartner());
         assertFalse(a.inbox.get(0).getPaired().getRoom().equals(c.inbox.get(0).getPaired().getRoom()));
     }
@@ -76,8 +76,8 @@ class LobbyTest {
     void privateRoomIsInvisibleToOthersAndCannotBeJoined() {
         Member a = f.member("a");
         Member b = f.member("b");
-        f.lobby.match(a, 1);
-        f.lobby.match(b, 2);
+        f.matchmaker.match(a, 1);
+        f.matchmaker.match(b, 2);
         String room = a.inbox.get(0).getPaired().getRoom();
         Member stranger = f.member("stranger");
         assertNull(f.shard.findVisible(room, stranger));
@@ -90,8 +90,8 @@ class LobbyTest {
     void whenOnePartnerLeavesTheOtherIsToldAndTheRoomCloses() {
         Member a = f.member("a");
         Member b = f.member("b");
-        f.lobby.match(a, 1);
-        f.lobby.match(b, 2);
+        f.matchmaker.match(a, 1);
+        f.matchmaker.match(b, 2);
         String name = a.inbox.get(0).getPaired().getRoom();
         Room room = f.shard.findVisible(name, a);
         b.drain();
@@ -106,15 +106,15 @@ class LobbyTest {
     @Test
     void matchingTwiceIsRefusedAndCancelStopsWaiting() {
         Member a = f.member("a");
-        f.lobby.match(a, 1);
-        f.lobby.match(a, 2);
+        f.matchmaker.match(a, 1);
+        f.matchmaker.match(a, 2);
         assertEquals(Error.Code.ALREADY_MATCHING, a.last(BodyCase.ERROR).getError().getCode());
-        f.lobby.cancel(a, 3);
+        f.matchmaker.cancel(a, 3);
         assertEquals(BodyCase.MATCH_CANCELLED, a.inbox.get(a.inbox.size() - 1).getBodyCase());
-        f.lobby.cancel(a, 4);
+        f.matchmaker.cancel(a, 4);
         assertEquals(Error.Code.NOT_MATCHING, a.last(BodyCase.ERROR).getError().getCode());
         Member b = f.member("b");
-        f.lobby.match(b, 5);
+        f.matchmaker.match(b, 5);
         assertFalse(b.received(ServerFrame::hasPaired), "a cancelled waiter is not paired");
     }
 
@@ -122,16 +122,16 @@ class LobbyTest {
     void waitingTakesARoomSlotSoAPairIsAlwaysSeatedTogether() {
         Member full = new Member(900, "full", 1);
         f.join(full, "busy");
-        f.lobby.match(full, 1);
+        f.matchmaker.match(full, 1);
         assertEquals(Error.Code.TOO_MANY_ROOMS, full.last(BodyCase.ERROR).getError().getCode());
         Member a = new Member(901, "a", 1);
         Member b = f.member("b");
-        f.lobby.match(a, 2);
+        f.matchmaker.match(a, 2);
         assertEquals(1, a.rooms, "the waiter holds its slot");
-        f.lobby.cancel(a, 3);
+        f.matchmaker.cancel(a, 3);
         assertEquals(0, a.rooms, "cancelling gives it back");
-        f.lobby.match(a, 4);
-        f.lobby.match(b, 5);
+        f.matchmaker.match(a, 4);
+        f.matchmaker.match(b, 5);
         assertEquals(1, a.rooms, "the pair's room took the slot over");
         assertTrue(a.received(ServerFrame::hasJoined) && b.received(ServerFrame::hasJoined));
     }
@@ -141,10 +141,10 @@ class LobbyTest {
         Member sam1 = f.member("sam");
         Member sam2 = f.member("sam");
         Member kim = f.member("kim");
-        f.lobby.match(sam1, 1);
-        f.lobby.match(sam2, 2);
+        f.matchmaker.match(sam1, 1);
+        f.matchmaker.match(sam2, 2);
         sam1.assertNothing();
-        f.lobby.match(kim, 3);
+        f.matchmaker.match(kim, 3);
         assertEquals("kim", sam1.inbox.get(0).getPaired().getPartner());
         sam2.assertNothing();
     }

@@ -14,7 +14,7 @@ import java.util.Iterator;
  *
  * <p>The queue belongs to one shard's thread; every public method hops there first.
  */
-public final class Lobby {
+public final class Matchmaker {
 
     /** Names starting with this cannot be joined by name: they belong to pairs. */
     public static final String PRIVATE_PREFIX = "~";
@@ -28,10 +28,10 @@ public final class Lobby {
     private record Waiter(Participant participant, long requestId) {
     }
 
-    public Lobby(Rooms rooms) {
+    public Matchmaker(Rooms rooms) {
         this.rooms = rooms;
         this.home = rooms.shards().get(0);
-        this.output = home.output(); // the lobby lives on its home shard's thread, so it shares its output
+        this.output = home.output(); // the matchmaker lives on its home shard's thread, so it shares its output
     }
 
     /** Handles {@code Match}. */
