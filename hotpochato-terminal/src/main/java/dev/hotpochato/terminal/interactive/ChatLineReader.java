@@ -129,6 +129,18 @@ final class ChatLineReader extends LineReaderImpl {
         });
     }
 
+    /** Changes the prompt and draws the whole screen again, as {@link #repaint()}. Any thread. */
+    void repaint(String newPrompt) {
+        locked(() -> {
+            prompt = new AttributedString(newPrompt);
+            if (started && paintable()) {
+                repaint();
+            } else if (reading) {
+                redisplay(true);
+            }
+        });
+    }
+
     /**
      * Draws the whole screen again: the latest lines that fit, the input line under them, the
      * status row. Any thread.

@@ -69,6 +69,7 @@ import java.util.stream.Collectors;
 public final class ChatScreen implements SessionListener {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final java.util.regex.Pattern SHOWN_TIME = java.util.regex.Pattern.compile("^\\d\\d:\\d\\d:\\d\\d ");
     private static final String ENTER = "hotpochato-enter";
     private static final String NEXT_WINDOW = "hotpochato-next-window";
     private static final String PREVIOUS_WINDOW = "hotpochato-previous-window";
@@ -310,8 +311,9 @@ public final class ChatScreen implements SessionListener {
     private String say(Window w, String text) {
         RoomHandle room = handle(w);
         if (room == null) {
-            errorLine(w.isRoom() ? "you are no longer in " + SafeText.name(w.room()) + ": /join it again, or /leave to close this window"
-                    : "you are not in a room: /join ROOM or /match");
+            errorLine(!w.isRoom() ? "you are not in a room: /join ROOM or /match"
+                    : "you are no longer in " + SafeText.name(w.room()) + ": "
+                        + (w.isPrivateRoom() ? "" : "/join it again, or ") + "/leave to close this window");
             return text;
         }
         if (!room.isMyTurn() || !w.drafts().isEmpty() || w.isSending() || !session.isConnected()) {
@@ -612,8 +614,7 @@ public final class ChatScreen implements SessionListener {
         }
         current = w;
         w.markRead();
-        updatePrompt();
-        reader.repaint();
+        reader.repaint(promptText());
         refreshStatus();
     }
 
@@ -694,8 +695,9 @@ public final class ChatScreen implements SessionListener {
         reader.locked(() -> {
             Window w = window(room);
             w.closed(null);
+            w.privateRoom(room.isPrivate());
             systemLine(w, "you joined " + SafeText.name(room.name()) + " (" + names(room.members()) + ")"
-                    + (room.members().size() < 2 ? "; waiting for someone else" : ""));
+                    + (room.members().size() < 2 && !room.isPrivate() ? "; waiting for someone else" : ""));
             show(w);
             refresh();
         });
@@ -719,7 +721,7 @@ public final class ChatScreen implements SessionListener {
             } else {
                 b.styled(speaker, SafeText.name(m.speaker())).append(": ").append(visibleText(m.text()));
             }
-            addLine(w, m.time(), b.toAttributedString(), true, true);
+            addLine(w, m.time(), b.toAttributedString(), true, !m.speaker().equals(session.name()));
         });
     }
 
@@ -796,6 +798,7 @@ public final class ChatScreen implements SessionListener {
         reader.locked(() -> {
             Window w = window(room);
             w.closed(reason);
+            updatePrompt();
             if (session.isOpen()) {
                 systemLine(w, "* " + SafeText.name(room.name()) + " closed: " + SafeText.name(reason)
                         + " (/leave closes this window)");
@@ -814,12 +817,13 @@ public final class ChatScreen implements SessionListener {
                 } else {
                     reader.bell();
                     String left = turn.timeLeft().map(d -> ", " + seconds(d) + " to speak").orElse("");
-                    String where = w == current ? "" : " in " + SafeText.name(room.name()) + " (" + switchKey(w) + ")";
                     String held = w.drafts().isEmpty() ? "" : "; draft 1 is held: /edit 1 or /drop 1";
-                    AttributedString line = new AttributedString(">>> your turn" + where + left + held + " <<<", notice);
-                    addLine(w, Instant.now(options.clock()), line, false, false);
+                    Instant now = Instant.now(options.clock());
+                    addLine(w, now, new AttributedString(">>> your turn" + left + held + " <<<", notice), false, false);
                     if (w != current) {
-                        addLine(current, Instant.now(options.clock()), line, false, false);
+                        String where = " in " + SafeText.name(room.name()) + " (" + switchKey(w) + ")";
+                        addLine(current, now, new AttributedString(">>> your turn" + where + left + held + " <<<", notice),
+                                false, false);
                     }
                 }
             }
@@ -877,7 +881,8 @@ public final class ChatScreen implements SessionListener {
                 reader.show(part);
             }
             if (log && chatLog != null && w.isRoom()) {
-                String failure = chatLog.append(w.room(), at, part.toString());
+                // The log puts its own date and time in front.
+                String failure = chatLog.append(w.room(), at, SHOWN_TIME.matcher(part.toString()).replaceFirst(""));
                 if (failure != null) {
                     errorLine(failure);
                 }
@@ -917,7 +922,8 @@ public final class ChatScreen implements SessionListener {
 
     private String promptText() {
         Window w = current;
-        String where = w.isRoom() ? SafeText.name(w.room()) : "(no room)";
+        String where = !w.isRoom() ? "(no room)"
+                : SafeText.name(w.room()) + (w.closedWhy() != null ? " (closed)" : "");
         return where + (w.editing() >= 0 ? " (draft " + (w.editing() + 1) + ")" : "") + "> ";
     }
 

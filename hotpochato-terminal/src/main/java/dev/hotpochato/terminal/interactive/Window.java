@@ -30,6 +30,8 @@ final class Window {
     private boolean sending;
     /** Why the room is closed (the window stays for its lines until /leave), or null while open. */
     private String closedWhy;
+    /** A private room made by matching: it cannot be joined again by name. */
+    private boolean privateRoom;
 
     Window(String room) {
         this.room = room;
@@ -74,6 +76,14 @@ final class Window {
 
     void closed(String why) {
         this.closedWhy = why;
+    }
+
+    boolean isPrivateRoom() {
+        return privateRoom;
+    }
+
+    void privateRoom(boolean privateRoom) {
+        this.privateRoom = privateRoom;
     }
 
     List<AttributedString> lines() {

@@ -60,10 +60,14 @@ class ChatScreenTest {
         return s;
     }
 
+    /** A chat screen running on its own thread. */
+    private record Chat(ChatScreen screen, CompletableFuture<ExitCode> exit) {
+    }
+
     /** Runs the chat screen of {@code session} on {@code screen}, on its own thread, until /quit. */
-    private CompletableFuture<ExitCode> chat(VirtualScreen screen, Session session, Target target, ScreenOptions options) {
-        CompletableFuture<ExitCode> run = CompletableFuture.supplyAsync(
-                () -> new ChatScreen(session, screen.terminal(), options).run(target));
+    private Chat chat(VirtualScreen screen, Session session, Target target, ScreenOptions options) {
+        ChatScreen chat = new ChatScreen(session, screen.terminal(), options);
+        CompletableFuture<ExitCode> run = CompletableFuture.supplyAsync(() -> chat.run(target));
         cleanup.add(screen);
         cleanup.add(() -> {
             if (!run.isDone()) {
@@ -72,7 +76,7 @@ class ChatScreenTest {
                 run.get(10, TimeUnit.SECONDS);
             }
         });
-        return run;
+        return new Chat(chat, run);
     }
 
     private static ScreenOptions plain() {
@@ -91,7 +95,7 @@ class ChatScreenTest {
         VirtualScreen screen = new VirtualScreen(100, 30);
         Session alice = connect("alice");
         chat(screen, alice, Target.room("resize"), plain());
-        screen.awaitText("you joined resize");
+        ready(screen, "resize");
         RoomHandle bob = connect("bob").join("resize").join();
         AtomicInteger answers = answerEveryTurn(bob);
         for (int i = 1; i <= 20; i++) {
@@ -159,7 +163,7 @@ class ChatScreenTest {
         VirtualScreen screen = new VirtualScreen(100, 30);
         Session alice = connect("alice");
         chat(screen, alice, Target.room("drafts"), plain());
-        screen.awaitText("you joined drafts");
+        ready(screen, "drafts");
         RoomHandle bob = connect("bob").join("drafts").join();
         screen.await("alice's turn", s -> s.statusRow().contains("YOUR TURN"));
         screen.type("/pass\r");
@@ -186,7 +190,7 @@ class ChatScreenTest {
         VirtualScreen screen = new VirtualScreen(100, 30);
         Session alice = connect("alice");
         chat(screen, alice, Target.room("editing"), plain());
-        screen.awaitText("you joined editing");
+        ready(screen, "editing");
         RoomHandle bob = connect("bob").join("editing").join();
         screen.await("alice's turn", s -> s.statusRow().contains("YOUR TURN"));
         screen.type("/pass\r");
@@ -216,7 +220,7 @@ class ChatScreenTest {
         VirtualScreen screen = new VirtualScreen(200, 30);
         Session alice = connect("alice");
         chat(screen, alice, Target.room("toolong"), plain());
-        screen.awaitText("you joined toolong");
+        ready(screen, "toolong");
         connect("bob").join("toolong").join();
         screen.await("alice's turn", s -> s.statusRow().contains("YOUR TURN"));
         String tooLong = "y".repeat(server.options().maxTextBytes() + 1);
@@ -231,9 +235,186 @@ class ChatScreenTest {
     void helpMentionsDoubleSlashForTextStartingWithASlash() throws Exception {
         VirtualScreen screen = new VirtualScreen(120, 40);
         chat(screen, connect("alice"), Target.room("helping"), plain());
-        screen.awaitText("you joined helping");
+        ready(screen, "helping");
         screen.type("/help\r");
         screen.awaitText("//text");
         screen.awaitText("Ctrl-N");
+    }
+
+    /**
+     * Waits until the screen shows that it joined {@code room} and the editor reads keys (its
+     * prompt is drawn): keys typed before that would be echoed by the terminal, as on a real one.
+     */
+    private static void ready(VirtualScreen screen, String room) {
+        screen.awaitText("you joined " + room);
+        screen.await("the prompt of " + room, s -> inputRow(s).startsWith(room + ">"));
+    }
+
+    /** The row the cursor is on: the prompt and what is being typed. */
+    private static String inputRow(VirtualScreen s) {
+        return s.rows().get(s.cursorRow());
+    }
+
+    @Test
+    void eachRoomHasAWindowShownByAltNumberCtrlNCtrlPAndSwitch() throws Exception {
+        VirtualScreen screen = new VirtualScreen(120, 30);
+        chat(screen, connect("alice"), Target.room("one"), plain());
+        ready(screen, "one");
+        screen.type("/join two\r");
+        screen.await("the prompt naming two", s -> inputRow(s).equals("two>") && s.rows().get(0).contains("you joined two"));
+        assertTrue(screen.rows().stream().noneMatch(r -> r.contains("you joined one")), "window two shows only its lines\n" + screen);
+        screen.await("both windows in the status", s -> s.statusRow().contains("1:one [2:two]"));
+
+        screen.type("\u001b1"); // Alt-1
+        screen.await("window one", s -> inputRow(s).equals("one>") && s.rows().stream().anyMatch(r -> r.contains("you joined one")));
+        screen.type("\u000e"); // Ctrl-N
+        screen.await("window two", s -> inputRow(s).equals("two>"));
+        screen.type("\u0010"); // Ctrl-P
+        screen.await("window one again", s -> inputRow(s).equals("one>"));
+        screen.type("/switch two\r");
+        screen.await("window two by name", s -> inputRow(s).equals("two>"));
+        screen.type("/switch 1\r");
+        screen.await("window one by number", s -> inputRow(s).equals("one>"));
+
+        RoomHandle bobInTwo = connect("bob").join("two").join();
+        screen.await("alice's turn in two, marked", s -> s.statusRow().contains("2:two*"));
+        bobInTwo.onMyTurn(turn -> { });
+        screen.type("/switch two\r");
+        screen.await("window two", s -> inputRow(s).equals("two>"));
+        screen.type("said in two\r");
+        screen.type("\u001b1");
+        screen.await("window one", s -> inputRow(s).equals("one>"));
+        bobInTwo.say("unread in two").join();
+        screen.await("one unread message in two", s -> s.statusRow().contains("2:two(1)"));
+        assertTrue(bobInTwo.history().stream().anyMatch(m -> m.text().equals("said in two")), "text typed in window two went to two");
+        screen.type("\u001b2");
+        screen.await("the message in two, read", s -> s.rows().stream().anyMatch(r -> r.endsWith("bob: unread in two"))
+                && s.statusRow().contains("[2:two") && !s.statusRow().contains("two(1)"));
+    }
+
+    @Test
+    void afterMatchThePromptNamesThePairRoom() throws Exception {
+        VirtualScreen screen = new VirtualScreen(120, 30);
+        chat(screen, connect("alice"), Target.room("waiting-room"), plain());
+        ready(screen, "waiting-room");
+        screen.type("/match\r");
+        screen.awaitText("looking for a partner");
+        RoomHandle pair = connect("bob").match().join();
+        screen.await("the prompt naming the pair room", s -> inputRow(s).equals(pair.name() + ">"));
+        screen.await("the pair room in the status", s -> s.statusRow().startsWith(" " + pair.name() + " | "));
+    }
+
+    @Test
+    void controlSequencesFromTheWireAreShownAsTextNeverSent() throws Exception {
+        VirtualScreen screen = new VirtualScreen(120, 30);
+        Chat chat = chat(screen, connect("alice"), Target.room("safe"), plain());
+        ready(screen, "safe");
+        int mark = screen.written().length();
+        RoomHandle room = stubRoom("safe");
+        // Straight to the listener: the server refuses such text, but a client must not rely on it.
+        chat.screen().onSaid(room, new dev.hotpochato.client.Message("safe", "eve\u001b[2J",
+                "\u001b]2;pwned\u0007 then \u001b[2J and \u009b2J", java.time.Instant.now(), 7));
+        chat.screen().onMemberJoined(room, "mallory\u001b]0;x\u0007");
+        screen.awaitText("mallory^[]0;x^G joined");
+        screen.awaitText("eve^[[2J: ^[]2;pwned^G then ^[[2J and <U+009B>2J");
+        String sent = screen.written().substring(mark);
+        assertFalse(sent.contains("\u001b]"), "an OSC sequence reached the terminal");
+        assertFalse(sent.contains("\u001b[2J"), "a clear-screen reached the terminal");
+        assertFalse(sent.contains("\u0007"), "a BEL from the wire reached the terminal");
+        assertFalse(sent.contains("\u009b"), "a C1 CSI reached the terminal");
+    }
+
+    /** A room handle that only knows its name: enough to feed a listener by hand. */
+    private static RoomHandle stubRoom(String name) {
+        return (RoomHandle) java.lang.reflect.Proxy.newProxyInstance(RoomHandle.class.getClassLoader(),
+                new Class<?>[] {RoomHandle.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "name" -> name;
+                    case "isPrivate", "isOpen" -> false;
+                    case "members" -> List.of();
+                    case "turn" -> java.util.Optional.empty();
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> null;
+                });
+    }
+
+    @Test
+    void meIsShownAsAnAction() throws Exception {
+        VirtualScreen screen = new VirtualScreen(120, 30);
+        chat(screen, connect("alice"), Target.room("acting"), plain());
+        ready(screen, "acting");
+        connect("bob").join("acting").join();
+        screen.await("alice's turn", s -> s.statusRow().contains("YOUR TURN"));
+        screen.type("/me waves\r");
+        screen.await("the action", s -> s.rows().stream().anyMatch(r -> r.matches("\\d\\d:\\d\\d:\\d\\d \\* alice waves")));
+    }
+
+    @Test
+    void nickSaysWhyNamesAreFixed() throws Exception {
+        VirtualScreen screen = new VirtualScreen(200, 30);
+        chat(screen, connect("alice"), Target.room("naming"), plain());
+        ready(screen, "naming");
+        screen.type("/nick alicia\r");
+        screen.awaitText("run again with --name alicia");
+    }
+
+    @Test
+    void tabCompletesCommandsAndNames() throws Exception {
+        VirtualScreen screen = new VirtualScreen(120, 30);
+        chat(screen, connect("alice"), Target.room("completing"), plain());
+        ready(screen, "completing");
+        connect("bobby").join("completing").join();
+        screen.awaitText("bobby joined");
+        screen.type("/jo\t");
+        screen.await("the command completed", s -> inputRow(s).equals("completing> /join"));
+        screen.type("\u0015bo\t");
+        screen.await("the name completed", s -> inputRow(s).equals("completing> bobby:"));
+    }
+
+    @Test
+    void inputHistoryIsKeptAcrossRuns(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path history = dir.resolve("state/hotpochato/history");
+        ScreenOptions options = new ScreenOptions(history, null, true, JoinOptions.defaults(), Clock.systemDefaultZone());
+        VirtualScreen first = new VirtualScreen(100, 20);
+        Chat run1 = chat(first, connect("alice"), Target.room("remembering"), options);
+        ready(first, "remembering");
+        first.type("remember me\r");
+        first.awaitText("(draft 1, said on your turn) remember me");
+        first.type("/quit\r");
+        assertEquals(ExitCode.DONE, run1.exit().get(10, TimeUnit.SECONDS));
+        assertTrue(java.nio.file.Files.readString(history).contains("remember me"));
+
+        VirtualScreen second = new VirtualScreen(100, 20);
+        chat(second, connect("alice2"), Target.room("remembering2"), options);
+        ready(second, "remembering2");
+        second.type("\u001bOA"); // Up, as a terminal in keypad mode sends it
+        second.await("the last line of the last run", s -> inputRow(s).equals("remembering2> /quit"));
+        second.type("\u001bOA");
+        second.await("the line before it", s -> inputRow(s).equals("remembering2> remember me"));
+    }
+
+    @Test
+    void eachRoomCanHaveItsOwnChatLog(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        ScreenOptions options = new ScreenOptions(null, dir, true, JoinOptions.defaults(), Clock.systemDefaultZone());
+        VirtualScreen screen = new VirtualScreen(100, 20);
+        chat(screen, connect("alice"), Target.room("logged"), options);
+        ready(screen, "logged");
+        connect("bob").join("logged").join();
+        screen.await("alice's turn", s -> s.statusRow().contains("YOUR TURN"));
+        screen.type("for the record\r");
+        screen.await("said", s -> s.rows().stream().anyMatch(r -> r.endsWith("alice: for the record")));
+        Path log = dir.resolve("logged.log");
+        screen.await("the line logged", s -> {
+            try {
+                return java.nio.file.Files.readString(log).contains("alice: for the record");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        List<String> lines = java.nio.file.Files.readAllLines(log);
+        assertTrue(lines.stream().anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d alice: for the record")),
+                lines::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\* bob joined")),
+                lines::toString);
     }
 }
