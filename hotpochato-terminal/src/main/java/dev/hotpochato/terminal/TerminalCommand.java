@@ -59,9 +59,16 @@ import java.util.concurrent.TimeoutException;
             ""},
         footer = {
             "",
-            "Exit codes: 0 done (all said and left, or /quit); 1 internal error; 2 bad option or configuration;",
-            "  3 cannot connect; 4 refused by the server (name, token, room); 5 connection lost;",
-            "  6 server shut down; 7 input lines left unsaid; 8 --max-wait passed after all was said."})
+            "Exit codes:",
+            "  0  done: everything said and left (scripted), or /quit",
+            "  1  internal error",
+            "  2  bad option or configuration",
+            "  3  cannot connect (no server, TLS mismatch, not a HotPochato server)",
+            "  4  refused by the server (name, token, room)",
+            "  5  connection lost",
+            "  6  server shut down",
+            "  7  input lines left unsaid (scripted)",
+            "  8  --max-wait passed after everything was said (scripted)"})
 public final class TerminalCommand implements Callable<Integer> {
 
     /** The environment variable a token may come from. */
@@ -76,13 +83,13 @@ public final class TerminalCommand implements Callable<Integer> {
             showDefaultValue = CommandLine.Help.Visibility.NEVER)
     Path config;
 
-    @Option(names = "--host", description = "Server host name or address.")
+    @Option(names = "--host", paramLabel = "HOST", description = "Server host name or address.")
     String host = "localhost";
 
-    @Option(names = "--port", description = "Server TCP port.")
+    @Option(names = "--port", paramLabel = "PORT", description = "Server TCP port.")
     int port = ProtocolDefaults.PORT;
 
-    @Option(names = "--name", description = "Your display name (1-32 printable characters). Default: your user name.",
+    @Option(names = "--name", paramLabel = "NAME", description = "Your display name (1-32 printable characters). Default: your user name.",
             showDefaultValue = CommandLine.Help.Visibility.NEVER)
     String name = System.getProperty("user.name", "guest");
 
@@ -123,7 +130,8 @@ public final class TerminalCommand implements Callable<Integer> {
     boolean reconnect;
 
     @Option(names = "--request-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "How long to wait for a reply, e.g. 10s, 500ms, 1m (a bare number is seconds).")
+            description = "How long to wait for a reply, e.g. 10s, 500ms, 1m (a bare number is seconds). Default: 10s.",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER)
     Duration requestTimeout = Duration.ofSeconds(10);
 
     @Option(names = "--turn-timeout", paramLabel = "DURATION", converter = DurationConverter.class,

@@ -381,6 +381,8 @@ public final class ChatScreen implements SessionListener {
         RoomHandle room = handle(w);
         if (room == null) {
             errorLine("you are not in a room");
+        } else if (room.turn().isEmpty()) {
+            errorLine("no turn is running" + (room.members().size() < 2 ? ": waiting for someone to join" : ""));
         } else if (!room.isMyTurn()) {
             errorLine("not your turn" + room.holder().map(h -> " (" + SafeText.name(h) + " has it)").orElse(""));
         } else {
