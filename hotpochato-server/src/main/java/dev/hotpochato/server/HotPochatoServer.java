@@ -5,10 +5,11 @@ import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.server.net.ServerInitializer;
 import dev.hotpochato.server.room.Frames;
 import dev.hotpochato.server.room.Matchmaker;
-import dev.hotpochato.server.room.RoomSettings;
+import dev.hotpochato.server.room.MemoryRoomStore;
 import dev.hotpochato.server.room.RoomShard;
-import dev.hotpochato.server.room.Rooms;
+import dev.hotpochato.server.room.RoomStore;
 import dev.hotpochato.server.room.ScheduledTurnClock;
+import dev.hotpochato.server.room.rules.RoomSettings;
 import dev.hotpochato.server.net.ChannelOutput;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -50,7 +51,7 @@ public final class HotPochatoServer implements AutoCloseable {
     private final EventLoopGroup acceptor;
     private final EventLoopGroup workers;
     private final ChannelGroup channels;
-    private final Rooms rooms;
+    private final RoomStore rooms;
     private final Channel serverChannel;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -66,12 +67,13 @@ public final class HotPochatoServer implements AutoCloseable {
         // Each worker event loop also owns a shard of the rooms, with its own output.
         List<RoomShard> shards = new ArrayList<>();
         for (EventExecutor loop : workers) {
-            shards.add(new RoomShard(loop, new ScheduledTurnClock(loop), new ChannelOutput(PooledByteBufAllocator.DEFAULT)));
+            shards.add(new RoomShard(loop, new ScheduledTurnClock(loop), new ChannelOutput(), PooledByteBufAllocator.DEFAULT));
         }
         RoomSettings defaults = new RoomSettings(options.turnTimeout().toMillis(), options.maxMembersPerRoom(), "",
                 false, options.maxTextBytes(), options.historySize());
-        this.rooms = new Rooms(shards, defaults);
-        Matchmaker matchmaker = new Matchmaker(rooms);
+        MemoryRoomStore store = new MemoryRoomStore(shards, defaults);
+        this.rooms = store;
+        Matchmaker matchmaker = new Matchmaker(store, shards.get(0));
 
         try {
             SslContext tls = options.tlsCertificate() == null ? null

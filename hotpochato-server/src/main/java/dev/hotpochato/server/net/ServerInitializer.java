@@ -5,7 +5,7 @@ import dev.hotpochato.protocol.codec.FrameEncoder;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.server.ServerOptions;
 import dev.hotpochato.server.room.Matchmaker;
-import dev.hotpochato.server.room.Rooms;
+import dev.hotpochato.server.room.RoomStore;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -30,7 +30,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
      * @param tls      null for plain TCP
      * @param channels every connection is added here, so that the server can say goodbye to them all
      */
-    public ServerInitializer(ServerOptions options, Rooms rooms, Matchmaker matchmaker, SslContext tls, ChannelGroup channels) {
+    public ServerInitializer(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, SslContext tls, ChannelGroup channels) {
         this.server = new ServerContext(options, rooms, matchmaker, new Sessions());
         this.channels = channels;
         this.tls = tls;

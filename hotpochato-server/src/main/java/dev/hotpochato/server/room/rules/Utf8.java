@@ -1,13 +1,13 @@
-package dev.hotpochato.server.room;
+package dev.hotpochato.server.room.rules;
 
-/** UTF-8 arithmetic the limits need, without encoding the text. */
-final class Utf8 {
+/** UTF-8 arithmetic the limits (and the event encoder) need, without encoding the text. */
+public final class Utf8 {
 
     private Utf8() {
     }
 
     /** The number of bytes {@code text} takes in UTF-8 (a lone surrogate counts as one '?' byte). */
-    static int encodedLength(CharSequence text) {
+    public static int encodedLength(CharSequence text) {
         int bytes = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
