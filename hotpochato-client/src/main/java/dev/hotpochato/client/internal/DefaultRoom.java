@@ -19,6 +19,7 @@ import dev.hotpochato.protocol.v1.Said;
 import dev.hotpochato.protocol.v1.Say;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.protocol.v1.TurnGranted;
+import dev.hotpochato.protocol.v1.TurnTimeLeft;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -279,6 +280,18 @@ final class DefaultRoom implements RoomHandle {
         TurnHandler handler = turnHandler;
         if (t != null && t.isMine() && handler != null) {
             runTurnHandler(handler, t);
+        }
+    }
+
+    /**
+     * After a resume: how long the current turn really has left. A replayed {@code TurnGranted}
+     * gave its full length, counted from when the replay arrived.
+     */
+    void timeLeft(TurnTimeLeft left, long receivedNanos) {
+        Turn t = turn;
+        if (t != null && t.number() == left.getTurn()) {
+            turn = new Turn(name, t.holder(), t.number(), t.isMine(), t.length().map(Duration::toMillis).orElse(0L),
+                    Integer.toUnsignedLong(left.getRemainingMs()), receivedNanos);
         }
     }
 

@@ -318,6 +318,12 @@ final class DefaultSession implements Session, SessionEvents {
                     room.historyLost();
                 }
             }
+            case TURN_TIME_LEFT -> {
+                DefaultRoom room = rooms.get(frame.getTurnTimeLeft().getRoom());
+                if (room != null) {
+                    room.timeLeft(frame.getTurnTimeLeft(), receivedNanos);
+                }
+            }
             case LEFT -> {
                 DefaultRoom room = rooms.remove(frame.getLeft().getRoom());
                 if (room != null) {
