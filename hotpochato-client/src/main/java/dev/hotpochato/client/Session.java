@@ -58,7 +58,10 @@ public interface Session extends AutoCloseable {
     /** Stops waiting for a partner; fails with {@link ServerErrorException} ({@code NOT_MATCHING}) if not waiting. */
     CompletableFuture<Void> cancelMatch();
 
-    /** The public rooms, sorted by name. */
+    /**
+     * The public rooms, sorted by name: the first page the server gives, at most 100 rooms (a
+     * server answers {@code ListRooms} a page at a time; see docs/protocol.md §10).
+     */
     CompletableFuture<List<RoomInfo>> listRooms();
 
     /** Measures the round trip to the server. */
