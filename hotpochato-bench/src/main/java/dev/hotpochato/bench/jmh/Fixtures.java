@@ -96,13 +96,19 @@ final class Fixtures {
         }
     }
 
-    /** An output that sends nothing: isolates the store's own work (rules, encoding, history). */
+    /**
+     * An output that sends nothing: isolates the store's own work (rules, encoding, history, a
+     * duplicate of the encoded events per member). It keeps the last buffer it was given, so that
+     * the JIT cannot optimise the duplicates away in some runs and not in others.
+     */
     static final class Discard implements RoomOutput {
         long writes;
+        ByteBuf last;
 
         @Override
         public void write(Participant to, ByteBuf frames) {
             writes++;
+            last = frames;
             frames.release();
         }
 
