@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /** The server program as an operator runs it: a separate process, stopped by a signal. */
 class ServerCommandTest {
 
-    private static final Pattern LISTENING = Pattern.compile("listening on /127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
 
     private static Process launch(String... args) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
