@@ -89,6 +89,15 @@ class ConfigurationTest {
     }
 
     @Test
+    void theExampleConfigFileInDistIsValid() {
+        ServerCommand command = parse(Map.of(), "--config", Path.of("..", "dist", "server.properties").toString());
+        ServerOptions options = command.options();
+        assertEquals(7447, options.port());
+        assertEquals(9447, options.adminPort());
+        assertEquals("127.0.0.1", options.adminBindAddress());
+    }
+
+    @Test
     void theConfigFileCanBeNamedByTheEnvironment(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("server.properties"), "port=7999\nturn-timeout=20s\nno-console=true\n");
         ServerCommand command = parse(Map.of("HOTPOCHATO_CONFIG", file.toString()));
