@@ -119,6 +119,23 @@ class ServerMetricsTest {
     }
 
     @Test
+    void operationsMdListsEveryMetricAndNoOther() throws Exception {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "operations.md"));
+        String list = doc.substring(doc.indexOf("<!-- BEGIN metrics -->"), doc.indexOf("<!-- END metrics -->"));
+        Set<String> documented = new java.util.TreeSet<>();
+        Matcher row = Pattern.compile("^\\| `(hotpochato_\\w+)` \\|", Pattern.MULTILINE).matcher(list);
+        while (row.find()) {
+            documented.add(row.group(1));
+        }
+        Set<String> exported = new java.util.TreeSet<>();
+        Matcher type = Pattern.compile("^# TYPE (hotpochato_\\w+) ", Pattern.MULTILINE).matcher(registry.scrape());
+        while (type.find()) {
+            exported.add(type.group(1));
+        }
+        assertEquals(exported, documented, "docs/operations.md's list of metrics (section 9) and ServerMetrics differ");
+    }
+
+    @Test
     void recordingAllocatesNothing() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         record(20_000); // warm up: lazily made parts of the meters, class loading
