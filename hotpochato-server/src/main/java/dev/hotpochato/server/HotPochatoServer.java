@@ -76,6 +76,7 @@ public final class HotPochatoServer implements AutoCloseable {
     private final Channel serverChannel;
     private final AdminServer adminServer;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object reloadLock = new Object();
 
     private HotPochatoServer(ServerOptions options) throws InterruptedException {
         this.options = options;
@@ -186,7 +187,15 @@ public final class HotPochatoServer implements AutoCloseable {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
-    /** Binds as {@code options} say and starts serving. */
+    /**
+     * Binds as {@code options} say and starts serving.
+     *
+     * @throws IllegalArgumentException an option it cannot use (a TLS file, an unknown address), named by
+     *                                  its {@link ServerOptions} accessor: {@code tlsPrivateKey key.pem does not
+     *                                  belong to the certificate in tlsCertificate cert.pem ...}
+     * @throws java.io.UncheckedIOException a port it cannot listen on (its cause a {@link BindException}):
+     *                                  {@code cannot listen on 0.0.0.0:7447 (bindAddress, port): Address already in use}
+     */
     public static HotPochatoServer start(ServerOptions options) throws InterruptedException {
         return new HotPochatoServer(options);
     }
@@ -243,7 +252,13 @@ public final class HotPochatoServer implements AutoCloseable {
      * @return what was reloaded, in a few words
      * @throws IllegalStateException saying what could not be reloaded (the rest was)
      */
-    public synchronized String reload() {
+    public String reload() {
+        synchronized (reloadLock) { // SIGHUP and POST /reload may come together; the turn path never takes it
+            return reloadFiles();
+        }
+    }
+
+    private String reloadFiles() {
         List<String> done = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         if (options.authenticator() instanceof TokenFileAuthenticator tokens) {
