@@ -155,6 +155,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ServerOptions options = options(); // every error of the flags' own, before anything global changes
         // Before anything logs: Log4j2 reads these when it starts (log4j2.xml).
         if (logFormat != null) {
             System.setProperty("hotpochato.log.format", logFormat.name().toLowerCase(java.util.Locale.ROOT));
@@ -179,7 +180,7 @@ public final class ServerCommand implements Callable<Integer> {
         });
         // A server started in the background of a terminal must never be stopped by it (SIGTTIN/SIGTTOU).
         Signals.ignoreTerminalStops();
-        HotPochatoServer server = HotPochatoServer.start(options());
+        HotPochatoServer server = HotPochatoServer.start(options);
         running.set(server);
         if (!noConsole && ConsoleWatcher.isTerminal()) {
             ConsoleWatcher.start(stop::countDown, commandLine.getErr());

@@ -7,6 +7,7 @@ import dev.hotpochato.protocol.v1.Ping;
 import dev.hotpochato.protocol.v1.ProtocolVersion;
 import dev.hotpochato.protocol.v1.ServerFrame.BodyCase;
 import dev.hotpochato.testing.TestClient;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -81,6 +82,23 @@ class ServerCommandTest {
             assertEquals(1, p.exitValue());
             assertEquals("hotpochato-server: cannot listen on 127.0.0.1:" + taken.getLocalPort()
                     + " (--bind, --port): Address already in use", p.output().strip());
+        }
+    }
+
+    @Test
+    void aKeyThatDoesNotMatchItsCertificateStopsTheServerWithOneLineNamingBothFlags(@TempDir Path dir) throws Exception {
+        SelfSignedCertificate a = new SelfSignedCertificate("a.example");
+        SelfSignedCertificate b = new SelfSignedCertificate("b.example");
+        Path cert = Files.copy(a.certificate().toPath(), dir.resolve("cert.pem"));
+        Path key = Files.copy(b.privateKey().toPath(), dir.resolve("key.pem"));
+        a.delete();
+        b.delete();
+        try (ChildServer p = ChildServer.launch(Map.of("HOTPOCHATO_TLS_KEY", key.toString()),
+                "--tls-cert", cert.toString(), "--bind", "127.0.0.1", "--port", "0")) {
+            assertEquals(1, p.exitValue());
+            assertEquals("hotpochato-server: --tls-key " + key + " does not belong to the certificate in --tls-cert " + cert
+                    + " (the first certificate of the file must be the server's own) "
+                    + "(--tls-key from the environment variable HOTPOCHATO_TLS_KEY)", p.output().strip());
         }
     }
 
