@@ -10,10 +10,12 @@ import dev.hotpochato.server.room.RoomShard;
 import dev.hotpochato.server.room.Rooms;
 import dev.hotpochato.server.room.ScheduledTurnClock;
 import dev.hotpochato.server.net.ChannelOutput;
+import dev.hotpochato.server.web.WebInitializer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -27,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +55,8 @@ public final class HotPochatoServer implements AutoCloseable {
     private final ChannelGroup channels;
     private final Rooms rooms;
     private final Channel serverChannel;
+    /** The web page and WebSocket listener; null unless {@link ServerOptions#httpPort()} asks for one. */
+    private final Channel webChannel;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private HotPochatoServer(ServerOptions options) throws InterruptedException {
@@ -77,17 +82,10 @@ public final class HotPochatoServer implements AutoCloseable {
             SslContext tls = options.tlsCertificate() == null ? null
                     : SslContextBuilder.forServer(options.tlsCertificate().toFile(), options.tlsPrivateKey().toFile())
                             .build();
-            this.serverChannel = new ServerBootstrap()
-                    .group(acceptor, workers)
-                    .channel(transport.serverChannelType())
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
-                            options.writeBufferHighWaterMark() / 2, options.writeBufferHighWaterMark()))
-                    .childHandler(new ServerInitializer(options, rooms, matchmaker, tls, channels))
-                    .bind(options.bindAddress(), options.port())
-                    .sync()
-                    .channel();
+            ServerInitializer initializer = new ServerInitializer(options, rooms, matchmaker, tls, channels);
+            this.serverChannel = listen(transport, initializer, options.port());
+            this.webChannel = options.httpPort() == ServerOptions.HTTP_OFF ? null
+                    : listen(transport, new WebInitializer(options, tls, initializer, channels), options.httpPort());
         } catch (InterruptedException | RuntimeException e) {
             shutdownGroups();
             throw e;
@@ -97,6 +95,23 @@ public final class HotPochatoServer implements AutoCloseable {
         }
         log.info("HotPochato {} listening on {} ({}{} transport, {} room shards)", VERSION, localAddress(),
                 options.tlsCertificate() == null ? "" : "TLS over ", transport.name().toLowerCase(), shards.size());
+        if (webChannel != null) {
+            log.info("Web page and WebSocket clients at {}", webUrl());
+        }
+    }
+
+    private Channel listen(Transport transport, ChannelHandler initializer, int port) throws InterruptedException {
+        return new ServerBootstrap()
+                .group(acceptor, workers)
+                .channel(transport.serverChannelType())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                        options.writeBufferHighWaterMark() / 2, options.writeBufferHighWaterMark()))
+                .childHandler(initializer)
+                .bind(options.bindAddress(), port)
+                .sync()
+                .channel();
     }
 
     /** Binds as {@code options} say and starts serving. */
@@ -111,6 +126,26 @@ public final class HotPochatoServer implements AutoCloseable {
     /** The bound port (useful when the options asked for port 0). */
     public int port() {
         return localAddress().getPort();
+    }
+
+    /** The address of the web page and WebSocket listener, or null when {@link ServerOptions#httpPort()} is off. */
+    public InetSocketAddress webAddress() {
+        return webChannel == null ? null : (InetSocketAddress) webChannel.localAddress();
+    }
+
+    /**
+     * The page's address as a browser on this machine would type it ({@code http://localhost:7480/},
+     * https with TLS), or null when the web listener is off. A wildcard bind is shown as localhost.
+     */
+    public String webUrl() {
+        InetSocketAddress a = webAddress();
+        if (a == null) {
+            return null;
+        }
+        String host = a.getAddress().isAnyLocalAddress() ? "localhost"
+                : a.getAddress() instanceof Inet6Address ? "[" + a.getAddress().getHostAddress() + "]"
+                : a.getAddress().getHostAddress();
+        return (options.tlsCertificate() == null ? "http" : "https") + "://" + host + ":" + a.getPort() + "/";
     }
 
     public ServerOptions options() {
@@ -135,6 +170,9 @@ public final class HotPochatoServer implements AutoCloseable {
         }
         long deadline = System.nanoTime() + options.shutdownTimeout().toNanos();
         serverChannel.close().awaitUninterruptibly(remainingMillis(deadline));
+        if (webChannel != null) {
+            webChannel.close().awaitUninterruptibly(remainingMillis(deadline));
+        }
         try {
             rooms.closeAll("the server is shutting down").get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

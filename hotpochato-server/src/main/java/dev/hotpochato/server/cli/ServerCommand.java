@@ -13,6 +13,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -99,6 +100,16 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "PEM", description = "The PKCS#8 private key for --tls-cert.")
     Path tlsKey;
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Serve the web page and WebSocket clients on this port (0 picks a free one); "
+                    + "off unless set. With --tls-cert, https and wss.")
+    Integer httpPort;
+
+    @Option(names = "--allowed-origins", paramLabel = "ORIGIN", split = ",",
+            description = "Other web origins whose pages may open WebSockets, e.g. https://chat.example.com; "
+                    + "* for any. By default only the server's own page may.")
+    List<String> allowedOrigins = List.of();
+
     @Option(names = "--auth-tokens", paramLabel = "FILE",
             description = "Require Hello.auth_token to be one of this file's lines ('#' starts a comment).")
     Path authTokens;
@@ -125,6 +136,10 @@ public final class ServerCommand implements Callable<Integer> {
                 .writeBufferHighWaterMark(writeBufferHigh)
                 .slowConsumerTimeout(slowConsumerTimeout)
                 .maxPendingOutboundBytes(maxPendingBytes);
+        if (httpPort != null) {
+            builder.httpPort(httpPort);
+        }
+        builder.allowedOrigins(allowedOrigins);
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
         }
