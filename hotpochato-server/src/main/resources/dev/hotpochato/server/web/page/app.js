@@ -475,15 +475,14 @@ function render() {
     name.className = 'member-name';
     name.textContent = m.name;
     li.append(name);
-    const tags = [];
-    if (m.name === room.me) tags.push('you');
-    if (m.name === room.holder) tags.push('speaking');
-    if (m.away) tags.push('away');
-    if (tags.length) {
-      const tag = document.createElement('span');
-      tag.className = 'member-tag';
-      tag.textContent = tags.join(', ');
-      li.append(tag);
+    if (m.name === room.me) {
+      li.append(tag('you'));
+    }
+    if (m.away) {
+      li.append(tag('away'));
+    }
+    if (m.name === room.holder) {
+      li.append(tag('speaking'));
     }
     ui.members.append(li);
   }
@@ -515,6 +514,13 @@ function render() {
   ui.leave.textContent = room.closed ? 'Back to lobby' : 'Leave';
   tick();
   attention(room.myTurn && open);
+}
+
+function tag(text) {
+  const span = document.createElement('span');
+  span.className = 'member-tag';
+  span.textContent = text;
+  return span;
 }
 
 /** The turn line and its countdown; runs a few times a second. */
