@@ -20,6 +20,7 @@ const ui = {
 };
 
 const MAX_QUEUED = 10;
+const OPEN_TIMEOUT_MS = 15000;
 const MAX_TRANSCRIPT_LINES = 1000;
 const TITLE = 'HotPochato';
 
@@ -57,11 +58,17 @@ function sessionFor(name) {
   return open;
 }
 
+/** Resolves once `s` is welcomed; rejects if the server refuses it, or does not answer in time (it keeps trying). */
 function whenOpen(s) {
   return new Promise((resolve, reject) => {
     const onWelcome = () => { cleanup(); resolve(s); };
     const onFatal = (e) => { cleanup(); reject(Object.assign(new Error(e.detail.error.message), e.detail.error)); };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error('The server does not answer. Still trying; try again in a moment.'));
+    }, OPEN_TIMEOUT_MS);
     const cleanup = () => {
+      clearTimeout(timer);
       s.removeEventListener('welcome', onWelcome);
       s.removeEventListener('fatal', onFatal);
     };
