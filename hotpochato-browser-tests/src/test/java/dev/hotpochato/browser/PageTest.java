@@ -180,12 +180,14 @@ class PageTest {
         alice.awaitMyTurn();
         alice.enter("and hello again");
         alice.awaitSaid("term: second from the terminal");
-        script.close(); // end of the script: the terminal client leaves once all is said
-        assertEquals(0, terminal.get(30, TimeUnit.SECONDS));
+        script.close(); // end of the script: the terminal client leaves when its turn comes round again
+        alice.awaitMyTurn();
+        alice.enter("bye terminal");
         alice.awaitSystem("term left");
+        assertEquals(0, terminal.get(30, TimeUnit.SECONDS));
 
         List<String> conversation = List.of("alice: hello terminal", "term: hi from the terminal",
-                "alice: and hello again", "term: second from the terminal");
+                "alice: and hello again", "term: second from the terminal", "alice: bye terminal");
         assertEquals(conversation, alice.said());
         List<String> seenByTerminal = printed.toString(StandardCharsets.UTF_8).lines()
                 .filter(l -> l.startsWith("said\t"))
@@ -382,6 +384,27 @@ class PageTest {
             Files.write(Path.of(docs), png);
         }
         assertTrue(png.length > 10_000, "a real picture");
+    }
+
+    @Test
+    void aServerThatRequiresATokenRefusesThePageWithoutItAndAdmitsItWithIt() throws Exception {
+        try (HotPochatoServer guarded = HotPochatoServer.start(ServerOptions.builder().bindAddress("127.0.0.1")
+                .port(0).httpPort(0)
+                .authenticator((name, token, from) -> CompletableFuture.completedFuture("s3cret".equals(token)))
+                .build())) {
+            ChatPage page = new ChatPage(first.driver, guarded.webUrl()).open();
+            page.type("name", "alice");
+            page.type("room", "vault");
+            page.el("join").click();
+            page.waitUntil("the refusal is shown", () -> page.el("lobby-error").getText().equals("authentication failed"));
+            assertFalse(page.el("chat").isDisplayed());
+            page.el("token").findElement(org.openqa.selenium.By.xpath("..")).findElement(
+                    org.openqa.selenium.By.tagName("summary")).click();
+            page.type("token", "s3cret");
+            page.el("join").click();
+            page.waitUntil("the room is shown", () -> page.el("chat").isDisplayed());
+            assertEquals("", page.script("return document.cookie;"), "no cookie");
+        }
     }
 
     @Test

@@ -374,11 +374,11 @@ class WebSocketEndToEndTest {
     @ParameterizedTest
     @EnumSource(value = Wire.class, names = {"WS_PROTO", "WS_JSON"})
     void aSilentWebSocketClientThatAnswersPingsStaysConnected(Wire wire) throws Exception {
-        // Idle timeout 1.5 s, so a heartbeat of 500 ms: the server pings, Netty's client pongs.
-        WebFixture f = start(ServerOptions.builder().idleTimeout(Duration.ofMillis(1500)));
+        // Idle timeout 3 s, so a heartbeat of 1 s: the server pings, Netty's client pongs.
+        WebFixture f = start(ServerOptions.builder().idleTimeout(Duration.ofSeconds(3)));
         TestClient quiet = f.client(wire, "quiet");
         TestClient tcp = f.client(Wire.TCP, "tcp");
-        tcp.expectError(Error.Code.IDLE_TIMEOUT); // a silent TCP client is closed after 1.5 s...
+        tcp.expectError(Error.Code.IDLE_TIMEOUT); // a silent TCP client is closed after 3 s...
         assertTrue(quiet.isOpen(), "...while the pongs of a silent WebSocket client keep it alive");
         quiet.expectNothingMore();
     }

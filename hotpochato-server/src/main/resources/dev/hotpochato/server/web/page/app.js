@@ -10,7 +10,7 @@ import {Room} from './room.js';
 const $ = (id) => document.getElementById(id);
 const ui = {
   connection: $('connection'), sound: $('sound'),
-  lobby: $('lobby'), joinForm: $('join-form'), name: $('name'), room: $('room'), join: $('join'),
+  lobby: $('lobby'), joinForm: $('join-form'), name: $('name'), room: $('room'), token: $('token'), join: $('join'),
   match: $('match'), lobbyError: $('lobby-error'), matching: $('matching'), cancelMatch: $('cancel-match'),
   roomList: $('room-list'), roomsNote: $('rooms-note'), refreshRooms: $('refresh-rooms'),
   chat: $('chat'), roomTitle: $('room-title'), turn: $('turn'), turnText: $('turn-text'),
@@ -40,15 +40,19 @@ function webSocketUrl() {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 }
 
-/** The open session for `name`, made (or remade, for another name) when needed. */
+/**
+ * The open session for `name`, made (or remade, for another name or token) when needed. The token
+ * is sent in Hello (and Resume) only: nothing is stored, no cookie is set.
+ */
 function sessionFor(name) {
-  if (session && session.name === name && session.state !== 'closed') {
+  const token = ui.token.value;
+  if (session && session.name === name && session.authToken === token && session.state !== 'closed') {
     return session.isOpen ? Promise.resolve(session) : whenOpen(session);
   }
   if (session) {
     session.close();
   }
-  session = new Session(webSocketUrl(), name);
+  session = new Session(webSocketUrl(), name, token);
   session.addEventListener('state', (e) => showConnection(e.detail.state));
   session.addEventListener('welcome', (e) => welcomed(e.detail));
   session.addEventListener('frame', (e) => received(e.detail));
