@@ -19,6 +19,8 @@ public final class ServerOptions {
 
     /** {@link #httpPort()} when the server serves no web page and no WebSocket clients (the default). */
     public static final int HTTP_OFF = -1;
+    /** {@link #adminPort()} when there is no admin port, the default. */
+    public static final int NO_ADMIN_PORT = -1;
 
     private final String bindAddress;
     private final int port;
@@ -45,6 +47,8 @@ public final class ServerOptions {
     private final Authenticator authenticator;
     private final int httpPort;
     private final List<String> allowedOrigins;
+    private final int adminPort;
+    private final String adminBindAddress;
 
     private ServerOptions(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -72,6 +76,8 @@ public final class ServerOptions {
         this.authenticator = b.authenticator;
         this.httpPort = b.httpPort;
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
+        this.adminPort = b.adminPort;
+        this.adminBindAddress = b.adminBindAddress;
     }
 
     public static Builder builder() {
@@ -218,6 +224,19 @@ public final class ServerOptions {
         return allowedOrigins;
     }
 
+    /**
+     * The port of the HTTP admin listener ({@code /metrics}, {@code /health/live},
+     * {@code /health/ready}); 0 asks the system for a free one; {@link #NO_ADMIN_PORT} for none.
+     */
+    public int adminPort() {
+        return adminPort;
+    }
+
+    /** The address of the admin listener; loopback by default, so that only this machine can read it. */
+    public String adminBindAddress() {
+        return adminBindAddress;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.bindAddress = bindAddress;
@@ -245,6 +264,8 @@ public final class ServerOptions {
         b.authenticator = authenticator;
         b.httpPort = httpPort;
         b.allowedOrigins = new ArrayList<>(allowedOrigins);
+        b.adminPort = adminPort;
+        b.adminBindAddress = adminBindAddress;
         return b;
     }
 
@@ -277,6 +298,8 @@ public final class ServerOptions {
         private Authenticator authenticator;
         private int httpPort = HTTP_OFF;
         private List<String> allowedOrigins = new ArrayList<>();
+        private int adminPort = NO_ADMIN_PORT;
+        private String adminBindAddress = "127.0.0.1";
 
         private Builder() {
         }
@@ -437,7 +460,7 @@ public final class ServerOptions {
             if (o.equals("*")) {
                 return o;
             }
-            String problem = "allowed origin '" + origin + "' must be like https://chat.example.com or "
+            String problem = "allowedOrigins '" + origin + "' must be like https://chat.example.com or "
                     + "http://host:8080 (scheme, host and optional port; no path), or *";
             try {
                 URI uri = new URI(o);
@@ -450,6 +473,17 @@ public final class ServerOptions {
             } catch (URISyntaxException e) {
                 throw new IllegalArgumentException(problem, e);
             }
+        }
+
+        /** Serve {@code /metrics} and {@code /health/*} on this port; {@link #NO_ADMIN_PORT} for none. */
+        public Builder adminPort(int adminPort) {
+            this.adminPort = adminPort == NO_ADMIN_PORT ? adminPort : check(adminPort, 0, 65535, "adminPort");
+            return this;
+        }
+
+        public Builder adminBindAddress(String adminBindAddress) {
+            this.adminBindAddress = Objects.requireNonNull(adminBindAddress, "adminBindAddress");
+            return this;
         }
 
         public ServerOptions build() {
@@ -471,9 +505,9 @@ public final class ServerOptions {
                 throw new IllegalArgumentException("writeBufferHighWaterMark (" + writeBufferHighWaterMark
                         + ") must not exceed maxPendingOutboundBytes (" + maxPendingOutboundBytes + ")");
             }
-            if (httpPort > 0 && httpPort == port) {
-                throw new IllegalArgumentException("httpPort must differ from port (" + port + "): "
-                        + "the web page and WebSocket clients have a port of their own");
+            if (httpPort > 0 && (httpPort == port || httpPort == adminPort)) {
+                throw new IllegalArgumentException("httpPort must differ from " + (httpPort == port ? "port" : "adminPort")
+                        + " (" + httpPort + "): the web page and WebSocket clients have a port of their own");
             }
             return new ServerOptions(this);
         }

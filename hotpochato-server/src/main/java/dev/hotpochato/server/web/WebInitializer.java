@@ -1,6 +1,7 @@
 package dev.hotpochato.server.web;
 
 import dev.hotpochato.server.ServerOptions;
+import dev.hotpochato.server.metrics.ServerMetrics;
 import dev.hotpochato.server.net.ServerInitializer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -33,18 +34,22 @@ public final class WebInitializer extends ChannelInitializer<SocketChannel> {
     private final SslContext tls;
     private final ServerInitializer sessions;
     private final ChannelGroup channels;
+    private final ServerMetrics metrics;
     private final WebGate.Settings gate;
 
     /**
      * @param tls      null for plain HTTP
      * @param sessions the TCP pipeline, whose connection and session handlers every WebSocket gets too
      * @param channels every WebSocket connection is added here, so that the server can say goodbye to them all
+     * @param metrics  counts WebSocket connections (not the page's HTTP ones) under transport WEBSOCKET
      */
-    public WebInitializer(ServerOptions options, SslContext tls, ServerInitializer sessions, ChannelGroup channels) {
+    public WebInitializer(ServerOptions options, SslContext tls, ServerInitializer sessions, ChannelGroup channels,
+                          ServerMetrics metrics) {
         this.options = options;
         this.tls = tls;
         this.sessions = sessions;
         this.channels = channels;
+        this.metrics = metrics;
         WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
                 // The frame limit, checked from each WebSocket frame's header before its payload is read.
                 .maxFramePayloadLength(options.maxFrameBytes())
@@ -78,6 +83,8 @@ public final class WebInitializer extends ChannelInitializer<SocketChannel> {
     private void upgraded(ChannelHandlerContext gateContext, Subprotocol subprotocol) {
         ChannelPipeline p = gateContext.pipeline();
         channels.add(gateContext.channel());
+        metrics.connectionOpened(ServerMetrics.Transport.WEBSOCKET);
+        gateContext.channel().closeFuture().addListener(closed -> metrics.connectionClosed(ServerMetrics.Transport.WEBSOCKET));
         p.replace(gateContext.handler(), "wsHeartbeat", new WebSocketHeartbeat(options.heartbeatInterval().toMillis()));
         p.addLast("wsControl", new WebSocketControl());
         p.addLast("wsUtf8", new Utf8FrameValidator(false));

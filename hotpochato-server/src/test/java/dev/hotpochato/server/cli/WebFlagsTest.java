@@ -8,7 +8,6 @@ import java.io.StringWriter;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The web port's flags as an operator types them. */
@@ -18,7 +17,7 @@ class WebFlagsTest {
     void theWebPortIsOffUnlessTheFlagIsGiven() {
         ServerCommand command = new ServerCommand();
         new CommandLine(command).parseArgs();
-        assertNull(command.httpPort);
+        assertEquals(-1, command.httpPort);
         assertEquals(List.of(), command.allowedOrigins);
     }
 
