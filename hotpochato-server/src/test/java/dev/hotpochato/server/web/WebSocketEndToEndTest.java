@@ -419,6 +419,30 @@ class WebSocketEndToEndTest {
         }
     }
 
+    @Test
+    void webSocketConnectionsAreCountedUnderTheirOwnTransportFromTheirUpgradeOn() throws Exception {
+        WebFixture f = start();
+        try (RawWebSocket page = new RawWebSocket(f.web)) {
+            assertEquals(200, page.exchange("GET / HTTP/1.1\r\nHost: x\r\n\r\n").status());
+            assertEquals(0.0, open(f, "websocket"), "a page's HTTP connection is not a WebSocket");
+        }
+        TestClient c = f.client(Wire.WS_JSON, "counted");
+        assertEquals(1.0, open(f, "websocket"));
+        assertEquals(0.0, open(f, "tcp"));
+        c.close();
+        long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
+        while (open(f, "websocket") != 0.0 && System.nanoTime() < deadline) {
+            Thread.sleep(5); // the count drops when the server has seen the close
+        }
+        assertEquals(0.0, open(f, "websocket"));
+        assertEquals(1.0, f.server.meterRegistry().get("hotpochato.connections.accepted")
+                .tag("transport", "websocket").counter().count());
+    }
+
+    private static double open(WebFixture f, String transport) {
+        return f.server.meterRegistry().get("hotpochato.connections.open").tag("transport", transport).gauge().value();
+    }
+
     private static TestClient awaitClosed(TestClient c) throws InterruptedException {
         c.expectClosed();
         return c;
