@@ -15,6 +15,7 @@ import dev.hotpochato.server.room.RoomStore;
 import dev.hotpochato.server.room.ScheduledTurnClock;
 import dev.hotpochato.server.room.rules.RoomSettings;
 import dev.hotpochato.server.net.ChannelOutput;
+import dev.hotpochato.server.web.WebInitializer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -75,6 +77,8 @@ public final class HotPochatoServer implements AutoCloseable {
     private final RuntimeMetrics runtimeMetrics;
     private final Health health;
     private final Channel serverChannel;
+    /** The web page and WebSocket listener; null unless {@link ServerOptions#httpPort()} asks for one. */
+    private final Channel webChannel;
     private final AdminServer adminServer;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object reloadLock = new Object();
@@ -113,6 +117,8 @@ public final class HotPochatoServer implements AutoCloseable {
         this.rooms = store;
         Matchmaker matchmaker = new Matchmaker(store, shards.get(0));
 
+        ServerInitializer initializer = new ServerInitializer(options, rooms, matchmaker,
+                tls == null ? null : tls.context(), channels);
         try {
             this.serverChannel = bind("bindAddress, port", options.bindAddress(), options.port(), new ServerBootstrap()
                     .group(acceptor, workers)
@@ -122,8 +128,10 @@ public final class HotPochatoServer implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                             options.writeBufferHighWaterMark() / 2, options.writeBufferHighWaterMark()))
-                    .childHandler(new ServerInitializer(options, rooms, matchmaker, tls == null ? null : tls.context(), channels))
+                    .childHandler(initializer)
                     .localAddress(bindAddress, options.port()));
+            this.webChannel = options.httpPort() == ServerOptions.HTTP_OFF ? null
+                    : bindWeb(transport, bindAddress, initializer);
             this.adminServer = admin == null ? null : startAdmin(transport, adminBindAddress);
         } catch (InterruptedException | RuntimeException e) {
             shutdownGroups();
@@ -137,8 +145,31 @@ public final class HotPochatoServer implements AutoCloseable {
                 transport.name().toLowerCase(Locale.ROOT), shards.size(),
                 adminServer == null ? "" : "; admin on http://" + hostAndPort(options.adminBindAddress(),
                         adminServer.localAddress().getPort()));
+        if (webChannel != null) {
+            log.info("Web page and WebSocket clients at {}", webUrl());
+        }
         if (tls != null) {
             log.info("TLS certificate {}, valid until {}", tls.certificate().getSubjectX500Principal().getName(), tls.notAfter());
+        }
+    }
+
+    /** The web port: the page and WebSocket clients, whose sessions get {@code initializer}'s handlers. */
+    private Channel bindWeb(Transport transport, InetAddress bindAddress, ServerInitializer initializer)
+            throws InterruptedException {
+        try {
+            return bind("bindAddress, httpPort", options.bindAddress(), options.httpPort(), new ServerBootstrap()
+                    .group(acceptor, workers)
+                    .channel(transport.serverChannelType())
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                            options.writeBufferHighWaterMark() / 2, options.writeBufferHighWaterMark()))
+                    .childHandler(new WebInitializer(options, tls == null ? null : tls.context(), initializer, channels,
+                            metrics))
+                    .localAddress(bindAddress, options.httpPort()));
+        } catch (InterruptedException | RuntimeException e) {
+            serverChannel.close();
+            throw e;
         }
     }
 
@@ -209,6 +240,26 @@ public final class HotPochatoServer implements AutoCloseable {
     /** The bound port (useful when the options asked for port 0). */
     public int port() {
         return localAddress().getPort();
+    }
+
+    /** The address of the web page and WebSocket listener, or null when {@link ServerOptions#httpPort()} is off. */
+    public InetSocketAddress webAddress() {
+        return webChannel == null ? null : (InetSocketAddress) webChannel.localAddress();
+    }
+
+    /**
+     * The page's address as a browser on this machine would type it ({@code http://localhost:7480/},
+     * https with TLS), or null when the web listener is off. A wildcard bind is shown as localhost.
+     */
+    public String webUrl() {
+        InetSocketAddress a = webAddress();
+        if (a == null) {
+            return null;
+        }
+        String host = a.getAddress().isAnyLocalAddress() ? "localhost"
+                : a.getAddress() instanceof Inet6Address ? "[" + a.getAddress().getHostAddress() + "]"
+                : a.getAddress().getHostAddress();
+        return (tls == null ? "http" : "https") + "://" + host + ":" + a.getPort() + "/";
     }
 
     public ServerOptions options() {
@@ -305,6 +356,9 @@ public final class HotPochatoServer implements AutoCloseable {
         health.stopping(); // load balancers polling /health/ready stop sending clients from now on
         long deadline = System.nanoTime() + options.shutdownTimeout().toNanos();
         serverChannel.close().awaitUninterruptibly(remainingMillis(deadline));
+        if (webChannel != null) {
+            webChannel.close().awaitUninterruptibly(remainingMillis(deadline));
+        }
         try {
             rooms.closeAll("the server is shutting down").get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -16,6 +16,7 @@ import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -124,6 +125,16 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "PEM", description = "The PKCS#8 private key for --tls-cert.")
     Path tlsPrivateKey;
 
+    @Option(names = "--http-port", paramLabel = "PORT", showDefaultValue = Visibility.NEVER,
+            description = "Serve the web page and WebSocket clients on this port (0 picks a free one); "
+                    + "off unless set (-1). With --tls-cert, https and wss.")
+    int httpPort = DEFAULTS.httpPort();
+
+    @Option(names = "--allowed-origins", paramLabel = "ORIGIN", split = ",", showDefaultValue = Visibility.NEVER,
+            description = "Other web origins whose pages may open WebSockets, e.g. https://chat.example.com; "
+                    + "* for any. By default only the server's own page may.")
+    List<String> allowedOrigins = List.of();
+
     @Option(names = "--auth-tokens", paramLabel = "FILE",
             description = "Require Hello.auth_token to be one of this file's lines ('#' starts a comment).")
     Path authTokens;
@@ -213,7 +224,9 @@ public final class ServerCommand implements Callable<Integer> {
                 .slowConsumerTimeout(slowConsumerTimeout)
                 .maxPendingOutboundBytes(maxPendingOutboundBytes)
                 .adminPort(adminPort)
-                .adminBindAddress(adminBindAddress);
+                .adminBindAddress(adminBindAddress)
+                .httpPort(httpPort)
+                .allowedOrigins(allowedOrigins);
         if ((tlsCertificate == null) != (tlsPrivateKey == null)) {
             throw new IllegalArgumentException("tlsCertificate and tlsPrivateKey go together");
         }
