@@ -63,6 +63,26 @@ public interface RoomListener {
     }
 
     /**
+     * The session could not be resumed, and this client joined the room again in a new session
+     * ({@link ClientOptions#autoRejoin()}): the room's view has been replaced by the new snapshot,
+     * and what happened in the room in between is lost (see {@link SessionListener#onNewSession}).
+     * The handle is the same as before, with its listeners and turn handler; a room the server closed
+     * as it stopped ({@link #onRoomClosed}) is open again.
+     */
+    default void onRejoined(RoomHandle room) {
+    }
+
+    /**
+     * The session could not be resumed, and joining the room again in a new session failed
+     * ({@link ClientOptions#autoRejoin()}): {@code cause} says why (a {@link ServerErrorException}
+     * such as {@link NameTakenException} or {@code ROOM_FULL}, or a {@link RoomClosedException} for a
+     * private room, which cannot be joined again). The room is closed for this client;
+     * {@link #onRoomClosed} is not called for it again.
+     */
+    default void onRejoinFailed(RoomHandle room, HotPochatoException cause) {
+    }
+
+    /**
      * The room is gone for this client without it having asked to leave: the server closed it (a
      * private room whose partner left, or the server stopping), or the connection was lost.
      */
