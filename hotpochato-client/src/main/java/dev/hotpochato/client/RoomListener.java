@@ -5,11 +5,12 @@ package dev.hotpochato.client;
  * what it needs.
  *
  * <p><b>Threading:</b> methods are called on the session's callback executor, one at a time and in
- * the order the server sent the events (see {@link ClientOptions#callbackExecutor()}); never on a
- * Netty event loop, so a slow listener delays later events of its session but cannot stall the
- * network. When a method runs, the {@link RoomHandle} already reflects the event. Never block a
- * listener on one of this library's futures: they complete on the same executor. Chain with
- * {@code thenAccept} instead. An exception thrown by a listener is logged and otherwise ignored.
+ * the order the server sent the events (see {@link ClientResources}); never on a Netty event loop,
+ * so a slow listener delays later events of its session but cannot stall the network. When a
+ * method runs, the {@link RoomHandle} already reflects the event. Never wait in a listener for one
+ * of its session's futures: they complete on the same executor, so waiting throws
+ * {@link BlockingInCallbackException}. Chain with {@code thenAccept} instead. An exception thrown by
+ * a listener is logged and otherwise ignored.
  */
 public interface RoomListener {
 
