@@ -12,6 +12,9 @@ import java.util.Objects;
  */
 public final class ServerOptions {
 
+    /** {@link #adminPort()} when there is no admin port, the default. */
+    public static final int NO_ADMIN_PORT = -1;
+
     private final String bindAddress;
     private final int port;
     private final Duration turnTimeout;
@@ -35,6 +38,8 @@ public final class ServerOptions {
     private final Path tlsCertificate;
     private final Path tlsPrivateKey;
     private final Authenticator authenticator;
+    private final int adminPort;
+    private final String adminBindAddress;
 
     private ServerOptions(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -60,6 +65,8 @@ public final class ServerOptions {
         this.tlsCertificate = b.tlsCertificate;
         this.tlsPrivateKey = b.tlsPrivateKey;
         this.authenticator = b.authenticator;
+        this.adminPort = b.adminPort;
+        this.adminBindAddress = b.adminBindAddress;
     }
 
     public static Builder builder() {
@@ -189,6 +196,19 @@ public final class ServerOptions {
         return authenticator;
     }
 
+    /**
+     * The port of the HTTP admin listener ({@code /metrics}, {@code /health/live},
+     * {@code /health/ready}); 0 asks the system for a free one; {@link #NO_ADMIN_PORT} for none.
+     */
+    public int adminPort() {
+        return adminPort;
+    }
+
+    /** The address of the admin listener; loopback by default, so that only this machine can read it. */
+    public String adminBindAddress() {
+        return adminBindAddress;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.bindAddress = bindAddress;
@@ -214,6 +234,8 @@ public final class ServerOptions {
         b.tlsCertificate = tlsCertificate;
         b.tlsPrivateKey = tlsPrivateKey;
         b.authenticator = authenticator;
+        b.adminPort = adminPort;
+        b.adminBindAddress = adminBindAddress;
         return b;
     }
 
@@ -244,6 +266,8 @@ public final class ServerOptions {
         private Path tlsCertificate;
         private Path tlsPrivateKey;
         private Authenticator authenticator;
+        private int adminPort = NO_ADMIN_PORT;
+        private String adminBindAddress = "127.0.0.1";
 
         private Builder() {
         }
@@ -377,6 +401,17 @@ public final class ServerOptions {
         /** Require every {@code Hello} to pass {@code authenticator}; null lets everyone in. */
         public Builder authenticator(Authenticator authenticator) {
             this.authenticator = authenticator;
+            return this;
+        }
+
+        /** Serve {@code /metrics} and {@code /health/*} on this port; {@link #NO_ADMIN_PORT} for none. */
+        public Builder adminPort(int adminPort) {
+            this.adminPort = adminPort == NO_ADMIN_PORT ? adminPort : check(adminPort, 0, 65535, "adminPort");
+            return this;
+        }
+
+        public Builder adminBindAddress(String adminBindAddress) {
+            this.adminBindAddress = Objects.requireNonNull(adminBindAddress, "adminBindAddress");
             return this;
         }
 
