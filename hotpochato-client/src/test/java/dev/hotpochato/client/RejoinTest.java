@@ -78,6 +78,9 @@ class RejoinTest {
         first.close();
         log.expect("closed r the server is shutting down", "error SERVER_SHUTTING_DOWN", "reconnecting");
         assertTrue(alice.isOpen(), "still trying: a restarted server or another node may take the session back");
+        ConnectionClosedException meanwhile = assertInstanceOf(ConnectionClosedException.class,
+                Futures.failure(alice.join("elsewhere")));
+        assertEquals("not connected: the session is reconnecting", meanwhile.getMessage());
         proxy.retarget(server(Duration.ofSeconds(20)).localAddress());
 
         log.expect("error RESUME_FAILED", "disconnected ServerErrorException");

@@ -211,6 +211,7 @@ final class DefaultRoom implements RoomHandle {
                 claimedTurn = t.number();
                 next.complete(new OwnTurn(this, t, heardBeforeTurn));
             } else {
+                turnWaiters.removeIf(CompletableFuture::isDone); // waits given up (awaitMyTurn with a timeout)
                 turnWaiters.add(next);
             }
         });

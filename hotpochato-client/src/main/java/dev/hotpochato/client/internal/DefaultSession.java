@@ -280,6 +280,11 @@ final class DefaultSession implements Session, SessionEvents {
             request.fail(new ConnectionClosedException("the session is closed", null));
             return;
         }
+        if (!connected) {
+            // Not sent, so certainly not acted on: the caller may simply try again once reconnected.
+            request.fail(new ConnectionClosedException("not connected: the session is reconnecting", null));
+            return;
+        }
         channel.writeAndFlush(request).addListener(f -> {
             if (!f.isSuccess()) {
                 // Also covers writes that never reached RequestHandler because the pipeline was torn down.
