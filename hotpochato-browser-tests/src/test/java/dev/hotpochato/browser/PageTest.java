@@ -205,7 +205,7 @@ class PageTest {
         Session bot = HotPochatoClient.connect("127.0.0.1", server.port(), "bot" + id).get(10, TimeUnit.SECONDS);
         closing.add(bot);
         RoomHandle pair = bot.match().get(10, TimeUnit.SECONDS);
-        pair.onMyTurn(turn -> turn.say("bot heard: " + turn.lastSaid().map(Message::text).orElse("nothing")));
+        pair.onMyTurn(turn -> turn.say("bot heard: " + turn.lastHeard().map(Message::text).orElse("nothing")));
 
         alice.waitUntil("the private room is shown", () -> alice.el("chat").isDisplayed());
         assertEquals("Private room with bot" + id, alice.el("room-title").getText());
