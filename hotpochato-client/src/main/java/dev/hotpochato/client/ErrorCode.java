@@ -33,5 +33,7 @@ public enum ErrorCode {
     IDLE_TIMEOUT,
     RESUME_FAILED,
     INTERNAL,
-    INVALID_OPTION
+    INVALID_OPTION,
+    /** An invite-only room keeps as many invitations as it may (100): invite fewer names. */
+    TOO_MANY_INVITATIONS
 }

@@ -35,7 +35,7 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
 
     /** Keys given to options as their default value. */
     static final List<String> VALUE_KEYS = List.of("host", "port", "name", "room", "trust", "token-file",
-            "request-timeout", "turn-timeout", "max-wait", "log-dir", "history");
+            "request-timeout", "reconnect-for", "turn-timeout", "max-wait", "log-dir", "history");
     /** Keys read as {@code true} or {@code false} by the command itself (each has a --X and a --no-X flag). */
     static final List<String> SWITCH_KEYS = List.of("match", "tls", "reconnect", "color");
 

@@ -1,14 +1,9 @@
 package dev.hotpochato.terminal;
 
-import dev.hotpochato.client.ConnectionClosedException;
+import dev.hotpochato.client.ConnectFailedException;
 import dev.hotpochato.client.ErrorCode;
-import dev.hotpochato.client.RequestTimeoutException;
 import dev.hotpochato.client.ServerErrorException;
 
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 
@@ -21,50 +16,49 @@ import java.nio.channels.UnresolvedAddressException;
 public record ConnectFailure(ExitCode exit, String line) {
 
     /**
-     * Reads the failure of {@link dev.hotpochato.client.HotPochatoClient#connect}.
+     * Reads the failure of {@link dev.hotpochato.client.HotPochatoClient#connect}: the library's
+     * {@link ConnectFailedException} says why no server could be talked to, a
+     * {@link ServerErrorException} that a server refused the client.
      *
-     * @param tls whether the client asked for TLS
+     * @param hosts what --host and --port named, for a failure that names no address
      */
-    public static ConnectFailure of(Throwable failure, String host, int port, boolean tls) {
+    public static ConnectFailure of(Throwable failure, String hosts) {
         Throwable e = Failures.unwrap(failure);
-        String where = host + ":" + port;
         if (e instanceof ServerErrorException s) {
-            return refused(s, where);
+            return refused(s, hosts);
         }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
-                return cannot("unknown host '" + host + "': check --host");
-            }
-            if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
-                String message = String.valueOf(t.getMessage());
-                if (message.contains("timed out")) {
-                    return cannot("no answer from " + where + ": check --host, --port and any firewall between");
-                }
-                return cannot("nothing is listening at " + where + ": is the server running? (check --host and --port)");
-            }
-            if (t instanceof SSLException ssl) {
-                if (String.valueOf(ssl.getMessage()).contains("not an SSL/TLS record")) {
-                    return cannot(where + " does not speak TLS: connect without --tls (and --trust)");
-                }
-                if (ssl instanceof SSLHandshakeException) {
-                    return cannot("the TLS certificate of " + where + " is not trusted or does not name '" + host
-                            + "': give its certificate or its CA with --trust FILE, and connect by the name it carries");
-                }
-                return cannot("TLS with " + where + " failed (" + SafeText.name(String.valueOf(ssl.getMessage()))
-                        + "): check --tls and --trust");
-            }
+        if (e instanceof ConnectFailedException c) {
+            return of(c, hosts);
         }
-        if (e instanceof ConnectionClosedException) {
-            return cannot(where + " closed the connection before welcoming us: "
-                    + (tls ? "it is probably not a HotPochato server (check --port)"
-                           : "if it uses TLS, add --tls (or --trust FILE); else it is not a HotPochato server"));
-        }
-        if (e instanceof RequestTimeoutException) {
-            return cannot("no HotPochato welcome from " + where + ": it is probably not a HotPochato server"
-                    + (tls ? "" : ", or it expects TLS (--tls)") + " (check --port)");
-        }
-        return cannot(where + " did not open a session: " + Failures.message(e)
+        return cannot(hosts + " did not open a session: " + Failures.message(e)
                 + " (is it a HotPochato server? check --host, --port and --tls)");
+    }
+
+    /** The library says why; the line says what to do about it. */
+    private static ConnectFailure of(ConnectFailedException e, String hosts) {
+        String where = e.address() == null ? hosts : e.address().toString();
+        String host = e.address() == null ? hosts : e.address().host();
+        return cannot(switch (e.reason()) {
+            case REFUSED -> "nothing is listening at " + where + ": is the server running? (check --host and --port)";
+            case UNREACHABLE -> causedBy(e, UnknownHostException.class) || causedBy(e, UnresolvedAddressException.class)
+                    ? "unknown host '" + host + "': check --host"
+                    : "cannot reach " + where + ": check --host, --port and any firewall between";
+            case TLS_REQUIRED -> where + " expects TLS: add --tls (and --trust FILE if its certificate is its own)";
+            case TLS_NOT_SUPPORTED -> where + " does not speak TLS: connect without --tls (and --trust)";
+            case TLS_HANDSHAKE_FAILED -> "the TLS certificate of " + where + " is not trusted or does not name '" + host
+                    + "': give its certificate or its CA with --trust FILE, and connect by the name it carries";
+            case NOT_HOTPOCHATO -> where + " is not a HotPochato server (it answered something else, or nothing): "
+                    + "check --host and --port";
+        });
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ConnectFailure refused(ServerErrorException s, String where) {

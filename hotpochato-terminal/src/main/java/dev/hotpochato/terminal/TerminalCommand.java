@@ -2,7 +2,9 @@ package dev.hotpochato.terminal;
 
 import dev.hotpochato.client.ClientOptions;
 import dev.hotpochato.client.HotPochatoClient;
+import dev.hotpochato.client.InvalidOptionException;
 import dev.hotpochato.client.JoinOptions;
+import dev.hotpochato.client.ServerAddress;
 import dev.hotpochato.client.Session;
 import dev.hotpochato.client.TlsOptions;
 import dev.hotpochato.protocol.ProtocolDefaults;
@@ -35,6 +37,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * {@code java -jar hotpochato-terminal.jar} ({@code ./hotpochato client}): the terminal client, and
@@ -71,6 +74,9 @@ import java.util.concurrent.TimeoutException;
             "  8  --max-wait passed after everything was said (scripted)"})
 public final class TerminalCommand implements Callable<Integer> {
 
+    /** How long a script keeps trying to get back to a server, unless --reconnect-for says otherwise. */
+    static final Duration DEFAULT_SCRIPTED_RECONNECT_FOR = Duration.ofMinutes(1);
+
     /** The environment variable a token may come from. */
     public static final String TOKEN_VARIABLE = "HOTPOCHATO_TOKEN";
     private static final String NAME = "hotpochato-terminal";
@@ -83,7 +89,8 @@ public final class TerminalCommand implements Callable<Integer> {
             showDefaultValue = CommandLine.Help.Visibility.NEVER)
     Path config;
 
-    @Option(names = "--host", paramLabel = "HOST", description = "Server host name or address.")
+    @Option(names = "--host", paramLabel = "HOST", description = "Server host name or address; several, "
+            + "comma-separated (HOST[:PORT],...), for the nodes of one service: each (re)connection tries the next.")
     String host = "localhost";
 
     @Option(names = "--port", paramLabel = "PORT", description = "Server TCP port.")
@@ -128,6 +135,12 @@ public final class TerminalCommand implements Callable<Integer> {
     @Option(names = "--reconnect", description = "Reconnect, even if the configuration file says reconnect = false.",
             hidden = true)
     boolean reconnect;
+
+    @Option(names = "--reconnect-for", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to keep trying to get back to a server after the connection is lost (then "
+                + "exit code 5, or 6 if the server shut down). Default: 1m scripted, no limit interactive.",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER)
+    Duration reconnectFor;
 
     @Option(names = "--request-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long to wait for a reply, e.g. 10s, 500ms, 1m (a bare number is seconds). Default: 10s.",
@@ -182,16 +195,28 @@ public final class TerminalCommand implements Callable<Integer> {
             options = clientOptions();
             joinOptions = turnTimeout == null ? JoinOptions.defaults()
                     : JoinOptions.builder().turnTimeout(turnTimeout).build();
+        } catch (InvalidOptionException e) {
+            throw new ParameterException(spec.commandLine(), inFlagTerms(e));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         Session session;
+        String hosts = options.addresses().stream().map(ServerAddress::toString).collect(Collectors.joining(","));
+        // The library bounds each address by its connect and handshake timeouts; this only guards against a bug.
+        long guard = options.addresses().size()
+                * (options.connectTimeout().toMillis() + options.handshakeTimeout().toMillis()) + 10_000;
         try {
-            session = HotPochatoClient.connect(options).get(requestTimeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            ConnectFailure failure = ConnectFailure.of(e, host, port, options.tls().isPresent());
+            session = HotPochatoClient.connect(options).get(guard, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (Failures.unwrap(e) instanceof InvalidOptionException invalid) { // a --trust file it cannot read
+                throw new ParameterException(spec.commandLine(), inFlagTerms(invalid));
+            }
+            ConnectFailure failure = ConnectFailure.of(e, hosts);
             err.println(NAME + ": " + failure.line());
             return failure.exit().code();
+        } catch (TimeoutException e) {
+            err.println(NAME + ": no session with " + hosts + " after " + guard + " ms (check --host and --port)");
+            return ExitCode.CANNOT_CONNECT.code();
         }
         current = session;
         try {
@@ -200,7 +225,8 @@ public final class TerminalCommand implements Callable<Integer> {
                 return interactive(session, target, joinOptions).code();
             }
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            return new ScriptedClient(reader, out, maxWait, joinOptions).run(session, target).code();
+            Duration giveUp = reconnectFor != null ? reconnectFor : DEFAULT_SCRIPTED_RECONNECT_FOR;
+            return new ScriptedClient(reader, out, maxWait, joinOptions, giveUp).run(session, target).code();
         } finally {
             session.close();
             current = null;
@@ -208,7 +234,8 @@ public final class TerminalCommand implements Callable<Integer> {
     }
 
     private ExitCode interactive(Session session, Target target, JoinOptions joinOptions) {
-        ScreenOptions screen = new ScreenOptions(historyFile(), logDir, color(), joinOptions, Clock.systemDefaultZone());
+        ScreenOptions screen = new ScreenOptions(historyFile(), logDir, color(), joinOptions, Clock.systemDefaultZone(),
+                reconnectFor, reconnects());
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
             return new ChatScreen(session, terminal, screen).run(target);
         } catch (IOException e) {
@@ -228,14 +255,17 @@ public final class TerminalCommand implements Callable<Integer> {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 1 and 65535, not " + port);
         }
-        if (requestTimeout.isZero() || requestTimeout.isNegative()) {
-            throw new IllegalArgumentException("--request-timeout must be more than 0");
-        }
         if (turnTimeout != null && turnTimeout.isNegative()) {
             throw new IllegalArgumentException("--turn-timeout must not be negative (0 asks for no limit)");
         }
+        if (requestTimeout.isZero() || requestTimeout.isNegative()) {
+            throw new IllegalArgumentException("--request-timeout must be more than 0");
+        }
         if (maxWait != null && (maxWait.isZero() || maxWait.isNegative())) {
             throw new IllegalArgumentException("--max-wait must be more than 0");
+        }
+        if (reconnectFor != null && (reconnectFor.isZero() || reconnectFor.isNegative())) {
+            throw new IllegalArgumentException("--reconnect-for must be more than 0");
         }
         if (match && room != null && matchedOnCommandLine("--room")) {
             throw new IllegalArgumentException("--room and --match exclude each other");
@@ -246,13 +276,42 @@ public final class TerminalCommand implements Callable<Integer> {
         if (reconnect && noReconnect) {
             throw new IllegalArgumentException("--reconnect and --no-reconnect exclude each other");
         }
-        ClientOptions.Builder builder = ClientOptions.builder(name).host(host).port(port).authToken(token())
-                .reconnect(reconnects())
+        boolean reconnects = reconnects();
+        ClientOptions.Builder builder = ClientOptions.builder(name)
+                .addresses(ServerAddress.parseList(host, port))
+                .authToken(token())
+                .reconnect(reconnects)
+                // A session the server no longer knows (it restarted) is replaced and its rooms joined again.
+                .autoRejoin(reconnects)
                 .requestTimeout(requestTimeout);
         if (trust != null || usesTls()) {
             builder.tls(TlsOptions.builder().trustedCertificates(trust).build());
         }
         return builder.build();
+    }
+
+    /** A setting the library refused, in the user's terms: "--port must be between 1 and 65535, not 0". */
+    private static String inFlagTerms(InvalidOptionException e) {
+        String flag = flag(e.option());
+        return switch (e.option()) {
+            // Their message names the value (the address, the file), which the reason alone does not.
+            case "address", "trustedCertificates" -> flag + ": " + e.getMessage();
+            default -> flag + " " + e.reason();
+        };
+    }
+
+    /** The flag of a library setting, for messages in the user's terms. */
+    private static String flag(String option) {
+        return switch (option) {
+            case "displayName" -> "--name";
+            case "host", "address", "addresses" -> "--host";
+            case "port" -> "--port";
+            case "authToken" -> "--token";
+            case "requestTimeout" -> "--request-timeout";
+            case "turnTimeout" -> "--turn-timeout";
+            case "trustedCertificates" -> "--trust";
+            default -> "--" + option;
+        };
     }
 
     private boolean usesTls() {

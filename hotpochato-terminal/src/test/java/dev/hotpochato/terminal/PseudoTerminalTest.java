@@ -70,7 +70,8 @@ class PseudoTerminalTest {
     }
 
     private Session bob() {
-        Session bob = HotPochatoClient.connect(ClientOptions.builder("bob").host("127.0.0.1").port(port).build()).join();
+        Session bob = HotPochatoClient.connect(ClientOptions.builder("bob").host("127.0.0.1").port(port)
+                .autoRejoin(true).build()).join();
         cleanup.add(bob);
         return bob;
     }
@@ -106,6 +107,44 @@ class PseudoTerminalTest {
             });
             assertIntact(alice, where);
         }
+    }
+
+    @Test
+    void aServerRestartThenAResizeLeaveTheClientChatting() throws Exception {
+        Tmux alice = client(100, 30, "--name", "alice", "--room", "pty");
+        alice.await("the prompt", t -> t.inputRow().startsWith("pty>"));
+        RoomHandle bob = bob().join("pty").join();
+        AtomicInteger answers = new AtomicInteger();
+        bob.onMyTurn(turn -> turn.say("bob line " + answers.incrementAndGet()));
+        alice.await("alice's turn", t -> t.statusRow().contains("YOUR TURN"));
+        alice.type("before the restart");
+        alice.press("Enter");
+        alice.await("bob's answer", t -> t.rows().stream().anyMatch(r -> r.endsWith("bob: bob line 1")));
+
+        server.close(); // a graceful stop: the rooms close, the clients are told and cut off
+        alice.awaitText("reconnecting");
+        server = startServer(port);
+        alice.awaitText("the server no longer knew this session");
+        alice.awaitText("rejoined pty");
+        assertEquals(1, alice.rows().stream().filter(r -> r.contains("rejoined pty")).count(), alice::toString);
+
+        alice.resize(80, 24);
+        alice.await("the screen laid out for 80x24", t -> t.height() == 24 && promptAboveStatus(t));
+        alice.await("alice's turn in the new session", t -> t.statusRow().contains("YOUR TURN"));
+        int answer = answers.get() + 1;
+        alice.type("after the restart");
+        alice.press("Enter");
+        alice.await("bob's answer after the restart", t -> t.rows().stream().anyMatch(r -> r.endsWith("alice: after the restart"))
+                && t.rows().stream().anyMatch(r -> r.endsWith("bob: bob line " + answer)));
+        alice.await("the screen intact", PseudoTerminalTest::promptAboveStatus);
+    }
+
+    /** The status on the last row, the cursor on the prompt's row above it (the screen need not be full). */
+    private static boolean promptAboveStatus(Tmux t) {
+        List<String> rows = t.rows();
+        int h = rows.size();
+        int cursor = t.cursorRow();
+        return rows.get(h - 1).startsWith(" pty | ") && cursor < h - 1 && rows.get(cursor).startsWith("pty>");
     }
 
     private static boolean intact(Tmux t) {

@@ -1,5 +1,8 @@
 package dev.hotpochato.terminal;
 
+import dev.hotpochato.client.ClientOptions;
+import dev.hotpochato.client.HotPochatoClient;
+import dev.hotpochato.client.Session;
 import dev.hotpochato.server.HotPochatoServer;
 import dev.hotpochato.server.ServerOptions;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
@@ -11,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -23,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -301,14 +307,50 @@ class ScriptedModeTest {
                 new String[] {"--name", "   "},
                 new String[] {"--port", "0"},
                 new String[] {"--request-timeout", "0"},
+                new String[] {"--reconnect-for", "0"},
+                new String[] {"--host", "[::1"},
+                new String[] {"--host", "localhost:99999"},
+                new String[] {"--host", " , "},
                 new String[] {"--max-wait", "soon"})) {
             OutputLines err = new OutputLines();
             int code = run(new OutputLines(), err, environment(), bad);
             assertEquals(ExitCode.USAGE.code(), code, String.join(" ", bad));
             assertEquals(1, err.lines().size(), err.lines()::toString);
             assertTrue(err.lines().get(0).contains(bad[0]), err.lines().get(0));
-            assertFalse(err.lines().get(0).matches(".*(displayName|requestTimeout|maxWait).*"), err.lines().get(0));
+            assertFalse(err.lines().get(0).matches(".*(displayName|requestTimeout|maxWait|addresses|InvalidOption).*"), err.lines().get(0));
         }
+    }
+
+    @Test
+    void severalHostsAreTriedInOrderUntilOneWelcomesTheClient() throws Exception {
+        int nobody;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            nobody = s.getLocalPort();
+        }
+        OutputLines out = new OutputLines();
+        OutputLines err = new OutputLines();
+        // The first address has nobody listening; the second, with --port's port, is the server.
+        int code = run(out, err, environment(), "--host", "127.0.0.1:" + nobody + ",127.0.0.1",
+                "--port", String.valueOf(server.port()), "--name", "alice", "--room", "two-hosts", "--max-wait", "300ms");
+        assertEquals(ExitCode.MAX_WAIT.code(), code, out.lines() + " " + err.lines());
+        assertTrue(out.lines().contains("joined\ttwo-hosts\talice"), out.lines()::toString);
+        assertEquals(List.of(), err.lines());
+    }
+
+    @Test
+    void whenNoHostAnswersTheLineIsAboutTheFirst() throws Exception {
+        int[] nobody = new int[2];
+        for (int i = 0; i < 2; i++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                nobody[i] = s.getLocalPort();
+            }
+        }
+        OutputLines err = new OutputLines();
+        int code = run(new OutputLines(), err, environment(), "--host",
+                "127.0.0.1:" + nobody[0] + ",127.0.0.1:" + nobody[1], "--name", "alice");
+        assertEquals(ExitCode.CANNOT_CONNECT.code(), code);
+        assertEquals(List.of("hotpochato-terminal: nothing is listening at 127.0.0.1:" + nobody[0]
+                + ": is the server running? (check --host and --port)"), err.lines());
     }
 
     @Test
@@ -328,7 +370,7 @@ class ScriptedModeTest {
         String help = String.join("\n", out.lines());
         for (String option : List.of("--host", "--port", "--name", "--room", "--match", "--batch", "--tls", "--trust",
                 "--token-file", "--token", "--no-reconnect", "--max-wait", "--turn-timeout", "--log-dir", "--history",
-                "--config", "--help", "Exit codes", "HOTPOCHATO_TOKEN")) {
+                "--config", "--help", "--reconnect-for", "Exit codes", "HOTPOCHATO_TOKEN")) {
             assertTrue(help.contains(option), option + " missing from:\n" + help);
         }
     }
@@ -411,6 +453,65 @@ class ScriptedModeTest {
         OutputLines err = new OutputLines();
         assertEquals(ExitCode.USAGE.code(), run(new OutputLines(), err, environment()));
         assertTrue(err.lines().get(0).contains("unknown key 'hots'"), err.lines()::toString);
+    }
+
+    @Test
+    void aScriptSurvivesAServerRestartInANewSessionAndFinishesItsLines() throws Exception {
+        HotPochatoServer first = HotPochatoServer.start(ServerOptions.builder().bindAddress("127.0.0.1").port(0)
+                .shutdownTimeout(Duration.ofSeconds(2)).build());
+        int port = first.port();
+        HotPochatoServer second = null;
+        PipedOutputStream feed = new PipedOutputStream();
+        PipedInputStream input = new PipedInputStream(feed);
+        try (Session bob = HotPochatoClient.connect(
+                ClientOptions.builder("bob").host("127.0.0.1").port(port).autoRejoin(true).build())
+                .join()) {
+            OutputLines alice = new OutputLines();
+            Environment env = environment();
+            var run = CompletableFuture.supplyAsync(() -> TerminalCommand.run(new String[] {"--host", "127.0.0.1",
+                "--port", String.valueOf(port), "--name", "alice", "--room", "phoenix"}, input, alice.stream, alice.stream,
+                    false, env));
+            alice.await("joined\tphoenix\talice");
+            AtomicInteger answers = new AtomicInteger();
+            bob.join("phoenix").join().onMyTurn(turn -> turn.say("bob " + answers.incrementAndGet()));
+            feed.write("before\n".getBytes(StandardCharsets.UTF_8));
+            feed.flush();
+            alice.await("said\tphoenix\tbob\tbob 1");
+
+            first.close();
+            second = HotPochatoServer.start(ServerOptions.builder().bindAddress("127.0.0.1").port(port)
+                    .shutdownTimeout(Duration.ofSeconds(2)).build());
+            alice.awaitStartingWith("new-session\t");
+            alice.awaitStartingWith("rejoined\tphoenix\t");
+            feed.write("after\n".getBytes(StandardCharsets.UTF_8));
+            feed.close();
+
+            assertEquals(ExitCode.DONE.code(), exitCode(run), alice.lines()::toString);
+            assertTrue(alice.lines().contains("said\tphoenix\talice\tafter"), alice.lines()::toString);
+            assertEquals("left\tphoenix", alice.lines().get(alice.lines().size() - 1));
+        } finally {
+            first.close();
+            if (second != null) {
+                second.close();
+            }
+        }
+    }
+
+    @Test
+    void aServerThatDoesNotComeBackEndsTheScriptAfterReconnectFor() throws Exception {
+        HotPochatoServer doomed = HotPochatoServer.start(ServerOptions.builder().bindAddress("127.0.0.1").port(0)
+                .shutdownTimeout(Duration.ofSeconds(2)).build());
+        try {
+            OutputLines out = new OutputLines();
+            var run = client(doomed.port(), out, "", "--name", "alice", "--room", "gone", "--reconnect-for", "500ms");
+            out.await("joined\tgone\talice");
+            doomed.close();
+            assertEquals(ExitCode.SERVER_SHUT_DOWN.code(), exitCode(run), out.lines()::toString);
+            assertTrue(out.lines().contains("reconnecting"), out.lines()::toString);
+            assertTrue(out.linesStartingWith("disconnected\tgave up reconnecting").size() == 1, out.lines()::toString);
+        } finally {
+            doomed.close();
+        }
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -5,7 +5,7 @@ import dev.hotpochato.protocol.codec.FrameEncoder;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.server.ServerOptions;
 import dev.hotpochato.server.room.Matchmaker;
-import dev.hotpochato.server.room.Rooms;
+import dev.hotpochato.server.room.RoomStore;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -16,7 +16,11 @@ import io.netty.handler.timeout.IdleStateHandler;
 
 import java.util.concurrent.TimeUnit;
 
-/** The pipeline of every client connection, in order. */
+/**
+ * The pipeline of every TCP client connection, in order. The handlers that come after the framing
+ * ({@link #addSessionHandlers}) and before it ({@link #addConnectionHandlers}) are shared with the
+ * WebSocket gateway, so that a session follows the same rules whichever transport carries it.
+ */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     private final ServerContext server;
@@ -30,7 +34,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
      * @param tls      null for plain TCP
      * @param channels every connection is added here, so that the server can say goodbye to them all
      */
-    public ServerInitializer(ServerOptions options, Rooms rooms, Matchmaker matchmaker, SslContext tls, ChannelGroup channels) {
+    public ServerInitializer(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, SslContext tls, ChannelGroup channels) {
         this.server = new ServerContext(options, rooms, matchmaker, new Sessions());
         this.channels = channels;
         this.tls = tls;
@@ -46,12 +50,30 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         if (tls != null) {
             p.addLast("tls", tls.newHandler(ch.alloc()));
         }
-        p.addLast("connectionLimit", connectionLimiter);
-        p.addLast("idle", new IdleStateHandler(o.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        addConnectionHandlers(p);
         p.addLast("frameDecoder", new FrameDecoder(o.maxFrameBytes()));
-        p.addLast("frameRate", new FrameRateLimiter(o.maxFramesPerSecond(), o.frameBurst(), System::nanoTime));
         p.addLast("protobufDecoder", protobufDecoder);
         p.addLast("frameEncoder", FrameEncoder.INSTANCE);
+        addSessionHandlers(p);
+    }
+
+    /**
+     * The handlers every client connection starts with, right after TLS and before any framing:
+     * the connection limits and the idle timeout, both counted from the moment of connecting.
+     */
+    public void addConnectionHandlers(ChannelPipeline p) {
+        p.addLast("connectionLimit", connectionLimiter);
+        p.addLast("idle", new IdleStateHandler(server.options().idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Everything after the framing, for any transport: the handlers before these must turn what
+     * the client sends into {@code ClientFrame}s, and take {@code ServerFrame}s and frames already
+     * encoded by {@code FrameEncoder} (length-prefixed {@code ByteBuf}s) out to the client.
+     */
+    public void addSessionHandlers(ChannelPipeline p) {
+        ServerOptions o = server.options();
+        p.addLast("frameRate", new FrameRateLimiter(o.maxFramesPerSecond(), o.frameBurst(), System::nanoTime));
         p.addLast("slowConsumer", new SlowConsumerGuard(o.slowConsumerTimeout().toMillis(), o.maxPendingOutboundBytes()));
         p.addLast("session", new SessionHandler(server));
         p.addLast("turnScheduler", turnScheduler);

@@ -5,7 +5,7 @@ import dev.hotpochato.protocol.v1.MemberLeft;
 import dev.hotpochato.protocol.v1.RoomClosed;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.server.room.Participant;
-import dev.hotpochato.server.room.Room;
+import dev.hotpochato.server.room.wire.RoomFrames;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -14,7 +14,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
@@ -32,7 +31,7 @@ import java.util.function.Function;
  * <p>Its state belongs to one thread, {@link #executor} (the event loop of its first connection);
  * rooms and new connections reach it by hopping there.
  */
-final class ServerSession implements Connected {
+final class ServerSession implements Participant {
 
     static final AttributeKey<ServerSession> KEY = AttributeKey.valueOf(ServerSession.class, "session");
 
@@ -49,8 +48,8 @@ final class ServerSession implements Connected {
     private final EventExecutor executor;
     /** The connection in use, null while away. Written on {@link #executor}, read by room threads. */
     private volatile Channel channel;
-    /** Made on the first join: most idle connections are in no room, and an empty map costs each of them. */
-    private Map<String, Room> memberOf = Map.of();
+    /** The rooms it is in. Made on the first join: most idle connections are in no room, and an empty set costs each of them. */
+    private Set<String> memberOf = Set.of();
     /** Rooms joined or being joined; claimed and given back by room threads, hence atomic. */
     private final AtomicInteger roomSlots = new AtomicInteger();
     /** Rooms that closed while the session was away; made when first needed, like {@link #memberOf}. */
@@ -120,16 +119,16 @@ final class ServerSession implements Connected {
     }
 
     @Override
-    public void joined(Room room) {
+    public void joined(String room) {
         executor.execute(() -> {
             if (ended) {
                 // The session ended while the join was on its way; undo it.
                 leave(room, MemberLeft.Reason.DISCONNECTED);
             } else {
                 if (memberOf.isEmpty()) {
-                    memberOf = new HashMap<>();
+                    memberOf = new HashSet<>();
                 }
-                memberOf.put(room.name(), room);
+                memberOf.add(room);
                 if (channel == null) {
                     away(room); // the connection was lost while the join was on its way
                 }
@@ -138,14 +137,14 @@ final class ServerSession implements Connected {
     }
 
     @Override
-    public void left(Room room) {
+    public void left(String room) {
         roomSlots.decrementAndGet();
         executor.execute(() -> {
-            if (!memberOf.isEmpty() && memberOf.remove(room.name(), room) && channel == null && !ended) {
+            if (!memberOf.isEmpty() && memberOf.remove(room) && channel == null && !ended) {
                 if (closedWhileAway.isEmpty()) {
                     closedWhileAway = new HashSet<>();
                 }
-                closedWhileAway.add(room.name()); // told on resume, since it cannot be replayed
+                closedWhileAway.add(room); // told on resume, since it cannot be replayed
             }
         });
     }
@@ -167,7 +166,7 @@ final class ServerSession implements Connected {
                 end(reason);
                 return;
             }
-            memberOf.values().forEach(this::away);
+            memberOf.forEach(this::away);
             graceTimer = executor.schedule(() -> end(reason), grace.toMillis(), TimeUnit.MILLISECONDS);
         });
     }
@@ -187,7 +186,7 @@ final class ServerSession implements Connected {
      * <p>No room may send the new connection a live event before its replay, or the client would
      * see events twice and out of order. So the session first goes quiet (no connection) and waits
      * until every room has it away; only then does it take the new connection, and each room's
-     * {@link Room#back} replays and makes it present again, in one step on the room's thread.
+     * {@code back} replays and makes it present again, in one step on the room's thread.
      */
     CompletableFuture<Boolean> resume(String token, Channel fresh, Map<String, Long> lastSeq,
                                       Function<String, ServerFrame> welcome) {
@@ -226,13 +225,8 @@ final class ServerSession implements Connected {
                 });
             }
             List<CompletableFuture<Void>> quiet = new ArrayList<>();
-            for (Room room : memberOf.values()) {
-                CompletableFuture<Void> away = new CompletableFuture<>();
-                server.rooms().shardFor(room.name()).execute(() -> {
-                    room.away(this);
-                    away.complete(null);
-                });
-                quiet.add(away);
+            for (String room : memberOf) {
+                quiet.add(server.rooms().away(this, room));
             }
             CompletableFuture.allOf(quiet.toArray(CompletableFuture[]::new)).thenRunAsync(() -> {
                 if (ended || generation != resumes) {
@@ -243,7 +237,7 @@ final class ServerSession implements Connected {
                 fresh.write(welcome.apply(renewed));
                 // Rooms the client still counts itself in but that closed while it was away.
                 for (String name : lastSeq.keySet()) {
-                    if (closedWhileAway.contains(name) || !memberOf.containsKey(name)) {
+                    if (closedWhileAway.contains(name) || !memberOf.contains(name)) {
                         fresh.write(ServerFrame.newBuilder().setRoomClosed(RoomClosed.newBuilder()
                                 .setRoom(name).setReason("the room closed while you were away")).build());
                     }
@@ -256,9 +250,8 @@ final class ServerSession implements Connected {
                     connectionLost(fresh, MemberLeft.Reason.DISCONNECTED);
                     return;
                 }
-                for (Room room : memberOf.values()) {
-                    long seen = lastSeq.getOrDefault(room.name(), 0L);
-                    server.rooms().shardFor(room.name()).execute(() -> room.back(this, seen));
+                for (String room : memberOf) {
+                    server.rooms().back(this, room, lastSeq.getOrDefault(room, 0L));
                 }
                 done.complete(true);
             }, executor);
@@ -307,18 +300,18 @@ final class ServerSession implements Connected {
         ended = true;
         forgetTokens();
         server.matchmaker().drop(this);
-        for (Room room : memberOf.values()) {
+        for (String room : memberOf) {
             leave(room, reason);
         }
-        memberOf = Map.of();
+        memberOf = Set.of();
     }
 
-    private void away(Room room) {
-        server.rooms().shardFor(room.name()).execute(() -> room.away(this));
+    private void away(String room) {
+        server.rooms().away(this, room);
     }
 
-    private void leave(Room room, MemberLeft.Reason reason) {
-        server.rooms().shardFor(room.name()).execute(() -> room.leave(this, 0, reason));
+    private void leave(String room, MemberLeft.Reason reason) {
+        server.rooms().leave(this, 0, room, RoomFrames.reason(reason));
     }
 
     @Override

@@ -3,32 +3,31 @@ package dev.hotpochato.server.net;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.Join;
+import dev.hotpochato.protocol.v1.ListRooms;
 import dev.hotpochato.protocol.v1.RoomList;
-import dev.hotpochato.protocol.v1.MemberLeft;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.server.room.Frames;
-import dev.hotpochato.server.room.Room;
-import dev.hotpochato.server.room.RoomSettings;
-import dev.hotpochato.server.room.RoomShard;
-import dev.hotpochato.server.room.Rooms;
+import dev.hotpochato.server.room.RoomStore;
+import dev.hotpochato.server.room.rules.LeaveReason;
+import dev.hotpochato.server.room.wire.RoomFrames;
+import dev.hotpochato.server.room.wire.WireOptions;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
-import java.util.function.Consumer;
-
 /**
- * Hands a session's room commands to the rooms: finds the room's shard, hops onto its thread and
- * calls the rule there. Holds no state of its own, so one instance serves every connection.
+ * Hands a session's room commands to the room store, which applies them on the room's own thread
+ * and answers the session there. Checks here only what needs no room: names and options. Holds no
+ * state of its own, so one instance serves every connection.
  */
 @ChannelHandler.Sharable
 final class TurnScheduler extends ChannelInboundHandlerAdapter {
 
-    private final Rooms rooms;
+    private final RoomStore rooms;
     /** The longest turn a Join may ask for; 0 for no cap. */
     private final long maxTurnTimeoutMillis;
 
-    TurnScheduler(Rooms rooms, long maxTurnTimeoutMillis) {
+    TurnScheduler(RoomStore rooms, long maxTurnTimeoutMillis) {
         this.rooms = rooms;
         this.maxTurnTimeoutMillis = maxTurnTimeoutMillis;
     }
@@ -40,18 +39,13 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
         long requestId = frame.getRequestId();
         switch (frame.getBodyCase()) {
             case JOIN -> join(session, requestId, frame.getJoin());
-            case LEAVE -> inRoom(session, requestId, frame.getLeave().getRoom(),
-                    room -> room.leave(session, requestId, MemberLeft.Reason.LEFT));
-            case SAY -> inRoom(session, requestId, frame.getSay().getRoom(),
-                    room -> room.say(session, requestId, frame.getSay().getText()));
-            case PASS -> inRoom(session, requestId, frame.getPass().getRoom(),
-                    room -> room.pass(session, requestId));
+            case LEAVE -> rooms.leave(session, requestId, frame.getLeave().getRoom(), LeaveReason.LEFT);
+            case SAY -> rooms.say(session, requestId, frame.getSay().getRoom(), frame.getSay().getText());
+            case PASS -> rooms.pass(session, requestId, frame.getPass().getRoom());
             case INVITE -> invite(session, requestId, frame.getInvite().getRoom(), frame.getInvite().getDisplayName());
             case MATCH -> session.match(requestId);
             case CANCEL_MATCH -> session.cancelMatch(requestId);
-            case LIST_ROOMS -> rooms.listPublic().thenAccept(list -> session.send(
-                    ServerFrame.newBuilder().setRequestId(requestId)
-                            .setRoomList(RoomList.newBuilder().addAllRooms(list)).build()));
+            case LIST_ROOMS -> listRooms(session, requestId, frame.getListRooms());
             default -> throw new ProtocolException(Error.Code.PROTOCOL_VIOLATION,
                     frame.getBodyCase() + " is not valid here", requestId);
         }
@@ -66,14 +60,13 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
         }
         // Checked whether or not this Join would create the room, so that the answer does not
         // depend on who got there first.
-        problem = RoomSettings.checkRequested(join.getOptions(), maxTurnTimeoutMillis);
+        problem = WireOptions.checkRequested(join.getOptions(), maxTurnTimeoutMillis);
         if (problem != null) {
             session.send(Frames.error(requestId, Error.Code.INVALID_OPTION, problem, name));
             return;
         }
-        RoomShard shard = rooms.shardFor(name);
-        shard.execute(() -> shard.join(name, join.getOptions(), rooms.defaults(), session, requestId,
-                join.getPassword()));
+        rooms.join(session, requestId, name, WireOptions.resolve(join.getOptions(), rooms.defaults()),
+                join.getPassword());
     }
 
     private void invite(ServerSession session, long requestId, String room, String invitee) {
@@ -82,20 +75,15 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
             session.send(Frames.error(requestId, Error.Code.INVALID_NAME, problem, room));
             return;
         }
-        inRoom(session, requestId, room, r -> r.invite(session, requestId, invitee));
+        rooms.invite(session, requestId, room, invitee);
     }
 
-    /** Runs {@code action} on the room's thread, or answers UNKNOWN_ROOM if there is no such public room. */
-    private void inRoom(ServerSession session, long requestId, String name, Consumer<Room> action) {
-        RoomShard shard = rooms.shardFor(name);
-        shard.execute(() -> {
-            Room room = shard.findVisible(name, session);
-            if (room == null) {
-                session.send(Frames.error(requestId, Error.Code.UNKNOWN_ROOM,
-                        "no room named " + name, name));
-            } else {
-                action.accept(room);
-            }
+    private void listRooms(ServerSession session, long requestId, ListRooms request) {
+        int limit = (int) Math.min(Integer.toUnsignedLong(request.getLimit()), RoomStore.MAX_PAGE);
+        rooms.list(request.getAfter(), limit).thenAccept(page -> {
+            RoomList.Builder list = RoomList.newBuilder().setNextAfter(page.nextAfter());
+            page.rooms().forEach(room -> list.addRooms(RoomFrames.summary(room)));
+            session.send(ServerFrame.newBuilder().setRequestId(requestId).setRoomList(list).build());
         });
     }
 }

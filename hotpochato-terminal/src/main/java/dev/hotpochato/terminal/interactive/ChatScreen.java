@@ -2,6 +2,7 @@ package dev.hotpochato.terminal.interactive;
 
 import dev.hotpochato.client.ConnectionClosedException;
 import dev.hotpochato.client.ErrorCode;
+import dev.hotpochato.client.HotPochatoException;
 import dev.hotpochato.client.LeaveReason;
 import dev.hotpochato.client.Message;
 import dev.hotpochato.client.NotYourTurnException;
@@ -44,6 +45,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -76,6 +78,8 @@ public final class ChatScreen implements SessionListener {
     private static final String WINDOW = "hotpochato-window-";
 
     private final Session session;
+    /** Whether a session that cannot be resumed is replaced and its rooms joined again. */
+    private final boolean reconnects;
     private final Terminal terminal;
     private final ScreenOptions options;
     private final ChatLineReader reader;
@@ -102,10 +106,15 @@ public final class ChatScreen implements SessionListener {
     private boolean matching;
     private boolean quit;
     private Throwable sessionOver;
+    /** Ends the session if no server takes it back within --reconnect-for. */
+    private ScheduledFuture<?> giveUp;
+    /** The server said it is shutting down, since the session was last connected. */
+    private boolean serverShuttingDown;
     private ExitCode exit = ExitCode.DONE;
 
     public ChatScreen(Session session, Terminal terminal, ScreenOptions options) {
         this.session = session;
+        this.reconnects = options.rejoins();
         this.terminal = terminal;
         this.options = options;
         this.chatLog = options.logDir() == null ? null : new ChatLog(options.logDir(), options.clock().getZone());
@@ -782,15 +791,88 @@ public final class ChatScreen implements SessionListener {
     public void onReconnecting(Throwable cause) {
         reader.locked(() -> {
             errorLine("connection lost" + (cause == null ? "" : ": " + Failures.message(cause)) + "; reconnecting...");
+            if (isShutdown(cause)) {
+                serverShuttingDown = true;
+            }
+            if (options.reconnectFor() != null && giveUp == null) {
+                giveUp = ticker.schedule(() -> reader.locked(this::giveUp), options.reconnectFor().toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
             refresh();
         });
+    }
+
+    /** --reconnect-for passed without a server taking the session back. */
+    private void giveUp() {
+        giveUp = null;
+        if (sessionOver != null || quit || session.isConnected()) {
+            return;
+        }
+        sessionOver = new ConnectionClosedException("gave up reconnecting (--reconnect-for)", null);
+        exit = serverShuttingDown ? ExitCode.SERVER_SHUT_DOWN : ExitCode.CONNECTION_LOST;
+        errorLine("gave up reconnecting after " + seconds(options.reconnectFor()) + "; press Enter to exit");
+        session.closeAsync();
+        refresh();
+    }
+
+    private void backAgain() {
+        if (giveUp != null) {
+            giveUp.cancel(false);
+            giveUp = null;
+        }
+        serverShuttingDown = false;
+    }
+
+    private static boolean isShutdown(Throwable cause) {
+        return cause != null && Failures.unwrap(cause) instanceof ServerErrorException s
+                && s.code() == ErrorCode.SERVER_SHUTTING_DOWN;
     }
 
     @Override
     public void onReconnected() {
         reader.locked(() -> {
+            backAgain();
             systemLine(current, "reconnected");
             windows.forEach(this::sayNextDraft);
+            refresh();
+        });
+    }
+
+    @Override
+    public void onNewSession(Throwable cause) {
+        reader.locked(() -> {
+            backAgain();
+            boolean unknown = cause == null || Failures.unwrap(cause) instanceof ServerErrorException s
+                    && s.code() == ErrorCode.RESUME_FAILED;
+            systemLine(current, (unknown ? "the server no longer knew this session" : Failures.message(cause))
+                    + ": a new one as " + SafeText.name(session.name())
+                    + (windows.isEmpty() ? "" : " rejoins the rooms; what was said meanwhile is lost"));
+            refresh();
+        });
+    }
+
+    @Override
+    public void onRejoined(RoomHandle room) {
+        reader.locked(() -> {
+            Window w = window(room);
+            w.closed(null);
+            systemLine(w, "rejoined " + SafeText.name(room.name()) + " (" + names(room.members()) + ")");
+            sayNextDraft(w);
+            refresh();
+        });
+    }
+
+    @Override
+    public void onRejoinFailed(RoomHandle room, HotPochatoException cause) {
+        reader.locked(() -> {
+            Window w = window(room);
+            w.closed(Failures.message(cause));
+            String line = "could not rejoin " + SafeText.name(room.name()) + ": " + Failures.message(cause)
+                    + " (/leave closes its window)";
+            errorLine(line);
+            if (w != current) {
+                addLine(w, Instant.now(options.clock()), new AttributedString("! " + line, error), false, false);
+            }
             refresh();
         });
     }
@@ -802,8 +884,10 @@ public final class ChatScreen implements SessionListener {
             w.closed(reason);
             updatePrompt();
             if (session.isOpen()) {
+                // A server closes a public room only as it stops: with reconnecting on, it is joined again.
+                boolean back = !room.isPrivate() && reconnects;
                 systemLine(w, "* " + SafeText.name(room.name()) + " closed: " + SafeText.name(reason)
-                        + " (/leave closes this window)");
+                        + (back ? " (joined again when the server is back)" : " (/leave closes this window)"));
             }
             refresh();
         });
@@ -835,21 +919,26 @@ public final class ChatScreen implements SessionListener {
 
     @Override
     public void onServerError(ServerErrorException e) {
-        reader.locked(() -> errorLine(Failures.message(e)));
+        reader.locked(() -> {
+            if (isShutdown(e)) {
+                serverShuttingDown = true; // the reconnecting (or disconnected) line says it
+            } else if (e.code() != ErrorCode.RESUME_FAILED) { // the new session's (or disconnected) line says it
+                errorLine(Failures.message(e));
+            }
+        });
     }
 
     @Override
     public void onDisconnected(Throwable cause) {
         reader.locked(() -> {
-            if (quit) {
-                return; // we closed it
+            if (quit || sessionOver != null) {
+                return; // we closed it (on /quit, or after giving up)
             }
             // Before /quit a session ends only on a loss, even when no cause is given (the server closed the connection).
             Throwable lost = cause != null ? cause : new ConnectionClosedException("the connection closed", null);
             sessionOver = lost;
             Throwable c = Failures.unwrap(lost);
-            exit = c instanceof ServerErrorException s && s.code() == ErrorCode.SERVER_SHUTTING_DOWN
-                    ? ExitCode.SERVER_SHUT_DOWN : ExitCode.CONNECTION_LOST;
+            exit = isShutdown(c) || serverShuttingDown ? ExitCode.SERVER_SHUT_DOWN : ExitCode.CONNECTION_LOST;
             errorLine("disconnected: " + Failures.message(lost) + "; press Enter to exit");
             refresh();
         });

@@ -4,6 +4,7 @@ import dev.hotpochato.client.JoinOptions;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -14,16 +15,20 @@ import java.util.Objects;
  * @param color       whether to use colours (off with {@code NO_COLOR}); bold, dim and inverse stay
  * @param joinOptions how rooms this client creates are made (turn length)
  * @param clock       the time shown beside system lines, and its zone
+ * @param reconnectFor how long to keep trying to get back to a server before giving up; null for no limit
+ * @param rejoins     whether the session reconnects and, if it cannot be resumed, rejoins its rooms
+ *                    in a new one ({@code ClientOptions.autoRejoin}): what to tell when a room closes
  */
-public record ScreenOptions(Path historyFile, Path logDir, boolean color, JoinOptions joinOptions, Clock clock) {
+public record ScreenOptions(Path historyFile, Path logDir, boolean color, JoinOptions joinOptions, Clock clock,
+                            Duration reconnectFor, boolean rejoins) {
 
     public ScreenOptions {
         Objects.requireNonNull(joinOptions, "joinOptions");
         Objects.requireNonNull(clock, "clock");
     }
 
-    /** No history, no log, colours, default rooms, the system clock. */
+    /** No history, no log, colours, default rooms, the system clock, reconnecting for ever. */
     public static ScreenOptions defaults() {
-        return new ScreenOptions(null, null, true, JoinOptions.defaults(), Clock.systemDefaultZone());
+        return new ScreenOptions(null, null, true, JoinOptions.defaults(), Clock.systemDefaultZone(), null, true);
     }
 }

@@ -38,6 +38,9 @@ import java.util.Locale;
  * reconnected                                   (the missed events follow)
  * error          CODE  MESSAGE
  * disconnected   REASON
+ * new-session    REASON                         (the session could not be resumed; a new one under the same name)
+ * rejoined       ROOM  MEMBER,MEMBER,...        (the new session is in ROOM again; what was said in between is lost)
+ * rejoin-failed  ROOM  CODE  MESSAGE            (the new session could not join ROOM again)
  * unsaid         ROOM  LINE                     (an input line never said, as typed; before a non-zero exit)
  * </pre>
  */
@@ -121,6 +124,18 @@ public final class EventLines {
 
     public static String disconnected(String reason) {
         return line("disconnected", reason);
+    }
+
+    public static String newSession(String reason) {
+        return line("new-session", reason);
+    }
+
+    public static String rejoined(RoomHandle room) {
+        return line("rejoined", room.name(), String.join(",", room.members()));
+    }
+
+    public static String rejoinFailed(RoomHandle room, String code, String message) {
+        return line("rejoin-failed", room.name(), code, message);
     }
 
     /** An input line left unsaid when the client ended; {@code room} is empty if it never entered one. */

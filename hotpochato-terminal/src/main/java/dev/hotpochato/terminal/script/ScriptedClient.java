@@ -1,6 +1,7 @@
 package dev.hotpochato.terminal.script;
 
 import dev.hotpochato.client.ErrorCode;
+import dev.hotpochato.client.HotPochatoException;
 import dev.hotpochato.client.JoinOptions;
 import dev.hotpochato.client.LeaveReason;
 import dev.hotpochato.client.Message;
@@ -49,6 +50,7 @@ public final class ScriptedClient implements SessionListener {
     private final PrintStream out;
     private final Duration maxWait;
     private final JoinOptions joinOptions;
+    private final Duration reconnectFor;
     private final ScheduledExecutorService script = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hotpochato-script");
         t.setDaemon(true);
@@ -66,16 +68,24 @@ public final class ScriptedClient implements SessionListener {
     private RoomHandle room;
     private Session session;
     private ScheduledFuture<?> maxWaitTimer;
+    /** Ends the run if the session is not back within --reconnect-for. */
+    private ScheduledFuture<?> giveUpTimer;
+    /** The server said it is shutting down, since the session was last connected. */
+    private boolean serverShuttingDown;
 
     /**
      * @param maxWait     how long to wait after the end of input before leaving anyway; null for no limit
      * @param joinOptions how the room is created if this client creates it
+     * @param reconnectFor how long to keep trying to get back to a server after the connection is
+     *                     lost before ending; null for as long as the session tries
      */
-    public ScriptedClient(BufferedReader in, PrintStream out, Duration maxWait, JoinOptions joinOptions) {
+    public ScriptedClient(BufferedReader in, PrintStream out, Duration maxWait, JoinOptions joinOptions,
+                          Duration reconnectFor) {
         this.in = in;
         this.out = out;
         this.maxWait = maxWait;
         this.joinOptions = joinOptions;
+        this.reconnectFor = reconnectFor;
     }
 
     /** Enters {@code target}, plays the input, and returns how it ended once done. Closes {@code session}. */
@@ -185,7 +195,7 @@ public final class ScriptedClient implements SessionListener {
         }
         ChatCommand command = ChatCommand.parse(next);
         awaitingAck = true;
-        CompletableFuture<Void> sent = switch (command.name()) {
+        CompletableFuture<?> sent = switch (command.name()) {
             case "pass" -> room.pass();
             case "me" -> room.say(ChatCommand.ACTION_PREFIX + command.argument());
             default -> room.say(command.argument());
@@ -237,6 +247,7 @@ public final class ScriptedClient implements SessionListener {
         if (maxWaitTimer != null) {
             maxWaitTimer.cancel(false);
         }
+        cancelGiveUp();
         exitCode.complete(result);
     }
 
@@ -339,14 +350,80 @@ public final class ScriptedClient implements SessionListener {
 
     @Override
     public void onReconnecting(Throwable cause) {
-        script.execute(() -> out.println(EventLines.reconnecting()));
+        boolean shuttingDown = isShutdown(cause);
+        script.execute(() -> {
+            out.println(EventLines.reconnecting());
+            serverShuttingDown |= shuttingDown;
+            if (reconnectFor != null && giveUpTimer == null && !exitCode.isDone()) {
+                giveUpTimer = script.schedule(this::giveUp, reconnectFor.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    /** --reconnect-for passed without a server taking the session back. */
+    private void giveUp() {
+        giveUpTimer = null;
+        if (exitCode.isDone()) {
+            return;
+        }
+        out.println(EventLines.disconnected("gave up reconnecting after " + reconnectFor.toMillis() + " ms (--reconnect-for)"));
+        end(serverShuttingDown ? ExitCode.SERVER_SHUT_DOWN : ExitCode.CONNECTION_LOST);
+    }
+
+    private void cancelGiveUp() {
+        if (giveUpTimer != null) {
+            giveUpTimer.cancel(false);
+            giveUpTimer = null;
+        }
+    }
+
+    private static boolean isShutdown(Throwable cause) {
+        return cause != null && Failures.unwrap(cause) instanceof ServerErrorException s
+                && s.code() == ErrorCode.SERVER_SHUTTING_DOWN;
     }
 
     @Override
     public void onReconnected() {
         script.execute(() -> {
             out.println(EventLines.reconnected());
+            cancelGiveUp();
+            serverShuttingDown = false;
             act();
+        });
+    }
+
+    @Override
+    public void onNewSession(Throwable cause) {
+        String line = EventLines.newSession(cause == null ? "the session could not be resumed" : Failures.message(cause));
+        script.execute(() -> {
+            out.println(line);
+            cancelGiveUp();
+            serverShuttingDown = false;
+        });
+    }
+
+    @Override
+    public void onRejoined(RoomHandle r) {
+        String line = EventLines.rejoined(r);
+        script.execute(() -> {
+            out.println(line);
+            if (r == room) {
+                // The others rejoin in their own time: being alone now is not their leaving (as at the start).
+                othersSeen = false;
+            }
+            seen(r);
+            act(); // the fresh view may hold a turn of ours
+        });
+    }
+
+    @Override
+    public void onRejoinFailed(RoomHandle r, HotPochatoException cause) {
+        String line = EventLines.rejoinFailed(r, Failures.code(cause), Failures.message(cause));
+        script.execute(() -> {
+            out.println(line);
+            if (r == room) {
+                end(ExitCode.CONNECTION_LOST);
+            }
         });
     }
 
@@ -367,7 +444,10 @@ public final class ScriptedClient implements SessionListener {
 
     @Override
     public void onServerError(ServerErrorException error) {
-        script.execute(() -> printError(error));
+        script.execute(() -> {
+            printError(error);
+            serverShuttingDown |= isShutdown(error);
+        });
     }
 
     @Override
@@ -377,14 +457,13 @@ public final class ScriptedClient implements SessionListener {
         String reason = cause == null ? "the connection closed"
                 : cause.getMessage() == null ? cause.toString() : cause.getMessage();
         Throwable c = cause == null ? null : Failures.unwrap(cause);
-        ExitCode code = c instanceof ServerErrorException s && s.code() == ErrorCode.SERVER_SHUTTING_DOWN
-                ? ExitCode.SERVER_SHUT_DOWN : ExitCode.CONNECTION_LOST;
+        boolean shutdown = isShutdown(c);
         script.execute(() -> {
             if (exitCode.isDone()) {
                 return; // we closed it
             }
             out.println(EventLines.disconnected(reason));
-            end(code);
+            end(shutdown || serverShuttingDown ? ExitCode.SERVER_SHUT_DOWN : ExitCode.CONNECTION_LOST);
         });
     }
 

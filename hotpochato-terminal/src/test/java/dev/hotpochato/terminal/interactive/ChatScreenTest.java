@@ -80,7 +80,7 @@ class ChatScreenTest {
     }
 
     private static ScreenOptions plain() {
-        return new ScreenOptions(null, null, true, JoinOptions.defaults(), Clock.systemDefaultZone());
+        return new ScreenOptions(null, null, true, JoinOptions.defaults(), Clock.systemDefaultZone(), null, true);
     }
 
     /** bob answers every turn with "bob line N". */
@@ -374,7 +374,7 @@ class ChatScreenTest {
     @Test
     void inputHistoryIsKeptAcrossRuns(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path history = dir.resolve("state/hotpochato/history");
-        ScreenOptions options = new ScreenOptions(history, null, true, JoinOptions.defaults(), Clock.systemDefaultZone());
+        ScreenOptions options = new ScreenOptions(history, null, true, JoinOptions.defaults(), Clock.systemDefaultZone(), null, true);
         VirtualScreen first = new VirtualScreen(100, 20);
         Chat run1 = chat(first, connect("alice"), Target.room("remembering"), options);
         ready(first, "remembering");
@@ -395,7 +395,7 @@ class ChatScreenTest {
 
     @Test
     void eachRoomCanHaveItsOwnChatLog(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        ScreenOptions options = new ScreenOptions(null, dir, true, JoinOptions.defaults(), Clock.systemDefaultZone());
+        ScreenOptions options = new ScreenOptions(null, dir, true, JoinOptions.defaults(), Clock.systemDefaultZone(), null, true);
         VirtualScreen screen = new VirtualScreen(100, 20);
         chat(screen, connect("alice"), Target.room("logged"), options);
         ready(screen, "logged");
@@ -416,5 +416,77 @@ class ChatScreenTest {
                 lines::toString);
         assertTrue(lines.stream().anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\* bob joined")),
                 lines::toString);
+    }
+
+    @Test
+    void aServerRestartOpensANewSessionThatRejoinsEachRoomSayingSoInOneLineEach() throws Exception {
+        HotPochatoServer first = HotPochatoServer.start(ServerOptions.builder().bindAddress("127.0.0.1").port(0)
+                .turnTimeout(Duration.ofMinutes(5)).shutdownTimeout(Duration.ofSeconds(2)).build());
+        int port = first.port();
+        HotPochatoServer second = null;
+        try {
+            Session alice = HotPochatoClient.connect(ClientOptions.builder("alice").host("127.0.0.1").port(port)
+                    .autoRejoin(true).build()).join();
+            cleanup.add(alice);
+            VirtualScreen screen = new VirtualScreen(120, 30);
+            chat(screen, alice, Target.room("restart-a"), plain());
+            ready(screen, "restart-a");
+            screen.type("/join restart-b\r");
+            ready(screen, "restart-b");
+            Session bob = HotPochatoClient.connect(ClientOptions.builder("bob").host("127.0.0.1").port(port)
+                    .autoRejoin(true).build()).join();
+            cleanup.add(bob);
+            RoomHandle bobInB = bob.join("restart-b").join();
+            // Whoever rejoins first gets the first turn in the new room: bob passes his, so alice's line goes out.
+            bobInB.onMyTurn(turn -> turn.pass());
+
+            first.close();
+            screen.awaitText("reconnecting");
+            second = HotPochatoServer.start(ServerOptions.builder().bindAddress("127.0.0.1").port(port)
+                    .turnTimeout(Duration.ofMinutes(5)).shutdownTimeout(Duration.ofSeconds(2)).build());
+            screen.awaitText("the server no longer knew this session");
+            screen.awaitText("rejoined restart-b");
+            screen.await("one line for the room in view", s -> s.rows().stream().filter(r -> r.contains("rejoined")).count() == 1);
+            screen.type("\u001b1");
+            screen.await("window one", s -> inputRow(s).startsWith("restart-a>"));
+            screen.awaitText("rejoined restart-a");
+
+            // The new session works: what alice types in restart-b reaches bob, who is back there too.
+            screen.type("\u001b2");
+            screen.await("window two", s -> inputRow(s).startsWith("restart-b>"));
+            screen.type("after the restart\r");
+            screen.await("alice's text said", s -> s.rows().stream().anyMatch(r -> r.endsWith("alice: after the restart")));
+            screen.await("bob hearing it", s -> bobInB.history().stream().anyMatch(m -> m.text().equals("after the restart")));
+        } finally {
+            first.close();
+            if (second != null) {
+                second.close();
+            }
+        }
+    }
+
+    @Test
+    void aServerThatDoesNotComeBackEndsTheSessionAfterReconnectForWithExitCodeSix() throws Exception {
+        HotPochatoServer doomed = HotPochatoServer.start(ServerOptions.builder().bindAddress("127.0.0.1").port(0)
+                .shutdownTimeout(Duration.ofSeconds(2)).build());
+        try {
+            Session alice = HotPochatoClient.connect(ClientOptions.builder("alice").host("127.0.0.1").port(doomed.port())
+                    .autoRejoin(true).build()).join();
+            cleanup.add(alice);
+            VirtualScreen screen = new VirtualScreen(100, 20);
+            ScreenOptions giveUpSoon = new ScreenOptions(null, null, true, JoinOptions.defaults(),
+                    Clock.systemDefaultZone(), Duration.ofMillis(500), true);
+            Chat chat = chat(screen, alice, Target.room("doomed"), giveUpSoon);
+            ready(screen, "doomed");
+
+            doomed.close(); // says SERVER_SHUTTING_DOWN, then no server answers at that port again
+            screen.awaitText("reconnecting");
+            screen.awaitText("gave up reconnecting after 1s; press Enter to exit");
+            screen.type("\r");
+            assertEquals(ExitCode.SERVER_SHUT_DOWN, chat.exit().get(20, TimeUnit.SECONDS), screen::toString);
+            alice.closeFuture().get(20, TimeUnit.SECONDS); // the client closed the session as it gave up
+        } finally {
+            doomed.close();
+        }
     }
 }
