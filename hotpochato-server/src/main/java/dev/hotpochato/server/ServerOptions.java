@@ -461,7 +461,7 @@ public final class ServerOptions {
                 return o;
             }
             String problem = "allowedOrigins '" + origin + "' must be like https://chat.example.com or "
-                    + "http://host:8080 (scheme, host and optional port; no path), or *";
+                    + "http://host:8080 (scheme, host and an optional :number; no path), or *";
             try {
                 URI uri = new URI(o);
                 if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
@@ -507,7 +507,7 @@ public final class ServerOptions {
             }
             if (httpPort > 0 && (httpPort == port || httpPort == adminPort)) {
                 throw new IllegalArgumentException("httpPort must differ from " + (httpPort == port ? "port" : "adminPort")
-                        + " (" + httpPort + "): the web page and WebSocket clients have a port of their own");
+                        + " (" + httpPort + "): the web page and WebSocket clients are served apart");
             }
             return new ServerOptions(this);
         }

@@ -125,7 +125,7 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "PEM", description = "The PKCS#8 private key for --tls-cert.")
     Path tlsPrivateKey;
 
-    @Option(names = "--http-port", paramLabel = "PORT", showDefaultValue = Visibility.NEVER,
+    @Option(names = "--http-port", paramLabel = "PORT",
             description = "Serve the web page and WebSocket clients on this port (0 picks a free one); "
                     + "off unless set (-1). With --tls-cert, https and wss.")
     int httpPort = DEFAULTS.httpPort();
