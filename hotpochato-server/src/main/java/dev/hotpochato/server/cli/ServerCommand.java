@@ -131,8 +131,9 @@ public final class ServerCommand implements Callable<Integer> {
     int httpPort = DEFAULTS.httpPort();
 
     @Option(names = "--allowed-origins", paramLabel = "ORIGIN", split = ",", showDefaultValue = Visibility.NEVER,
-            description = "Other web origins whose pages may open WebSockets, e.g. https://chat.example.com; "
-                    + "* for any. By default only the server's own page may.")
+            description = "Web origins whose pages may open WebSockets, e.g. https://chat.example.com; "
+                    + "* for any. By default only the server's own page reached by IP address or localhost may; "
+                    + "list the page's own origin when it is served under a DNS name.")
     List<String> allowedOrigins = List.of();
 
     @Option(names = "--auth-tokens", paramLabel = "FILE",
