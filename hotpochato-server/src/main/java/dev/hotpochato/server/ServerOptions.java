@@ -1,6 +1,7 @@
 package dev.hotpochato.server;
 
 import dev.hotpochato.protocol.ProtocolDefaults;
+import dev.hotpochato.protocol.ProtocolLimits;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -391,9 +392,10 @@ public final class ServerOptions {
                         + " ms) must not exceed maxTurnTimeout (" + maxTurnTimeout.toMillis()
                         + " ms); raise maxTurnTimeout, or set it to 0 for no cap");
             }
-            if (maxTextBytes > maxFrameBytes - 32) {
-                throw new IllegalArgumentException("maxTextBytes (" + maxTextBytes
-                        + ") must leave room for the frame envelope within maxFrameBytes (" + maxFrameBytes + ")");
+            if (maxTextBytes > maxFrameBytes - ProtocolLimits.SAY_ENVELOPE_BYTES) {
+                throw new IllegalArgumentException("maxTextBytes (" + maxTextBytes + ") must leave room for the "
+                        + ProtocolLimits.SAY_ENVELOPE_BYTES + " bytes of a Say frame's envelope within maxFrameBytes ("
+                        + maxFrameBytes + ")");
             }
             if (writeBufferHighWaterMark > maxPendingOutboundBytes) {
                 throw new IllegalArgumentException("writeBufferHighWaterMark (" + writeBufferHighWaterMark

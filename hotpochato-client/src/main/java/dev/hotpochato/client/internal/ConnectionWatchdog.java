@@ -2,9 +2,9 @@ package dev.hotpochato.client.internal;
 
 import dev.hotpochato.client.ClientOptions;
 import dev.hotpochato.client.ConnectionClosedException;
+import dev.hotpochato.protocol.ErrorRules;
 import dev.hotpochato.protocol.RoomEvents;
 import dev.hotpochato.protocol.v1.ClientFrame;
-import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.ProtocolVersion;
 import dev.hotpochato.protocol.v1.Resume;
 import dev.hotpochato.protocol.v1.ServerFrame;
@@ -29,9 +29,9 @@ import java.util.concurrent.TimeUnit;
  * connection is lost unexpectedly, it reconnects with backoff and sends {@code Resume} with the last
  * sequence number it saw in each room, until the server welcomes the session back, refuses it, or
  * the resume grace period the server announced has passed. It does not reconnect after the user
- * closed the session, after a fatal error that dismisses the client (anything but
- * {@code IDLE_TIMEOUT} and {@code SLOW_CONSUMER}, which leave the session resumable), or before
- * the first {@code Welcome}.
+ * closed the session, after a fatal error whose code's rule does not leave the session resumable
+ * ({@link ErrorRules}, read from the protocol: {@code IDLE_TIMEOUT}, {@code SLOW_CONSUMER} and
+ * {@code INTERNAL} do), or before the first {@code Welcome}.
  *
  * <p>To know what to ask for, it watches the frames going by: the resume token and grace of each
  * {@code Welcome}, and per room the snapshot's and each numbered event's seq.
@@ -139,8 +139,7 @@ final class ConnectionWatchdog extends ChannelInboundHandlerAdapter {
             case LEFT -> lastSeq.remove(frame.getLeft().getRoom());
             case ROOM_CLOSED -> lastSeq.remove(frame.getRoomClosed().getRoom());
             case ERROR -> {
-                Error.Code code = frame.getError().getCode();
-                if (frame.getError().getFatal() && code != Error.Code.IDLE_TIMEOUT && code != Error.Code.SLOW_CONSUMER) {
+                if (!ErrorRules.leavesSessionResumable(frame.getError())) {
                     dismissed = true;
                 }
             }

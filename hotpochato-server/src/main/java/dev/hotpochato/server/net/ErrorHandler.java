@@ -1,6 +1,7 @@
 package dev.hotpochato.server.net;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.hotpochato.protocol.ErrorRules;
 import dev.hotpochato.protocol.codec.FrameTooLargeException;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.MemberLeft;
@@ -99,11 +100,7 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
      * client's; anything else broke the rules and is kicked, for good.
      */
     private static MemberLeft.Reason reasonFor(Error.Code code) {
-        return switch (code) {
-            case IDLE_TIMEOUT, SLOW_CONSUMER -> MemberLeft.Reason.TIMED_OUT;
-            case INTERNAL, SERVER_SHUTTING_DOWN -> MemberLeft.Reason.DISCONNECTED;
-            default -> MemberLeft.Reason.KICKED;
-        };
+        return ErrorRules.memberLeft(code);
     }
 
     static ServerFrame toError(Throwable cause) {

@@ -1,12 +1,9 @@
 package dev.hotpochato.server.net;
 
-import dev.hotpochato.server.room.Matchmaker;
+import dev.hotpochato.protocol.ProtocolLimits;
 
 /** What display names and room names may look like. */
 final class NameRules {
-
-    static final int MAX_NAME_CHARS = 32;
-    static final int MAX_ROOM_NAME_CHARS = 64;
 
     private NameRules() {
     }
@@ -14,8 +11,8 @@ final class NameRules {
     /** Why {@code name} is not a valid display name, or null if it is. */
     static String checkDisplayName(String name) {
         int chars = name.codePointCount(0, name.length());
-        if (chars == 0 || chars > MAX_NAME_CHARS) {
-            return "a name has 1 to " + MAX_NAME_CHARS + " characters";
+        if (chars == 0 || chars > ProtocolLimits.MAX_NAME_CHARS) {
+            return "a name has 1 to " + ProtocolLimits.MAX_NAME_CHARS + " characters";
         }
         if (!printable(name)) {
             return "a name may not contain control or invisible characters";
@@ -29,14 +26,14 @@ final class NameRules {
     /** Why {@code room} is not a valid room name for {@code Join}, or null if it is. */
     static String checkRoomName(String room) {
         int chars = room.codePointCount(0, room.length());
-        if (chars == 0 || chars > MAX_ROOM_NAME_CHARS) {
-            return "a room name has 1 to " + MAX_ROOM_NAME_CHARS + " characters";
+        if (chars == 0 || chars > ProtocolLimits.MAX_ROOM_NAME_CHARS) {
+            return "a room name has 1 to " + ProtocolLimits.MAX_ROOM_NAME_CHARS + " characters";
         }
         if (!printable(room) || room.codePoints().anyMatch(NameRules::isSpace)) {
             return "a room name may not contain white space, control or invisible characters";
         }
-        if (room.startsWith(Matchmaker.PRIVATE_PREFIX)) {
-            return "room names starting with " + Matchmaker.PRIVATE_PREFIX + " are reserved for pairs";
+        if (room.startsWith(ProtocolLimits.PRIVATE_ROOM_PREFIX)) {
+            return "room names starting with " + ProtocolLimits.PRIVATE_ROOM_PREFIX + " are reserved for pairs";
         }
         return null;
     }

@@ -1,5 +1,6 @@
 package dev.hotpochato.server.net;
 
+import dev.hotpochato.protocol.ProtocolLimits;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.Hello;
@@ -35,8 +36,6 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
     private static final AtomicLong NEXT_SESSION_ID = new AtomicLong(1);
-    /** A client pipelining its first commands behind the handshake needs only a few. */
-    private static final int MAX_HELD_FRAMES = 64;
     /** The same for every token that does not resume, so that a refusal tells nothing about the token. */
     private static final String NO_SESSION = "no session to resume: the token is unknown, expired or already used";
 
@@ -58,7 +57,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             return; // decoded in the same read as a fatal frame: not acted on
         }
         if (held != null) {
-            if (held.size() >= MAX_HELD_FRAMES) {
+            if (held.size() >= ProtocolLimits.MAX_FRAMES_BEFORE_WELCOME) {
                 throw new ProtocolException(Error.Code.PROTOCOL_VIOLATION,
                         "too many frames before the handshake completed", frame.getRequestId());
             }
@@ -217,8 +216,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                 .setLimits(ServerLimits.newBuilder()
                         .setMaxFrameBytes(o.maxFrameBytes())
                         .setMaxTextBytes(o.maxTextBytes())
-                        .setMaxNameChars(NameRules.MAX_NAME_CHARS)
-                        .setMaxRoomNameChars(NameRules.MAX_ROOM_NAME_CHARS)
+                        .setMaxNameChars(ProtocolLimits.MAX_NAME_CHARS)
+                        .setMaxRoomNameChars(ProtocolLimits.MAX_ROOM_NAME_CHARS)
                         .setMaxRoomsPerClient(o.maxRoomsPerClient())
                         .setMaxFramesPerSecond(o.maxFramesPerSecond())
                         .setMaxTurnTimeoutMs((int) o.maxTurnTimeout().toMillis())))
