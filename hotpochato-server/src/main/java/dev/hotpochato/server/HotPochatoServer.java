@@ -51,6 +51,7 @@ public final class HotPochatoServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ChannelGroup channels;
     private final Rooms rooms;
+    private final ServerInitializer initializer;
     private final Channel serverChannel;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -77,6 +78,7 @@ public final class HotPochatoServer implements AutoCloseable {
             SslContext tls = options.tlsCertificate() == null ? null
                     : SslContextBuilder.forServer(options.tlsCertificate().toFile(), options.tlsPrivateKey().toFile())
                             .build();
+            this.initializer = new ServerInitializer(options, rooms, matchmaker, tls, channels);
             this.serverChannel = new ServerBootstrap()
                     .group(acceptor, workers)
                     .channel(transport.serverChannelType())
@@ -84,7 +86,7 @@ public final class HotPochatoServer implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                             options.writeBufferHighWaterMark() / 2, options.writeBufferHighWaterMark()))
-                    .childHandler(new ServerInitializer(options, rooms, matchmaker, tls, channels))
+                    .childHandler(initializer)
                     .bind(options.bindAddress(), options.port())
                     .sync()
                     .channel();
@@ -120,6 +122,23 @@ public final class HotPochatoServer implements AutoCloseable {
     /** How many client connections are open now. */
     public int connectionCount() {
         return channels.size();
+    }
+
+    /**
+     * Bytes queued for clients and not yet written to their sockets, over every connection: what
+     * slow readers cost the server (each is cut off at {@link ServerOptions#maxPendingOutboundBytes()}).
+     */
+    public long pendingOutboundBytes() {
+        long pending = 0;
+        for (Channel ch : channels) {
+            pending += ServerInitializer.pendingBytes(ch);
+        }
+        return pending;
+    }
+
+    /** How many sessions the server keeps: connected ones, and those away within their resume grace period. */
+    public int sessionCount() {
+        return initializer.resumableSessions();
     }
 
     /**

@@ -118,7 +118,7 @@ class FuzzTest {
             }
             // Kicked sessions end at once, others after the resume grace; only the talkers remain.
             Thread.sleep(3 * options.build().resumeGrace().toMillis());
-            int sessionsLeft = ServerInternals.sessionCount(f.server) - TALKERS;
+            int sessionsLeft = f.server.sessionCount() - TALKERS;
 
             int accepted = talkers.stream().mapToInt(t -> t.accepted.size()).sum();
             int refused = talkers.stream().mapToInt(t -> t.refused).sum();

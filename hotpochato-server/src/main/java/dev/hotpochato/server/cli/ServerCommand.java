@@ -59,8 +59,18 @@ public final class ServerCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Close connections silent this long; clients ping three times as often.")
+            description = "Close connections on which no whole frame arrives for this long; clients ping "
+                    + "three times as often.")
     Duration idleTimeout = DEFAULTS.idleTimeout();
+
+    @Option(names = "--handshake-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Close connections that have not completed their handshake (TLS, Hello or Resume) "
+                    + "this long after they were accepted.")
+    Duration handshakeTimeout = DEFAULTS.handshakeTimeout();
+
+    @Option(names = "--tls-handshake-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Abandon a TLS handshake not done this long after the connection was accepted.")
+    Duration tlsHandshakeTimeout = DEFAULTS.tlsHandshakeTimeout();
 
     @Option(names = "--resume-grace", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long a lost session may be resumed (its member is away meanwhile); 0 turns resuming off.")
@@ -93,6 +103,15 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Unsent bytes to one client at which it is disconnected at once.")
     int maxPendingBytes = DEFAULTS.maxPendingOutboundBytes();
 
+    @Option(names = "--max-failed-attempts",
+            description = "Wrong room passwords one session may try at once, and per minute after that.")
+    int maxFailedAttempts = DEFAULTS.maxFailedAttempts();
+
+    @Option(names = "--max-failed-attempts-per-address",
+            description = "Wrong room passwords and failed authentications one address may try at once, "
+                    + "and per minute after that.")
+    int maxFailedAttemptsPerAddress = DEFAULTS.maxFailedAttemptsPerAddress();
+
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve TLS with this certificate chain (needs --tls-key).")
     Path tlsCert;
 
@@ -116,6 +135,8 @@ public final class ServerCommand implements Callable<Integer> {
                 .maxRoomsPerClient(maxRoomsPerClient)
                 .workerThreads(threads)
                 .idleTimeout(idleTimeout)
+                .handshakeTimeout(handshakeTimeout)
+                .tlsHandshakeTimeout(tlsHandshakeTimeout)
                 .resumeGrace(resumeGrace)
                 .historySize(history)
                 .maxConnections(maxConnections)
@@ -124,7 +145,9 @@ public final class ServerCommand implements Callable<Integer> {
                 .frameBurst(frameBurst)
                 .writeBufferHighWaterMark(writeBufferHigh)
                 .slowConsumerTimeout(slowConsumerTimeout)
-                .maxPendingOutboundBytes(maxPendingBytes);
+                .maxPendingOutboundBytes(maxPendingBytes)
+                .maxFailedAttempts(maxFailedAttempts)
+                .maxFailedAttemptsPerAddress(maxFailedAttemptsPerAddress);
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
         }

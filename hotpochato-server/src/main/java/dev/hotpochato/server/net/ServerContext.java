@@ -5,5 +5,6 @@ import dev.hotpochato.server.room.Matchmaker;
 import dev.hotpochato.server.room.Rooms;
 
 /** What every connection of one server shares. */
-record ServerContext(ServerOptions options, Rooms rooms, Matchmaker matchmaker, Sessions sessions) {
+record ServerContext(ServerOptions options, Rooms rooms, Matchmaker matchmaker, ResumeTokens tokens,
+                     AddressLedger addresses) {
 }

@@ -3,8 +3,9 @@ package dev.hotpochato.server.net;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.Join;
-import dev.hotpochato.protocol.v1.RoomList;
 import dev.hotpochato.protocol.v1.MemberLeft;
+import dev.hotpochato.protocol.v1.RoomList;
+import dev.hotpochato.protocol.v1.Say;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.server.room.Frames;
 import dev.hotpochato.server.room.Room;
@@ -18,8 +19,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.function.Consumer;
 
 /**
- * Hands a session's room commands to the rooms: finds the room's shard, hops onto its thread and
- * calls the rule there. Holds no state of its own, so one instance serves every connection.
+ * Hands a session's room commands to the rooms: checks what it can without a room (names, text,
+ * options, the allowance of password attempts), then finds the room's shard, hops onto its thread
+ * and calls the rule there. Holds no state of its own, so one instance serves every connection.
  */
 @ChannelHandler.Sharable
 final class TurnScheduler extends ChannelInboundHandlerAdapter {
@@ -39,11 +41,10 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
         ServerSession session = ctx.channel().attr(ServerSession.KEY).get();
         long requestId = frame.getRequestId();
         switch (frame.getBodyCase()) {
-            case JOIN -> join(session, requestId, frame.getJoin());
+            case JOIN -> join(ctx, session, requestId, frame.getJoin());
             case LEAVE -> inRoom(session, requestId, frame.getLeave().getRoom(),
                     room -> room.leave(session, requestId, MemberLeft.Reason.LEFT));
-            case SAY -> inRoom(session, requestId, frame.getSay().getRoom(),
-                    room -> room.say(session, requestId, frame.getSay().getText()));
+            case SAY -> say(session, requestId, frame.getSay());
             case PASS -> inRoom(session, requestId, frame.getPass().getRoom(),
                     room -> room.pass(session, requestId));
             case INVITE -> invite(session, requestId, frame.getInvite().getRoom(), frame.getInvite().getDisplayName());
@@ -57,7 +58,7 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void join(ServerSession session, long requestId, Join join) {
+    private void join(ChannelHandlerContext ctx, ServerSession session, long requestId, Join join) {
         String name = join.getRoom();
         String problem = NameRules.checkRoomName(name);
         if (problem != null) {
@@ -71,9 +72,34 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
             session.send(Frames.error(requestId, Error.Code.INVALID_OPTION, problem, name));
             return;
         }
+        // A Join carrying a password is an attempt at it: it takes one from the session's and the
+        // address's allowances, and gives it back if it lets the session in.
+        boolean attempt = !join.getPassword().isEmpty();
+        AddressLedger.Place place = ctx.channel().attr(ConnectionLimiter.PLACE).get();
+        if (attempt && !AddressLedger.tryAttempt(session.passwordAttempts(), place, ctx.executor().ticker().nanoTime())) {
+            session.send(Frames.error(requestId, Error.Code.TOO_MANY_ATTEMPTS,
+                    "too many wrong passwords; try again in a minute", name));
+            return;
+        }
         RoomShard shard = rooms.shardFor(name);
-        shard.execute(() -> shard.join(name, join.getOptions(), rooms.defaults(), session, requestId,
-                join.getPassword()));
+        shard.execute(() -> {
+            shard.join(name, join.getOptions(), rooms.defaults(), session, requestId, join.getPassword());
+            if (attempt) {
+                Room room = shard.findVisible(name, session);
+                if (room != null && room.isMember(session)) {
+                    AddressLedger.attemptSucceeded(session.passwordAttempts(), place);
+                }
+            }
+        });
+    }
+
+    private void say(ServerSession session, long requestId, Say say) {
+        String problem = NameRules.checkText(say.getText());
+        if (problem != null) {
+            session.send(Frames.error(requestId, Error.Code.INVALID_TEXT, problem, say.getRoom()));
+            return;
+        }
+        inRoom(session, requestId, say.getRoom(), room -> room.say(session, requestId, say.getText()));
     }
 
     private void invite(ServerSession session, long requestId, String room, String invitee) {
@@ -92,7 +118,7 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
             Room room = shard.findVisible(name, session);
             if (room == null) {
                 session.send(Frames.error(requestId, Error.Code.UNKNOWN_ROOM,
-                        "no room named " + name, name));
+                        "no room named " + Frames.excerpt(name), name));
             } else {
                 action.accept(room);
             }

@@ -134,7 +134,7 @@ public final class Room {
             return;
         }
         boolean creating = creatorSessionId < 0;
-        if (!creating && !settings.password().isEmpty() && !settings.password().equals(password)) {
+        if (!creating && !settings.password().isEmpty() && !Secrets.equal(settings.password(), password)) {
             refuse(p, requestId, Error.Code.WRONG_PASSWORD, "wrong password for " + name);
             return;
         }

@@ -64,8 +64,9 @@ public record RoomSettings(long turnTimeoutMillis, int maxMembers, String passwo
         long timeout = requested.hasTurnTimeoutMs()
                 ? Math.min(Integer.toUnsignedLong(requested.getTurnTimeoutMs()), Integer.MAX_VALUE)
                 : defaults.turnTimeoutMillis();
-        int maxMembers = requested.getMaxMembers() == 0
-                ? defaults.maxMembers() : Math.max(2, Math.min(requested.getMaxMembers(), defaults.maxMembers()));
+        long askedMembers = Integer.toUnsignedLong(requested.getMaxMembers()); // uint32: 2^31 and more are not negative
+        int maxMembers = askedMembers == 0
+                ? defaults.maxMembers() : (int) Math.max(2, Math.min(askedMembers, defaults.maxMembers()));
         return new RoomSettings(timeout, maxMembers, requested.getPassword(), requested.getInviteOnly(),
                 defaults.maxTextBytes(), defaults.historySize());
     }
