@@ -14,10 +14,11 @@ import java.util.concurrent.CompletableFuture;
  * room.onMyTurn(turn -> turn.say("hello"));
  * }</pre>
  *
- * <p>Network I/O runs on a small event-loop group shared by every session of the JVM, started with
- * the first session and stopped when the last one closes; nothing needs to be created or shut down.
- * Futures, listeners and turn handlers run on each session's callback executor, never on a network
- * thread (see {@link Session}).
+ * <p>A session runs on the threads of a {@link ClientResources}: its own, made for it and stopped
+ * when it ends ({@link #connect(ClientOptions)}), or ones the application shares between sessions
+ * and shuts down itself ({@link #connect(ClientResources, ClientOptions)}). Futures, listeners and
+ * turn handlers run on the session's callback executor, never on a network thread (see
+ * {@link Session}).
  */
 public final class HotPochatoClient {
 
@@ -25,16 +26,28 @@ public final class HotPochatoClient {
     }
 
     /**
-     * Connects as {@code options} say and completes the handshake. The future completes with the
-     * session once the server welcomed it; it fails with the I/O exception if the connection cannot
-     * be made (e.g. {@link java.net.ConnectException}, or {@link javax.net.ssl.SSLHandshakeException} for a
-     * TLS certificate that is not trusted or does not name the host), with {@link ServerErrorException} if the server
-     * refuses the name ({@link ErrorCode#INVALID_NAME}) or the client (e.g. {@link ErrorCode#UNAUTHENTICATED}
-     * for a wrong {@link ClientOptions#authToken()}), or with
-     * {@link RequestTimeoutException} if no welcome comes.
+     * Connects as {@code options} say, on threads of its own, and completes the handshake. The
+     * future completes with the session once a server welcomed it. It fails with
+     * {@link ConnectFailedException} if no server of {@link ClientOptions#addresses()} could be
+     * talked to (its {@link ConnectFailedException#reason() reason} says why: refused, TLS expected
+     * or not spoken, an untrusted certificate, not a HotPochato server...; with several addresses,
+     * the first one's failure, the others' attached as suppressed), or with
+     * {@link ServerErrorException} if the server refused the name ({@link ErrorCode#INVALID_NAME})
+     * or the client (e.g. {@link ErrorCode#UNAUTHENTICATED} for a wrong {@link ClientOptions#authToken()}).
      */
     public static CompletableFuture<Session> connect(ClientOptions options) {
-        return Connector.connect(options);
+        return Connector.connect(null, options);
+    }
+
+    /**
+     * As {@link #connect(ClientOptions)}, on the threads of {@code resources}, which the session
+     * shares and does not shut down.
+     */
+    public static CompletableFuture<Session> connect(ClientResources resources, ClientOptions options) {
+        if (resources == null) {
+            throw new NullPointerException("resources");
+        }
+        return Connector.connect(resources, options);
     }
 
     /** Connects to {@code host:port} as {@code displayName} with default options. */

@@ -7,7 +7,9 @@ package dev.hotpochato.client;
  * <ul>
  *   <li>{@link ServerErrorException} and its subclasses: the server refused the request;</li>
  *   <li>{@link RequestTimeoutException}: no reply came within {@link ClientOptions#requestTimeout()};</li>
- *   <li>{@link ConnectionClosedException}: the connection closed before the reply came.</li>
+ *   <li>{@link ConnectionClosedException}: the connection closed before the reply came;</li>
+ *   <li>{@link ConnectFailedException}: {@link HotPochatoClient#connect} found no server to talk to;</li>
+ *   <li>{@link RoomClosedException}: the room closed while {@link SyncRoom#awaitMyTurn()} waited.</li>
  * </ul>
  */
 public class HotPochatoException extends RuntimeException {

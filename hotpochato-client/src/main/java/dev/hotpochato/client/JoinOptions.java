@@ -1,5 +1,7 @@
 package dev.hotpochato.client;
 
+import dev.hotpochato.client.internal.Durations;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -7,7 +9,7 @@ import java.util.Optional;
 /**
  * What to ask for when joining a room: the password it needs, and the settings to create it with if
  * this join creates it (they are ignored otherwise; the server's defaults fill the gaps). Immutable;
- * made with {@link #builder()}.
+ * made with {@link #builder()}, whose setters fail with {@link InvalidOptionException}.
  */
 public final class JoinOptions {
 
@@ -54,6 +56,24 @@ public final class JoinOptions {
         return inviteOnly;
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof JoinOptions j && Objects.equals(turnTimeout, j.turnTimeout) && maxMembers == j.maxMembers
+                && password.equals(j.password) && inviteOnly == j.inviteOnly;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(turnTimeout, maxMembers, password, inviteOnly);
+    }
+
+    @Override
+    public String toString() {
+        // Never the password itself: options end up in logs.
+        return "JoinOptions{" + (turnTimeout == null ? "" : "turnTimeout=" + Durations.format(turnTimeout) + ", ")
+                + "maxMembers=" + maxMembers + (password.isEmpty() ? "" : ", password") + (inviteOnly ? ", invite-only" : "") + "}";
+    }
+
     /** Builds {@link JoinOptions}; every setter checks its argument. */
     public static final class Builder {
         private Duration turnTimeout;
@@ -73,8 +93,9 @@ public final class JoinOptions {
          */
         public Builder turnTimeout(Duration turnTimeout) {
             // The server caps turns at 2^31-1 ms; refuse more here rather than be silently cut short.
-            if (turnTimeout.isNegative() || turnTimeout.toMillis() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("turnTimeout must be between 0 and 24 days: " + turnTimeout);
+            if (turnTimeout == null || turnTimeout.isNegative() || turnTimeout.toMillis() > Integer.MAX_VALUE) {
+                throw new InvalidOptionException("turnTimeout", "the turn timeout", "must be between 0 and 24 days, not "
+                        + (turnTimeout == null ? "null" : Durations.format(turnTimeout)));
             }
             this.turnTimeout = turnTimeout;
             return this;
@@ -82,14 +103,17 @@ public final class JoinOptions {
 
         public Builder maxMembers(int maxMembers) {
             if (maxMembers < 0) {
-                throw new IllegalArgumentException("maxMembers must not be negative: " + maxMembers);
+                throw new InvalidOptionException("maxMembers", "the most members", "must not be negative, not " + maxMembers);
             }
             this.maxMembers = maxMembers;
             return this;
         }
 
         public Builder password(String password) {
-            this.password = Objects.requireNonNull(password, "password");
+            if (password == null) {
+                throw new InvalidOptionException("password", "the room password", "must not be null (empty for none)");
+            }
+            this.password = password;
             return this;
         }
 

@@ -6,9 +6,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * This client's turn in a room, as given to a {@link TurnHandler}: what it may do with it and how
- * long it has. Its methods may be called from any thread, also after the handler has returned
- * (for example when a reply is computed asynchronously), as long as the turn lasts.
+ * This client's turn in a room, as given to a {@link TurnHandler} or returned by
+ * {@link SyncRoom#awaitMyTurn()}: what was said since this client last spoke, what it may do with
+ * the turn, and how long it has. Its methods may be called from any thread, also after the handler
+ * has returned (for example when a reply is computed asynchronously), as long as the turn lasts.
  */
 public interface MyTurn {
 
@@ -23,18 +24,26 @@ public interface MyTurn {
         return turn().timeLeft();
     }
 
-    /** The latest message said in the room before this turn, if any. */
-    default Optional<Message> lastSaid() {
-        return room().lastSaid();
+    /**
+     * What the others said since this client's previous turn in the room (since it joined, for its
+     * first turn), oldest first: empty when they all passed or let their turns run out, so a bot
+     * never answers the same message twice. At most {@link ClientOptions#historySize()} messages.
+     */
+    List<Message> heard();
+
+    /** The latest of {@link #heard()}: the last thing said since this client's previous turn, if anything was. */
+    default Optional<Message> lastHeard() {
+        List<Message> heard = heard();
+        return heard.isEmpty() ? Optional.empty() : Optional.of(heard.get(heard.size() - 1));
     }
 
-    /** The room's recent messages, oldest first. */
+    /** The room's recent messages, oldest first, however old (see {@link RoomHandle#history()}). */
     default List<Message> history() {
         return room().history();
     }
 
     /** Says {@code text}, which ends the turn. Same as {@link RoomHandle#say}. */
-    default CompletableFuture<Void> say(String text) {
+    default CompletableFuture<Message> say(String text) {
         return room().say(text);
     }
 

@@ -12,7 +12,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>Threading:</b> every method may be called from any thread; getters return immutable
  * values. Futures, listeners and the {@link TurnHandler} run on the session's callback executor
- * (see {@link Session}).
+ * (see {@link Session}). Waiting for one of its futures inside a callback of the same session
+ * throws {@link BlockingInCallbackException} instead of deadlocking.
  */
 public interface RoomHandle {
 
@@ -69,16 +70,19 @@ public interface RoomHandle {
     /** The most recent messages since this client joined, oldest first (at most {@link ClientOptions#historySize()}). */
     List<Message> history();
 
-    /** The latest message said since this client joined. */
+    /**
+     * The latest message said since this client joined, however long ago: after turns that were
+     * passed or expired it is still the same message. A turn handler wants {@link MyTurn#heard()}.
+     */
     Optional<Message> lastSaid();
 
     /**
-     * Says {@code text}, which ends this client's turn. Completes when the server has broadcast it
-     * (listeners have then already heard {@link RoomListener#onSaid}); fails with
-     * {@link NotYourTurnException} if this client does not hold the turn, or with
+     * Says {@code text}, which ends this client's turn. Completes with the message as the server
+     * broadcast it (its time and turn number) once listeners have heard {@link RoomListener#onSaid};
+     * fails with {@link NotYourTurnException} if this client does not hold the turn, or with
      * {@link ServerErrorException} ({@code EMPTY_TEXT}, {@code TEXT_TOO_LONG}).
      */
-    CompletableFuture<Void> say(String text);
+    CompletableFuture<Message> say(String text);
 
     /** Gives up the turn; fails with {@link NotYourTurnException} if this client does not hold it. */
     CompletableFuture<Void> pass();
@@ -96,4 +100,7 @@ public interface RoomHandle {
      * null removes it). If this client holds the turn already, the handler is called for that turn.
      */
     void onMyTurn(TurnHandler handler);
+
+    /** This room with blocking methods, for simple programs (see {@link Session#sync()}). */
+    SyncRoom sync();
 }

@@ -5,11 +5,12 @@ package dev.hotpochato.client;
  * what it needs.
  *
  * <p><b>Threading:</b> methods are called on the session's callback executor, one at a time and in
- * the order the server sent the events (see {@link ClientOptions#callbackExecutor()}); never on a
- * Netty event loop, so a slow listener delays later events of its session but cannot stall the
- * network. When a method runs, the {@link RoomHandle} already reflects the event. Never block a
- * listener on one of this library's futures: they complete on the same executor. Chain with
- * {@code thenAccept} instead. An exception thrown by a listener is logged and otherwise ignored.
+ * the order the server sent the events (see {@link ClientResources}); never on a Netty event loop,
+ * so a slow listener delays later events of its session but cannot stall the network. When a
+ * method runs, the {@link RoomHandle} already reflects the event. Never wait in a listener for one
+ * of its session's futures: they complete on the same executor, so waiting throws
+ * {@link BlockingInCallbackException}. Chain with {@code thenAccept} instead. An exception thrown by
+ * a listener is logged and otherwise ignored.
  */
 public interface RoomListener {
 
@@ -60,6 +61,26 @@ public interface RoomListener {
      * the gap.
      */
     default void onHistoryLost(RoomHandle room) {
+    }
+
+    /**
+     * The session could not be resumed, and this client joined the room again in a new session
+     * ({@link ClientOptions#autoRejoin()}): the room's view has been replaced by the new snapshot,
+     * and what happened in the room in between is lost (see {@link SessionListener#onNewSession}).
+     * The handle is the same as before, with its listeners and turn handler; a room the server closed
+     * as it stopped ({@link #onRoomClosed}) is open again.
+     */
+    default void onRejoined(RoomHandle room) {
+    }
+
+    /**
+     * The session could not be resumed, and joining the room again in a new session failed
+     * ({@link ClientOptions#autoRejoin()}): {@code cause} says why (a {@link ServerErrorException}
+     * such as {@link NameTakenException} or {@code ROOM_FULL}, or a {@link RoomClosedException} for a
+     * private room, which cannot be joined again). The room is closed for this client;
+     * {@link #onRoomClosed} is not called for it again.
+     */
+    default void onRejoinFailed(RoomHandle room, HotPochatoException cause) {
     }
 
     /**

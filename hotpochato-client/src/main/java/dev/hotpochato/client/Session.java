@@ -7,22 +7,34 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One connection to a HotPochato server under one display name, made by
+ * A conversation with a HotPochato server under one display name, made by
  * {@link HotPochatoClient#connect}. It joins rooms, asks for matches and lists rooms; each room it
- * is in is a {@link RoomHandle}.
+ * is in is a {@link RoomHandle}. Close it when done ({@code try}-with-resources, or a shutdown hook
+ * so that Ctrl-C leaves the rooms cleanly instead of leaving this client "away" for the server's
+ * resume grace period):
+ *
+ * <pre>{@code
+ * Session session = HotPochatoClient.connect("localhost", 7447, "echo-bot").join();
+ * Runtime.getRuntime().addShutdownHook(new Thread(session::close));
+ * }</pre>
  *
  * <p><b>Threading:</b> every method may be called from any thread and does not block (except
- * {@link #close()}). Returned futures, listeners and turn handlers all complete or run on this
- * session's callback executor, one at a time, in the order the server's frames arrived (see
- * {@link ClientOptions#callbackExecutor()}); never on a network thread. Do not block on a future
- * of this library inside a callback: chain with {@code thenAccept} instead.
+ * {@link #close()} and the {@link #sync()} facade). Returned futures, listeners and turn handlers
+ * all complete or run on this session's callback executor, one at a time, in the order the
+ * server's frames arrived (see {@link ClientResources}); never on a network thread. Inside a
+ * callback, chain with {@code thenAccept} instead of waiting: waiting there for a result of the
+ * same session ({@code join()}, {@code get()}, {@link #sync()}) throws
+ * {@link BlockingInCallbackException}, since that result could only be completed after the
+ * callback returns.
  *
  * <p>When the connection is lost, every pending request fails with {@link ConnectionClosedException}
  * (requests are never sent twice). Unless the session was closed, the server dismissed the client,
- * or {@link ClientOptions#reconnect()} is off, the session then reconnects with backoff and resumes
- * ({@link SessionListener#onReconnecting}, {@link SessionListener#onReconnected}): its rooms stay
- * open and receive the events they missed. Once the session is over, every room handle closes and
- * {@link SessionListener#onDisconnected} is called.
+ * or {@link ClientOptions#reconnect()} is off, the session then reconnects with backoff, to the
+ * next of {@link ClientOptions#addresses()} each time, and resumes ({@link SessionListener#onReconnecting},
+ * {@link SessionListener#onReconnected}): its rooms stay open and receive the events they missed.
+ * If the session cannot be resumed, {@link ClientOptions#autoRejoin()} opens a new one and joins
+ * its rooms again ({@link SessionListener#onNewSession}); otherwise the session is over: every
+ * room handle closes and {@link SessionListener#onDisconnected} is called.
  */
 public interface Session extends AutoCloseable {
 
@@ -34,6 +46,9 @@ public interface Session extends AutoCloseable {
 
     /** The server's version, e.g. {@code 0.1.0}. */
     String serverVersion();
+
+    /** The address of the server this session is connected to now (or was last). */
+    ServerAddress serverAddress();
 
     /** Joins {@code room}, creating it with the server's defaults if it does not exist. */
     default CompletableFuture<RoomHandle> join(String room) {
@@ -58,7 +73,10 @@ public interface Session extends AutoCloseable {
     /** Stops waiting for a partner; fails with {@link ServerErrorException} ({@code NOT_MATCHING}) if not waiting. */
     CompletableFuture<Void> cancelMatch();
 
-    /** The public rooms, sorted by name. */
+    /**
+     * The public rooms, sorted by name: the first page the server gives, at most 100 rooms (a
+     * server answers {@code ListRooms} a page at a time; see docs/protocol.md §10).
+     */
     CompletableFuture<List<RoomInfo>> listRooms();
 
     /** Measures the round trip to the server. */
@@ -96,4 +114,19 @@ public interface Session extends AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * This session with blocking methods, for simple programs that would rather wait than chain
+     * futures (as Lettuce's {@code sync()}): each waits for its reply and returns it, or throws the
+     * exception the future would fail with. Not for callbacks (see above).
+     *
+     * <pre>{@code
+     * SyncRoom room = session.sync().join("lobby");
+     * while (true) {
+     *     MyTurn turn = room.awaitMyTurn();
+     *     room.say(turn.lastHeard().map(m -> "you said " + m.text()).orElse("anyone?"));
+     * }
+     * }</pre>
+     */
+    SyncSession sync();
 }

@@ -40,10 +40,21 @@ public interface SessionListener extends RoomListener {
     }
 
     /**
+     * The session could not be resumed ({@code cause}: the server's {@link ErrorCode#RESUME_FAILED},
+     * or a {@link ConnectionClosedException} when no server took it back within its resume grace
+     * period), and a new session was opened under the same name, as {@link ClientOptions#autoRejoin()}
+     * asks. Requests made from now on go to the new session; {@link Session#sessionId()} has changed.
+     * For each room the old session was in, one {@link #onRejoined} or {@link #onRejoinFailed} follows.
+     */
+    default void onNewSession(Throwable cause) {
+    }
+
+    /**
      * The connection is closed; the session is over. {@code cause} is null after {@link Session#close},
      * else why: a fatal {@link ServerErrorException} (such as {@link ErrorCode#RESUME_FAILED} when the
      * server no longer knew the session), an I/O error, or a {@link ConnectionClosedException} when
-     * the connection could not be resumed within the server's resume grace period.
+     * the connection could not be resumed within the server's resume grace period. With
+     * {@link ClientOptions#autoRejoin()} the last two open a new session instead ({@link #onNewSession}).
      */
     default void onDisconnected(Throwable cause) {
     }

@@ -63,7 +63,8 @@ public final class TlsOptions {
         /** See {@link TlsOptions#trustedCertificates()}; the file must exist. Null for the JDK's trust store. */
         public Builder trustedCertificates(Path pemFile) {
             if (pemFile != null && !Files.isReadable(pemFile)) {
-                throw new IllegalArgumentException("cannot read trusted certificates from " + pemFile);
+                throw new InvalidOptionException("trustedCertificates", "the trusted certificates file " + pemFile,
+                        "cannot be read");
             }
             this.trustedCertificates = pemFile;
             return this;

@@ -93,6 +93,21 @@ final class EventLog implements SessionListener {
     }
 
     @Override
+    public void onNewSession(Throwable cause) {
+        add("new-session " + (cause instanceof ServerErrorException e ? e.code() : cause.getClass().getSimpleName()));
+    }
+
+    @Override
+    public void onRejoined(RoomHandle room) {
+        add("rejoined " + room.name());
+    }
+
+    @Override
+    public void onRejoinFailed(RoomHandle room, HotPochatoException cause) {
+        add("rejoin-failed " + room.name() + " " + cause.getClass().getSimpleName());
+    }
+
+    @Override
     public void onRoomClosed(RoomHandle room, String reason) {
         add("closed " + room.name() + " " + reason);
     }

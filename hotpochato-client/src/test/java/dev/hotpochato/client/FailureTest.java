@@ -57,13 +57,14 @@ class FailureTest {
     }
 
     @Test
-    void aStoppingServerClosesRoomsAndDisconnectsWithItsReason() throws Exception {
+    void withoutReconnectAStoppingServerClosesRoomsAndDisconnectsWithItsReason() throws Exception {
         HotPochatoServer server = HotPochatoServer.start(ServerOptions.builder().bindAddress("127.0.0.1").port(0)
                 .shutdownTimeout(Duration.ofSeconds(2)).build());
         EventLog log = new EventLog();
         RoomHandle room;
         try {
-            Session s = connect(server.port(), Duration.ofSeconds(10));
+            Session s = Futures.await(HotPochatoClient.connect(ClientOptions.builder("alice").host("127.0.0.1")
+                    .port(server.port()).reconnect(false).build()));
             s.addListener(log);
             room = Futures.await(s.join("doomed"));
         } finally {

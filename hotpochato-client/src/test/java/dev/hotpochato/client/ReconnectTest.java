@@ -42,7 +42,8 @@ class ReconnectTest {
     private Session connect(String name, boolean viaProxy, EventLog log) throws Exception {
         ClientOptions options = ClientOptions.builder(name).host("127.0.0.1")
                 .port(viaProxy ? proxy.port() : server.port())
-                .reconnectDelay(Duration.ofMillis(10)).maxReconnectDelay(Duration.ofMillis(100)).build();
+                .reconnectDelay(Duration.ofMillis(10)).maxReconnectDelay(Duration.ofMillis(100))
+                .handshakeTimeout(Duration.ofSeconds(30)).build();
         Session s = Futures.await(HotPochatoClient.connect(options));
         if (log != null) {
             s.addListener(log);

@@ -89,7 +89,13 @@ class SecureConnectTest {
         CompletableFuture<Session> connect = HotPochatoClient.connect(ClientOptions.builder("alice")
                 .host("localhost").port(server.port())
                 .tls(TlsOptions.builder().trustedCertificates(other.certificate().toPath()).build()).build());
-        assertInstanceOf(SSLHandshakeException.class, Futures.failure(connect));
+        assertTlsHandshakeFailed(Futures.failure(connect));
+    }
+
+    private static void assertTlsHandshakeFailed(Throwable failure) {
+        ConnectFailedException e = assertInstanceOf(ConnectFailedException.class, failure);
+        assertEquals(ConnectFailedException.Reason.TLS_HANDSHAKE_FAILED, e.reason());
+        assertInstanceOf(SSLHandshakeException.class, e.getCause());
     }
 
     @Test
@@ -101,13 +107,37 @@ class SecureConnectTest {
         TlsOptions trusting = TlsOptions.builder().trustedCertificates(cert.certificate().toPath()).build();
         CompletableFuture<Session> connect = HotPochatoClient.connect(ClientOptions.builder("alice")
                 .host("127.0.0.1").port(server.port()).tls(trusting).build());
-        assertInstanceOf(SSLHandshakeException.class, Futures.failure(connect));
+        assertTlsHandshakeFailed(Futures.failure(connect));
 
         Session unchecked = track(Futures.await(HotPochatoClient.connect(ClientOptions.builder("bob")
                 .host("127.0.0.1").port(server.port())
                 .tls(TlsOptions.builder().trustedCertificates(cert.certificate().toPath())
                         .verifyHostname(false).build()).build())));
         assertTrue(unchecked.isConnected());
+    }
+
+    @Test
+    void aPlainClientToATlsServerFailsAsTlsRequired() throws Exception {
+        SelfSignedCertificate cert = certificate();
+        HotPochatoServer server = start(ServerOptions.builder()
+                .tls(cert.certificate().toPath(), cert.privateKey().toPath()));
+        ConnectFailedException e = assertInstanceOf(ConnectFailedException.class,
+                Futures.failure(HotPochatoClient.connect("127.0.0.1", server.port(), "alice")));
+        assertEquals(ConnectFailedException.Reason.TLS_REQUIRED, e.reason());
+        assertEquals("cannot connect to 127.0.0.1:" + server.port() + ": the server expects TLS (connect with TLS)",
+                e.getMessage());
+    }
+
+    @Test
+    void aTlsClientToAPlainServerFailsAsTlsNotSupportedInOneLine() throws Exception {
+        HotPochatoServer server = start(ServerOptions.builder());
+        ConnectFailedException e = assertInstanceOf(ConnectFailedException.class,
+                Futures.failure(HotPochatoClient.connect(ClientOptions.builder("alice").host("127.0.0.1")
+                        .port(server.port()).tls(TlsOptions.defaults()).build())));
+        assertEquals(ConnectFailedException.Reason.TLS_NOT_SUPPORTED, e.reason());
+        // Not the hex dump of the plain bytes that came back.
+        assertEquals("cannot connect to 127.0.0.1:" + server.port()
+                + ": the server does not speak TLS there (connect without TLS)", e.getMessage());
     }
 
     @Test

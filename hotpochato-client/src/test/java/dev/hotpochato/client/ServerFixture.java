@@ -35,8 +35,9 @@ abstract class ServerFixture {
         sessions.clear();
     }
 
+    /** A generous handshake timeout: the first connection of a test JVM on a loaded machine can be slow. */
     static ClientOptions.Builder options(String name) {
-        return ClientOptions.builder(name).host("127.0.0.1").port(server.port());
+        return ClientOptions.builder(name).host("127.0.0.1").port(server.port()).handshakeTimeout(Duration.ofSeconds(30));
     }
 
     /** Connects as {@code name}, with {@code log} listening from the start. */

@@ -134,7 +134,7 @@ class TurnTest extends ServerFixture {
             threeTurns.countDown();
         });
         RoomHandle bob = Futures.await(connect("bob").join("handler"));
-        bob.onMyTurn(turn -> turn.say("echo " + turn.lastSaid().map(Message::text).orElse("?")));
+        bob.onMyTurn(turn -> turn.say("echo " + turn.lastHeard().map(Message::text).orElse("?")));
 
         assertTrue(threeTurns.await(EventLog.TIMEOUT_SECONDS, TimeUnit.SECONDS));
         aliceLog.awaitEvent("said handler alice: turn 1");
@@ -202,5 +202,52 @@ class TurnTest extends ServerFixture {
         assertTrue(thread.startsWith("hotpochato-callback"), thread);
         assertFalse(aliceLog.threads.isEmpty());
         aliceLog.threads.forEach(t -> assertTrue(t.startsWith("hotpochato-callback"), t));
+    }
+
+    @Test
+    void aTurnHearsOnlyWhatWasSaidSinceThisClientsLastTurnSoAnEchoBotNeverRepeatsItself() throws Exception {
+        JoinOptions quick = JoinOptions.builder().turnTimeout(Duration.ofMillis(300)).build();
+        RoomHandle bot = Futures.await(connect("echo").join("echo-room", quick));
+        java.util.concurrent.BlockingQueue<List<String>> heardEachTurn = new java.util.concurrent.LinkedBlockingQueue<>();
+        bot.onMyTurn(turn -> {
+            heardEachTurn.add(turn.heard().stream().map(m -> m.speaker() + ": " + m.text()).toList());
+            turn.say(turn.lastHeard().map(m -> m.speaker() + " said: " + m.text()).orElse("anyone there?"));
+        });
+        EventLog bobLog = new EventLog();
+        RoomHandle bob = Futures.await(connect("bob", bobLog).join("echo-room"));
+
+        assertEquals(List.of(), next(heardEachTurn)); // its first turn: nothing said yet
+        bobLog.awaitEvent("turn echo-room 2 bob mine");
+        Futures.await(bob.say("hi"));
+        assertEquals(List.of("bob: hi"), next(heardEachTurn));
+        bobLog.awaitEvent("said echo-room echo: bob said: hi");
+        bobLog.awaitEvent("turn echo-room 4 bob mine");
+        Futures.await(bob.pass());
+        assertEquals(List.of(), next(heardEachTurn), "after a pass nothing new was said: not 'hi' again");
+        bobLog.awaitEvent("said echo-room echo: anyone there?");
+        bobLog.awaitEvent("expired echo-room bob"); // bob lets turn 6 run out
+        assertEquals(List.of(), next(heardEachTurn), "after an expiry neither");
+        assertEquals(List.of("anyone there?", "hi", "bob said: hi", "anyone there?"),
+                bot.history().stream().limit(4).map(Message::text).toList(), "the history still has everything");
+        bot.onMyTurn(null);
+    }
+
+    @Test
+    void sayCompletesWithTheMessageAsTheServerBroadcastIt() throws Exception {
+        EventLog aliceLog = new EventLog();
+        RoomHandle alice = Futures.await(connect("alice", aliceLog).join("say-result"));
+        Futures.await(connect("bob").join("say-result"));
+        aliceLog.awaitEvent("turn say-result 1 alice mine");
+        Message said = Futures.await(alice.say("hello"));
+        assertEquals(new Message("say-result", "alice", "hello", said.time(), 1), said);
+        assertEquals(said, alice.lastSaid().orElseThrow());
+    }
+
+    private static List<String> next(java.util.concurrent.BlockingQueue<List<String>> queue) throws InterruptedException {
+        List<String> e = queue.poll(EventLog.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (e == null) {
+            throw new AssertionError("no turn within " + EventLog.TIMEOUT_SECONDS + " s");
+        }
+        return e;
     }
 }

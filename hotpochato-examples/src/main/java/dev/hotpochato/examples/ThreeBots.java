@@ -1,6 +1,7 @@
 package dev.hotpochato.examples;
 
 import dev.hotpochato.client.ClientOptions;
+import dev.hotpochato.client.ClientResources;
 import dev.hotpochato.client.HotPochatoClient;
 import dev.hotpochato.client.Message;
 import dev.hotpochato.client.RoomHandle;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Embedding the client library: three bots join one room of an in-process server and take turns
  * for a few rounds. Each bot answers the last thing said; the conversation is printed as it goes.
+ * The three sessions share one {@link ClientResources}: one set of threads, shut down once.
  *
  * <p>Run it with {@code java -cp ... dev.hotpochato.examples.ThreeBots [rounds]}.
  */
@@ -42,11 +44,12 @@ public final class ThreeBots {
      * closes them; returns the conversation in the order it was said.
      */
     public static List<Message> converse(String host, int port, int rounds) throws Exception {
+        ClientResources resources = ClientResources.create();
         List<Session> bots = new ArrayList<>();
         try {
             List<RoomHandle> rooms = new ArrayList<>();
             for (String name : NAMES) {
-                Session bot = HotPochatoClient.connect(ClientOptions.builder(name).host(host).port(port).build())
+                Session bot = HotPochatoClient.connect(resources, ClientOptions.builder(name).host(host).port(port).build())
                         .get(10, TimeUnit.SECONDS);
                 bots.add(bot);
                 rooms.add(bot.join("bots").get(10, TimeUnit.SECONDS));
@@ -74,13 +77,14 @@ public final class ThreeBots {
                         return; // done talking: keep the potato until everyone has been closed
                     }
                     spoken[0]++;
-                    String heard = turn.lastSaid().map(Message::text).orElse("nothing yet");
+                    String heard = turn.lastHeard().map(Message::text).orElse("nothing yet");
                     turn.say("round " + spoken[0] + ", after " + heard.split(" ").length + " words");
                 });
             }
             return done.get(30, TimeUnit.SECONDS);
         } finally {
             bots.forEach(Session::close);
+            resources.shutdown().get(10, TimeUnit.SECONDS);
         }
     }
 }

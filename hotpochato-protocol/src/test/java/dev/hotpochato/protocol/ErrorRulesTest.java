@@ -69,6 +69,8 @@ class ErrorRulesTest {
         assertTrue(ErrorRules.leavesSessionResumable(error(Error.Code.NOT_YOUR_TURN, false)));
         assertTrue(ErrorRules.leavesSessionResumable(error(Error.Code.SLOW_CONSUMER, true)));
         assertTrue(ErrorRules.leavesSessionResumable(error(Error.Code.INTERNAL, true)));
+        assertTrue(ErrorRules.leavesSessionResumable(error(Error.Code.SERVER_SHUTTING_DOWN, true)),
+                "another server sharing the rooms may take it back");
         assertFalse(ErrorRules.leavesSessionResumable(error(Error.Code.RATE_LIMITED, true)));
         assertFalse(ErrorRules.leavesSessionResumable(error(Error.Code.INVALID_NAME, true)), "a refused Hello");
         assertFalse(ErrorRules.leavesSessionResumable(Error.newBuilder().setCodeValue(9999).setFatal(true).build()));

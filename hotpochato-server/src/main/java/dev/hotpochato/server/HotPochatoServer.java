@@ -2,23 +2,33 @@ package dev.hotpochato.server;
 
 import dev.hotpochato.protocol.net.Transport;
 import dev.hotpochato.protocol.v1.Error;
+import dev.hotpochato.server.admin.AdminServer;
+import dev.hotpochato.server.admin.Health;
+import dev.hotpochato.server.metrics.RuntimeMetrics;
+import dev.hotpochato.server.metrics.ServerMetrics;
 import dev.hotpochato.server.net.ServerInitializer;
 import dev.hotpochato.server.room.Frames;
 import dev.hotpochato.server.room.Matchmaker;
-import dev.hotpochato.server.room.RoomSettings;
+import dev.hotpochato.server.room.MemoryRoomStore;
 import dev.hotpochato.server.room.RoomShard;
-import dev.hotpochato.server.room.Rooms;
+import dev.hotpochato.server.room.RoomStore;
 import dev.hotpochato.server.room.ScheduledTurnClock;
+import dev.hotpochato.server.room.rules.RoomSettings;
 import dev.hotpochato.server.net.ChannelOutput;
+import dev.hotpochato.server.web.WebInitializer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.EventExecutor;
@@ -26,10 +36,16 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,6 +54,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A running HotPochato server. {@link #start} binds and returns at once; {@link #close} says
  * goodbye to every client and stops. Safe to embed: tests and benchmarks run it in-process.
+ *
+ * <p>The composition root: it creates the event loops, rooms, TLS context, metrics and the admin
+ * listener, wires them, and shuts them down in order.
  */
 public final class HotPochatoServer implements AutoCloseable {
 
@@ -49,59 +68,167 @@ public final class HotPochatoServer implements AutoCloseable {
     private final ServerOptions options;
     private final EventLoopGroup acceptor;
     private final EventLoopGroup workers;
+    private final EventLoopGroup admin;
     private final ChannelGroup channels;
-    private final Rooms rooms;
+    private final RoomStore rooms;
+    private final ServerTls tls;
+    private final PrometheusMeterRegistry registry;
+    private final ServerMetrics metrics;
+    private final RuntimeMetrics runtimeMetrics;
+    private final Health health;
     private final ServerInitializer initializer;
     private final Channel serverChannel;
+    /** The web page and WebSocket listener; null unless {@link ServerOptions#httpPort()} asks for one. */
+    private final Channel webChannel;
+    private final AdminServer adminServer;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object reloadLock = new Object();
 
     private HotPochatoServer(ServerOptions options) throws InterruptedException {
         this.options = options;
+        // Checked before any thread starts: a bad certificate or key is one clear line, and no server.
+        this.tls = options.tlsCertificate() == null ? null : ServerTls.load(options.tlsCertificate(), options.tlsPrivateKey());
+        InetAddress bindAddress = resolve(options.bindAddress(), "bindAddress");
+        InetAddress adminBindAddress = options.adminPort() == ServerOptions.NO_ADMIN_PORT ? null
+                : resolve(options.adminBindAddress(), "adminBindAddress");
+
         Transport transport = Transport.best();
         this.acceptor = transport.newGroup(1, "hotpochato-accept");
         // One loop per core by default: more loops than cores only adds wake-ups and hops between them.
         int threads = options.workerThreads() > 0 ? options.workerThreads() : Runtime.getRuntime().availableProcessors();
         this.workers = transport.newGroup(threads, "hotpochato-io");
+        this.admin = options.adminPort() == ServerOptions.NO_ADMIN_PORT ? null : transport.newGroup(1, "hotpochato-admin");
         this.channels = new DefaultChannelGroup("hotpochato-clients", GlobalEventExecutor.INSTANCE);
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.runtimeMetrics = RuntimeMetrics.bind(registry, workers);
+        this.metrics = new ServerMetrics(registry);
+        if (tls != null) {
+            metrics.tlsCertificateExpires(tls.notAfter());
+        }
+        this.health = new Health(workers);
 
         // Each worker event loop also owns a shard of the rooms, with its own output.
         List<RoomShard> shards = new ArrayList<>();
         for (EventExecutor loop : workers) {
-            shards.add(new RoomShard(loop, new ScheduledTurnClock(loop), new ChannelOutput(PooledByteBufAllocator.DEFAULT)));
+            shards.add(new RoomShard(loop, new ScheduledTurnClock(loop), new ChannelOutput(), PooledByteBufAllocator.DEFAULT));
         }
         RoomSettings defaults = new RoomSettings(options.turnTimeout().toMillis(), options.maxMembersPerRoom(), "",
                 false, options.maxTextBytes(), options.historySize());
-        this.rooms = new Rooms(shards, defaults);
-        Matchmaker matchmaker = new Matchmaker(rooms);
+        MemoryRoomStore store = new MemoryRoomStore(shards, defaults);
+        this.rooms = store;
+        Matchmaker matchmaker = new Matchmaker(store, shards.get(0));
 
+        this.initializer = new ServerInitializer(options, rooms, matchmaker, tls == null ? null : tls.context(), channels);
         try {
-            SslContext tls = options.tlsCertificate() == null ? null
-                    : SslContextBuilder.forServer(options.tlsCertificate().toFile(), options.tlsPrivateKey().toFile())
-                            .build();
-            this.initializer = new ServerInitializer(options, rooms, matchmaker, tls, channels);
-            this.serverChannel = new ServerBootstrap()
+            this.serverChannel = bind("bindAddress, port", options.bindAddress(), options.port(), new ServerBootstrap()
+                    .group(acceptor, workers)
+                    .channel(transport.serverChannelType())
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .handler(new AcceptedConnections(metrics))
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                            options.writeBufferHighWaterMark() / 2, options.writeBufferHighWaterMark()))
+                    .childHandler(initializer)
+                    .localAddress(bindAddress, options.port()));
+            this.webChannel = options.httpPort() == ServerOptions.HTTP_OFF ? null
+                    : bindWeb(transport, bindAddress, initializer);
+            this.adminServer = admin == null ? null : startAdmin(transport, adminBindAddress);
+        } catch (InterruptedException | RuntimeException e) {
+            shutdownGroups();
+            runtimeMetrics.close();
+            registry.close();
+            throw e;
+        }
+        health.serving();
+        log.info("HotPochato {} listening on {} ({}{} transport, {} room shards){}", VERSION,
+                hostAndPort(options.bindAddress(), port()), tls == null ? "" : "TLS over ",
+                transport.name().toLowerCase(Locale.ROOT), shards.size(),
+                adminServer == null ? "" : "; admin on http://" + hostAndPort(options.adminBindAddress(),
+                        adminServer.localAddress().getPort()));
+        if (webChannel != null) {
+            log.info("Web page and WebSocket clients at {}", webUrl());
+        }
+        if (tls != null) {
+            log.info("TLS certificate {}, valid until {}", tls.certificate().getSubjectX500Principal().getName(), tls.notAfter());
+        }
+    }
+
+    /** The web port: the page and WebSocket clients, whose sessions get {@code initializer}'s handlers. */
+    private Channel bindWeb(Transport transport, InetAddress bindAddress, ServerInitializer initializer)
+            throws InterruptedException {
+        try {
+            return bind("bindAddress, httpPort", options.bindAddress(), options.httpPort(), new ServerBootstrap()
                     .group(acceptor, workers)
                     .channel(transport.serverChannelType())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                             options.writeBufferHighWaterMark() / 2, options.writeBufferHighWaterMark()))
-                    .childHandler(initializer)
-                    .bind(options.bindAddress(), options.port())
-                    .sync()
-                    .channel();
+                    .childHandler(new WebInitializer(options, tls == null ? null : tls.context(), initializer, channels,
+                            metrics))
+                    .localAddress(bindAddress, options.httpPort()));
         } catch (InterruptedException | RuntimeException e) {
-            shutdownGroups();
+            serverChannel.close();
             throw e;
-        } catch (SSLException e) {
-            shutdownGroups();
-            throw new IllegalArgumentException("cannot use the TLS certificate or key: " + e.getMessage(), e);
         }
-        log.info("HotPochato {} listening on {} ({}{} transport, {} room shards)", VERSION, localAddress(),
-                options.tlsCertificate() == null ? "" : "TLS over ", transport.name().toLowerCase(), shards.size());
     }
 
-    /** Binds as {@code options} say and starts serving. */
+    private AdminServer startAdmin(Transport transport, InetAddress address) throws InterruptedException {
+        try {
+            return AdminServer.start(address.getHostAddress(), options.adminPort(), admin, transport.serverChannelType(),
+                    registry, health, this::reload);
+        } catch (InterruptedException e) {
+            serverChannel.close();
+            throw e;
+        } catch (Exception e) {
+            serverChannel.close();
+            throw cannotListen("adminBindAddress, adminPort", options.adminBindAddress(), options.adminPort(), e);
+        }
+    }
+
+    /** Binds, turning a failure into one line that says where, which options, and why. */
+    private static Channel bind(String optionNames, String host, int port, ServerBootstrap bootstrap)
+            throws InterruptedException {
+        try {
+            return bootstrap.bind().sync().channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // sync() rethrows the bind's IOException, unchecked
+            throw cannotListen(optionNames, host, port, e);
+        }
+    }
+
+    private static UncheckedIOException cannotListen(String optionNames, String host, int port, Exception e) {
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        // Netty's native transport says "bind(..) failed with error(-98): Address already in use".
+        why = why.substring(why.lastIndexOf(": ") + 1).trim();
+        BindException bind = new BindException("cannot listen on " + hostAndPort(host, port) + " (" + optionNames + "): " + why);
+        bind.initCause(e);
+        return new UncheckedIOException(bind.getMessage(), bind);
+    }
+
+    private static InetAddress resolve(String host, String optionName) {
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(optionName + " " + host + " is not an address or a known host name");
+        }
+    }
+
+    /** {@code 0.0.0.0:7447}, {@code [::1]:7447}, {@code localhost:7447}: the address as it was given. */
+    static String hostAndPort(String host, int port) {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /**
+     * Binds as {@code options} say and starts serving.
+     *
+     * @throws IllegalArgumentException an option it cannot use (a TLS file, an unknown address), named by
+     *                                  its {@link ServerOptions} accessor: {@code tlsPrivateKey key.pem does not
+     *                                  belong to the certificate in tlsCertificate cert.pem ...}
+     * @throws java.io.UncheckedIOException a port it cannot listen on (its cause a {@link BindException}):
+     *                                  {@code cannot listen on 0.0.0.0:7447 (bindAddress, port): Address already in use}
+     */
     public static HotPochatoServer start(ServerOptions options) throws InterruptedException {
         return new HotPochatoServer(options);
     }
@@ -115,6 +242,26 @@ public final class HotPochatoServer implements AutoCloseable {
         return localAddress().getPort();
     }
 
+    /** The address of the web page and WebSocket listener, or null when {@link ServerOptions#httpPort()} is off. */
+    public InetSocketAddress webAddress() {
+        return webChannel == null ? null : (InetSocketAddress) webChannel.localAddress();
+    }
+
+    /**
+     * The page's address as a browser on this machine would type it ({@code http://localhost:7480/},
+     * https with TLS), or null when the web listener is off. A wildcard bind is shown as localhost.
+     */
+    public String webUrl() {
+        InetSocketAddress a = webAddress();
+        if (a == null) {
+            return null;
+        }
+        String host = a.getAddress().isAnyLocalAddress() ? "localhost"
+                : a.getAddress() instanceof Inet6Address ? "[" + a.getAddress().getHostAddress() + "]"
+                : a.getAddress().getHostAddress();
+        return (tls == null ? "http" : "https") + "://" + host + ":" + a.getPort() + "/";
+    }
+
     public ServerOptions options() {
         return options;
     }
@@ -122,6 +269,77 @@ public final class HotPochatoServer implements AutoCloseable {
     /** How many client connections are open now. */
     public int connectionCount() {
         return channels.size();
+    }
+
+    /** Where the admin listener is bound; null without one ({@link ServerOptions#adminPort()}). */
+    public InetSocketAddress adminAddress() {
+        return adminServer == null ? null : adminServer.localAddress();
+    }
+
+    /** The server's metrics, to record with. */
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /** The registry that holds every meter, the server's and the JVM's, as {@code /metrics} shows it. */
+    public MeterRegistry meterRegistry() {
+        return registry;
+    }
+
+    /** The worker event loops; for tests in this package. */
+    EventLoopGroup workers() {
+        return workers;
+    }
+
+    /** Readiness and liveness, as the admin listener reports them; add conditions here. */
+    public Health health() {
+        return health;
+    }
+
+    /**
+     * Reads the token file ({@link TokenFileAuthenticator}) and the TLS certificate and key again,
+     * checks them as at start, and uses them for new connections; connections and rooms stay as they
+     * are. Each part that fails keeps what it had. Called on SIGHUP by the server program and by
+     * {@code POST /reload} on the admin port; any thread but the server's own.
+     *
+     * @return what was reloaded, in a few words
+     * @throws IllegalStateException saying what could not be reloaded (the rest was)
+     */
+    public String reload() {
+        synchronized (reloadLock) { // SIGHUP and POST /reload may come together; the turn path never takes it
+            return reloadFiles();
+        }
+    }
+
+    private String reloadFiles() {
+        List<String> done = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        if (options.authenticator() instanceof TokenFileAuthenticator tokens) {
+            try {
+                tokens.reload();
+                done.add(tokens.tokenCount() + " tokens from " + tokens.file());
+            } catch (IOException e) {
+                failed.add(e.getMessage() + "; the previous tokens stay");
+            }
+        }
+        if (tls != null) {
+            try {
+                tls.reload();
+                metrics.tlsCertificateExpires(tls.notAfter());
+                done.add("the TLS certificate " + tls.certificate().getSubjectX500Principal().getName() + " valid until "
+                        + tls.notAfter());
+            } catch (IllegalArgumentException e) {
+                failed.add(e.getMessage() + "; the previous certificate stays");
+            }
+        }
+        metrics.configReloaded(failed.isEmpty());
+        String summary = done.isEmpty() ? "nothing (no token file, no TLS)" : String.join(" and ", done);
+        if (!failed.isEmpty()) {
+            log.warn("reload failed: {}{}", String.join("; ", failed), done.isEmpty() ? "" : "; reloaded " + summary);
+            throw new IllegalStateException(String.join("; ", failed));
+        }
+        log.info("reloaded {}", summary);
+        return summary;
     }
 
     /**
@@ -152,8 +370,12 @@ public final class HotPochatoServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        health.stopping(); // load balancers polling /health/ready stop sending clients from now on
         long deadline = System.nanoTime() + options.shutdownTimeout().toNanos();
         serverChannel.close().awaitUninterruptibly(remainingMillis(deadline));
+        if (webChannel != null) {
+            webChannel.close().awaitUninterruptibly(remainingMillis(deadline));
+        }
         try {
             rooms.closeAll("the server is shutting down").get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -169,15 +391,47 @@ public final class HotPochatoServer implements AutoCloseable {
             ch.closeFuture().awaitUninterruptibly(remainingMillis(deadline));
         }
         channels.close().awaitUninterruptibly(remainingMillis(deadline));
+        if (adminServer != null) {
+            adminServer.close();
+        }
         shutdownGroups();
+        runtimeMetrics.close();
+        registry.close();
         log.info("HotPochato stopped");
     }
 
     private void shutdownGroups() {
-        acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        acceptor.terminationFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        workers.terminationFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        List<EventLoopGroup> groups = admin == null ? List.of(acceptor, workers) : List.of(acceptor, workers, admin);
+        for (EventLoopGroup group : groups) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+        for (EventLoopGroup group : groups) {
+            group.terminationFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * On the listening channel: counts each accepted connection, and its close. A handler of the
+     * server channel's own pipeline, not of the clients' (that is {@link ServerInitializer}'s).
+     */
+    @Sharable
+    private static final class AcceptedConnections extends ChannelInboundHandlerAdapter {
+        private final ServerMetrics metrics;
+        private final ChannelFutureListener closed;
+
+        AcceptedConnections(ServerMetrics metrics) {
+            this.metrics = metrics;
+            this.closed = f -> metrics.connectionClosed(ServerMetrics.Transport.TCP);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Channel child) {
+                metrics.connectionOpened(ServerMetrics.Transport.TCP);
+                child.closeFuture().addListener(closed);
+            }
+            ctx.fireChannelRead(msg);
+        }
     }
 
     private static long remainingMillis(long deadlineNanos) {

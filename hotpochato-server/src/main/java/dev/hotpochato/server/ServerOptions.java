@@ -3,8 +3,13 @@ package dev.hotpochato.server;
 import dev.hotpochato.protocol.ProtocolDefaults;
 import dev.hotpochato.protocol.ProtocolLimits;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -12,6 +17,11 @@ import java.util.Objects;
  * {@link #builder()}, which validates every value.
  */
 public final class ServerOptions {
+
+    /** {@link #httpPort()} when the server serves no web page and no WebSocket clients (the default). */
+    public static final int HTTP_OFF = -1;
+    /** {@link #adminPort()} when there is no admin port, the default. */
+    public static final int NO_ADMIN_PORT = -1;
 
     private final String bindAddress;
     private final int port;
@@ -40,6 +50,10 @@ public final class ServerOptions {
     private final Path tlsCertificate;
     private final Path tlsPrivateKey;
     private final Authenticator authenticator;
+    private final int httpPort;
+    private final List<String> allowedOrigins;
+    private final int adminPort;
+    private final String adminBindAddress;
 
     private ServerOptions(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -69,6 +83,10 @@ public final class ServerOptions {
         this.tlsCertificate = b.tlsCertificate;
         this.tlsPrivateKey = b.tlsPrivateKey;
         this.authenticator = b.authenticator;
+        this.httpPort = b.httpPort;
+        this.allowedOrigins = List.copyOf(b.allowedOrigins);
+        this.adminPort = b.adminPort;
+        this.adminBindAddress = b.adminBindAddress;
     }
 
     public static Builder builder() {
@@ -230,6 +248,36 @@ public final class ServerOptions {
         return authenticator;
     }
 
+    /**
+     * The port of the web page and of WebSocket clients, served over TLS when {@link #tlsCertificate()}
+     * is set; 0 asks the system for a free one; {@link #HTTP_OFF} (the default) for none.
+     */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /**
+     * Web origins (such as {@code https://chat.example.com}) whose pages may open a WebSocket to the
+     * server besides its own page, lower case; {@code "*"} allows any. Empty (the default): only
+     * pages the server itself served.
+     */
+    public List<String> allowedOrigins() {
+        return allowedOrigins;
+    }
+
+    /**
+     * The port of the HTTP admin listener ({@code /metrics}, {@code /health/live},
+     * {@code /health/ready}); 0 asks the system for a free one; {@link #NO_ADMIN_PORT} for none.
+     */
+    public int adminPort() {
+        return adminPort;
+    }
+
+    /** The address of the admin listener; loopback by default, so that only this machine can read it. */
+    public String adminBindAddress() {
+        return adminBindAddress;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.bindAddress = bindAddress;
@@ -259,6 +307,10 @@ public final class ServerOptions {
         b.tlsCertificate = tlsCertificate;
         b.tlsPrivateKey = tlsPrivateKey;
         b.authenticator = authenticator;
+        b.httpPort = httpPort;
+        b.allowedOrigins = new ArrayList<>(allowedOrigins);
+        b.adminPort = adminPort;
+        b.adminBindAddress = adminBindAddress;
         return b;
     }
 
@@ -297,6 +349,10 @@ public final class ServerOptions {
         private Path tlsCertificate;
         private Path tlsPrivateKey;
         private Authenticator authenticator;
+        private int httpPort = HTTP_OFF;
+        private List<String> allowedOrigins = new ArrayList<>();
+        private int adminPort = NO_ADMIN_PORT;
+        private String adminBindAddress = "127.0.0.1";
 
         private Builder() {
         }
@@ -453,6 +509,56 @@ public final class ServerOptions {
             return this;
         }
 
+        /** Serve the web page and WebSocket clients on this port (0: a free one); {@link #HTTP_OFF} for none. */
+        public Builder httpPort(int httpPort) {
+            this.httpPort = httpPort == HTTP_OFF ? HTTP_OFF : check(httpPort, 0, 65535, "httpPort");
+            return this;
+        }
+
+        /**
+         * Let pages of these origins ({@code scheme://host[:port]}, http or https) open WebSockets
+         * too, or any page with {@code "*"}; replaces any earlier list.
+         */
+        public Builder allowedOrigins(List<String> origins) {
+            List<String> checked = new ArrayList<>();
+            for (String origin : origins) {
+                checked.add(normalizeOrigin(origin));
+            }
+            this.allowedOrigins = checked;
+            return this;
+        }
+
+        private static String normalizeOrigin(String origin) {
+            String o = origin.trim().toLowerCase(Locale.ROOT);
+            if (o.equals("*")) {
+                return o;
+            }
+            String problem = "allowedOrigins '" + origin + "' must be like https://chat.example.com or "
+                    + "http://host:8080 (scheme, host and optional port; no path), or *";
+            try {
+                URI uri = new URI(o);
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+                        || uri.getRawUserInfo() != null || !(uri.getRawPath() == null || uri.getRawPath().isEmpty())
+                        || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                    throw new IllegalArgumentException(problem);
+                }
+                return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException(problem, e);
+            }
+        }
+
+        /** Serve {@code /metrics} and {@code /health/*} on this port; {@link #NO_ADMIN_PORT} for none. */
+        public Builder adminPort(int adminPort) {
+            this.adminPort = adminPort == NO_ADMIN_PORT ? adminPort : check(adminPort, 0, 65535, "adminPort");
+            return this;
+        }
+
+        public Builder adminBindAddress(String adminBindAddress) {
+            this.adminBindAddress = Objects.requireNonNull(adminBindAddress, "adminBindAddress");
+            return this;
+        }
+
         public ServerOptions build() {
             // Pair rooms and rooms created without options get the default: it must be one a client could ask for.
             if (!maxTurnTimeout.isZero() && turnTimeout.isZero()) {
@@ -472,6 +578,10 @@ public final class ServerOptions {
             if (writeBufferHighWaterMark > maxPendingOutboundBytes) {
                 throw new IllegalArgumentException("writeBufferHighWaterMark (" + writeBufferHighWaterMark
                         + ") must not exceed maxPendingOutboundBytes (" + maxPendingOutboundBytes + ")");
+            }
+            if (httpPort > 0 && (httpPort == port || httpPort == adminPort)) {
+                throw new IllegalArgumentException("httpPort must differ from " + (httpPort == port ? "port" : "adminPort")
+                        + " (" + httpPort + "): the web page and WebSocket clients have a port of their own");
             }
             return new ServerOptions(this);
         }

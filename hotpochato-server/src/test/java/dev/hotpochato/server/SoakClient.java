@@ -331,6 +331,13 @@ final class SoakClient {
             case ERROR -> onError(f);
             case PONG -> {
             }
+            case TURN_TIME_LEFT -> {
+                // After a resume: about the turn the replay (or snapshot) left running.
+                RoomView v = views.get(f.getTurnTimeLeft().getRoom());
+                if (v == null || f.getTurnTimeLeft().getTurn() != v.turn || !f.getTurnTimeLeft().getHolder().equals(v.holder)) {
+                    shared.problem(name + ": time left of a turn other than the current one: " + f);
+                }
+            }
             default -> shared.problem(name + ": unexpected " + f);
         }
     }

@@ -26,9 +26,12 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.protobuf.ProtobufDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Promise;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -40,6 +43,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,20 +74,40 @@ public final class TestClient implements AutoCloseable {
     private final Map<String, Long> lastSeq = new HashMap<>();
 
     private TestClient(InetSocketAddress server, SslContext tls) throws InterruptedException {
+        this(server, ch -> {
+            if (tls != null) {
+                ch.pipeline().addLast(tls.newHandler(ch.alloc(), server.getHostString(), server.getPort()));
+            }
+            ch.pipeline()
+                    .addLast(new FrameDecoder(16 * 1024 * 1024))
+                    .addLast(new ProtobufDecoder(ServerFrame.getDefaultInstance()))
+                    .addLast(FrameEncoder.INSTANCE);
+        });
+    }
+
+    /**
+     * @param framing adds the handlers that turn the connection's bytes into {@code ServerFrame}s and
+     *                {@code ClientFrame}s into bytes; they may hold back {@code channelActive} until
+     *                the connection is ready for frames (a WebSocket handshake)
+     */
+    private TestClient(InetSocketAddress server, Consumer<SocketChannel> framing)
+            throws InterruptedException {
+        Promise<Void> ready = GROUP.next().newPromise();
         this.channel = new Bootstrap()
                 .group(GROUP)
                 .channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (tls != null) {
-                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), server.getHostString(), server.getPort()));
-                        }
+                        framing.accept(ch);
                         ch.pipeline()
-                                .addLast(new FrameDecoder(16 * 1024 * 1024))
-                                .addLast(new ProtobufDecoder(ServerFrame.getDefaultInstance()))
-                                .addLast(FrameEncoder.INSTANCE)
                                 .addLast(new SimpleChannelInboundHandler<ServerFrame>() {
+                                    @Override
+                                    public void channelActive(ChannelHandlerContext ctx) {
+                                        ready.trySuccess(null);
+                                        ctx.fireChannelActive();
+                                    }
+
                                     @Override
                                     protected void channelRead0(ChannelHandlerContext ctx, ServerFrame msg) {
                                         inbox.add(msg);
@@ -91,11 +115,13 @@ public final class TestClient implements AutoCloseable {
 
                                     @Override
                                     public void channelInactive(ChannelHandlerContext ctx) {
+                                        ready.tryFailure(new IllegalStateException("closed before it was ready"));
                                         inbox.add(CLOSED);
                                     }
 
                                     @Override
                                     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                        ready.tryFailure(cause);
                                         if (!(cause instanceof java.io.IOException)) {
                                             inbox.add(cause); // a reset by the server is just a close
                                         }
@@ -107,11 +133,60 @@ public final class TestClient implements AutoCloseable {
                 .connect(server)
                 .sync()
                 .channel();
+        if (!ready.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            channel.close();
+            fail(this + ": the connection was not ready within " + TIMEOUT);
+        }
+        if (!ready.isSuccess()) {
+            channel.close();
+            throw new AssertionError(this + ": could not connect", ready.cause());
+        }
+    }
+
+    /**
+     * Connects to the WebSocket endpoint of a server's web port, with {@code subprotocol}
+     * ({@code hotpochato.v1.proto} or {@code hotpochato.v1.json}), without saying anything. Frames
+     * go one per message; {@link #sendRaw} sends its bytes as one message (binary, or text for JSON).
+     */
+    public static TestClient webSocket(InetSocketAddress server, String subprotocol) throws InterruptedException {
+        return new TestClient(server, ch -> WebSocketFraming.install(ch, server, subprotocol));
+    }
+
+    /** Connects to a server's WebSocket endpoint and completes the handshake as {@code name}. */
+    public static TestClient webSocketHello(InetSocketAddress server, String subprotocol, String name)
+            throws InterruptedException {
+        TestClient c = webSocket(server, subprotocol);
+        c.hello(name, "");
+        return c;
+    }
+
+    /** On a fresh WebSocket, takes back the session of {@code lost}, which saw up to {@code lastSeq} per room. */
+    public static TestClient webSocketResume(InetSocketAddress server, String subprotocol, TestClient lost,
+                                             Map<String, Long> lastSeq) throws InterruptedException {
+        TestClient c = webSocket(server, subprotocol);
+        c.name = lost.name;
+        c.send(ClientFrame.newBuilder().setResume(Resume.newBuilder()
+                .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1)
+                .setResumeToken(lost.welcome.getResumeToken())
+                .putAllLastSeq(lastSeq)));
+        c.welcome = c.expect(ServerFrame.BodyCase.WELCOME).getWelcome();
+        return c;
+    }
+
+    /** Sends a WebSocket text message as it is (any text, JSON or not). */
+    public void sendText(String text) {
+        channel.writeAndFlush(new TextWebSocketFrame(text))
+                .syncUninterruptibly();
+    }
+
+    /** The WebSocket close frame the server sent, or null (none yet, or not a WebSocket). */
+    public WebSocketCloseStatus closeStatus() {
+        return WebSocketFraming.closeStatus(channel);
     }
 
     /** Connects without saying anything. */
     public static TestClient connect(InetSocketAddress server) throws InterruptedException {
-        return new TestClient(server, null);
+        return new TestClient(server, (SslContext) null);
     }
 
     /** Connects over TLS (with {@code tls} a client context) without saying anything. */

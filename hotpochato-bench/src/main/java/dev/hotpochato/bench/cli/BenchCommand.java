@@ -5,6 +5,7 @@ import dev.hotpochato.bench.scenario.BenchContext;
 import dev.hotpochato.bench.scenario.ConnectionsScenario;
 import dev.hotpochato.bench.scenario.FanoutScenario;
 import dev.hotpochato.bench.scenario.HandoffScenario;
+import dev.hotpochato.bench.scenario.WebSocketScenario;
 import dev.hotpochato.bench.scenario.JmhScenario;
 import dev.hotpochato.bench.scenario.Profile;
 import dev.hotpochato.bench.scenario.RoomsScenario;
@@ -29,11 +30,11 @@ import java.util.concurrent.Callable;
 @Command(name = "hotpochato-bench", mixinStandardHelpOptions = true, version = "hotpochato-bench 0.1.0",
         sortOptions = false, showDefaultValues = true,
         description = {"Measures HotPochato beside a baseline run on the same machine in the same run.",
-                "Scenarios: handoff, fanout, rooms, connections, jmh; quick (all, small, < 1 min); all (all, full size)."})
+                "Scenarios: handoff, websocket, fanout, rooms, connections, jmh; quick (all, small, < 1 min); all (all, full size)."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SCENARIO",
-            description = "handoff | fanout | rooms | connections | jmh | quick | all")
+            description = "handoff | websocket | fanout | rooms | connections | jmh | quick | all")
     String scenario;
 
     @Option(names = "--profile", description = "Sizes: TINY (a smoke run), QUICK or FULL. Default: QUICK for "
@@ -142,19 +143,20 @@ public final class BenchCommand implements Callable<Integer> {
     /** The scenarios to run, sized by {@code p} and then by any explicit option. */
     List<Scenario> plan(Profile p) {
         List<String> names = switch (scenario) {
-            case "quick", "all" -> List.of("handoff", "fanout", "rooms", "connections", "jmh");
+            case "quick", "all" -> List.of("handoff", "websocket", "fanout", "rooms", "connections", "jmh");
             default -> List.of(scenario);
         };
         List<Scenario> plan = new ArrayList<>();
         for (String name : names) {
             plan.add(switch (name) {
                 case "handoff" -> handoff(p);
+                case "websocket" -> WebSocketScenario.of(p);
                 case "fanout" -> fanout(p);
                 case "rooms" -> rooms(p);
                 case "connections" -> connections(p);
                 case "jmh" -> JmhScenario.of(p);
                 default -> throw new CommandLine.ParameterException(new CommandLine(this),
-                        "unknown scenario '" + name + "'; expected one of handoff, fanout, rooms, connections, jmh, "
+                        "unknown scenario '" + name + "'; expected one of handoff, websocket, fanout, rooms, connections, jmh, "
                                 + "quick, all");
             });
         }

@@ -1,10 +1,11 @@
 package dev.hotpochato.bench.jmh;
 
+import dev.hotpochato.protocol.codec.FrameEncoder;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.server.net.ChannelOutput;
+import dev.hotpochato.server.room.MemoryRoomStore;
 import dev.hotpochato.server.room.Participant;
-import dev.hotpochato.server.room.Room;
-import dev.hotpochato.server.room.RoomShard;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -22,10 +23,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One broadcast to n members through the server's real {@code ChannelOutput} and sessions, over
- * channels whose pipelines end in a sink: the cost of the server's side of a broadcast without the
- * kernel. Beside it, the naive way (each member's copy encoded on its own) as a reference, and one
- * whole hand-off (Say in, Said and TurnGranted out to everyone).
+ * One broadcast to n members through the server's real {@code ChannelOutput}, over channels whose
+ * pipelines end in a sink: the cost of the server's side of a broadcast without the kernel. Beside
+ * it, the naive way (each member's copy encoded on its own) as a reference, and one whole hand-off
+ * through the in-memory store (Say in; rules, Said and TurnGranted encoded once, kept, and written to
+ * everyone).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,19 +41,23 @@ public class BroadcastBenchmark {
     private final List<Participant> sessions = new ArrayList<>();
     private ChannelOutput output;
     private ServerFrame said;
-    private Room room;
+    private MemoryRoomStore store;
+    private String room;
+    /** Index in {@link #sessions} of the holder: turns go round in join order. */
+    private int holder;
 
     @Setup
     public void setUp() {
-        output = new ChannelOutput(PooledByteBufAllocator.DEFAULT);
-        RoomShard shard = Fixtures.shard(output);
+        output = new ChannelOutput();
+        store = Fixtures.store(output);
         for (int i = 0; i < members; i++) {
             EmbeddedChannel ch = Fixtures.sinkChannel();
             channels.add(ch);
             sessions.add(Fixtures.session(i + 1, "b" + i, ch));
         }
         said = Fixtures.said("fanout-" + members);
-        room = Fixtures.room(shard, "fanout-" + members, sessions);
+        room = "fanout-" + members;
+        Fixtures.room(store, room, sessions);
         output.flush();
         channels.forEach(EmbeddedChannel::runPendingTasks);
     }
@@ -61,10 +67,15 @@ public class BroadcastBenchmark {
         channels.forEach(EmbeddedChannel::finishAndReleaseAll);
     }
 
-    /** The server's broadcast: encoded once, a retained duplicate written and flushed to each member. */
+    /** The server's broadcast: encoded once, a duplicate written and flushed to each member. */
     @Benchmark
     public void broadcast() {
-        output.broadcast(sessions, said);
+        ByteBuf encoded = FrameEncoder.encode(PooledByteBufAllocator.DEFAULT, said);
+        for (int i = 0; i < sessions.size(); i++) {
+            encoded.retain();
+            output.write(sessions.get(i), encoded.duplicate());
+        }
+        encoded.release();
         output.flush();
     }
 
@@ -76,11 +87,11 @@ public class BroadcastBenchmark {
         }
     }
 
-    /** One hand-off: the holder's Say through the turn rules, then Said and TurnGranted to all members. */
+    /** One hand-off: the holder's Say through the store, then Said and TurnGranted to all members. */
     @Benchmark
-    public long handoff() {
-        room.say(room.holder(), 0, Fixtures.TEXT);
-        output.flush();
-        return room.turn();
+    public int handoff() {
+        store.say(sessions.get(holder), 0, room, Fixtures.TEXT);
+        holder = (holder + 1) % members;
+        return holder;
     }
 }

@@ -1,16 +1,16 @@
 package dev.hotpochato.bench.jmh;
 
 import dev.hotpochato.protocol.codec.FrameEncoder;
-import dev.hotpochato.protocol.v1.RoomOptions;
 import dev.hotpochato.protocol.v1.Said;
 import dev.hotpochato.protocol.v1.ServerFrame;
-import dev.hotpochato.server.net.Connected;
+import dev.hotpochato.server.room.MemoryRoomStore;
 import dev.hotpochato.server.room.Participant;
-import dev.hotpochato.server.room.Room;
 import dev.hotpochato.server.room.RoomOutput;
-import dev.hotpochato.server.room.RoomSettings;
 import dev.hotpochato.server.room.RoomShard;
 import dev.hotpochato.server.room.TurnClock;
+import dev.hotpochato.server.room.rules.RoomSettings;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -48,17 +48,17 @@ final class Fixtures {
         }
     };
 
-    /** A shard whose "event loop" is the calling thread, so a benchmark thread owns its rooms. */
-    static RoomShard shard(RoomOutput output) {
-        return new RoomShard(Runnable::run, CLOCK, output);
+    /** A store of one shard whose "event loop" is the calling thread, so a benchmark thread owns its rooms. */
+    static MemoryRoomStore store(RoomOutput output) {
+        return new MemoryRoomStore(List.of(new RoomShard(Runnable::run, CLOCK, output, PooledByteBufAllocator.DEFAULT)),
+                SETTINGS);
     }
 
-    /** Joins {@code members} to a new room called {@code name} on {@code shard} and returns the room. */
-    static Room room(RoomShard shard, String name, List<? extends Participant> members) {
+    /** Joins {@code members} to a new room called {@code name}, in order: the first holds the first turn. */
+    static void room(MemoryRoomStore store, String name, List<? extends Participant> members) {
         for (Participant p : members) {
-            shard.join(name, RoomOptions.getDefaultInstance(), SETTINGS, p, 0, "");
+            store.join(p, 0, name, SETTINGS, "");
         }
-        return shard.findVisible(name, members.get(0));
     }
 
     /** A channel whose outbound end frees whatever reaches it: writes cost what the pipeline costs, no I/O. */
@@ -72,7 +72,7 @@ final class Fixtures {
     }
 
     /** A participant that only is someone (and, for the output, has a channel): no bookkeeping. */
-    record Member(long sessionId, String name, Channel channel) implements Connected {
+    record Member(long sessionId, String name, Channel channel) implements Participant {
         /** A member for the turn rules alone, which never write to a channel. */
         Member(long sessionId, String name) {
             this(sessionId, name, null);
@@ -88,36 +88,32 @@ final class Fixtures {
         }
 
         @Override
-        public void joined(Room room) {
+        public void joined(String room) {
         }
 
         @Override
-        public void left(Room room) {
+        public void left(String room) {
         }
     }
 
-    /** An output that builds nothing more and sends nothing: isolates the turn rules. */
+    /**
+     * An output that sends nothing: isolates the store's own work (rules, encoding, history, a
+     * duplicate of the encoded events per member). It keeps the last buffer it was given, so that
+     * the JIT cannot optimise the duplicates away in some runs and not in others.
+     */
     static final class Discard implements RoomOutput {
-        long frames;
+        long writes;
+        ByteBuf last;
 
         @Override
-        public void broadcast(List<? extends Participant> to, ServerFrame frame) {
-            frames += to.size();
+        public void write(Participant to, ByteBuf frames) {
+            writes++;
+            last = frames;
+            frames.release();
         }
 
         @Override
-        public void send(Participant to, ServerFrame frame) {
-            frames++;
-        }
-
-        @Override
-        public void broadcast(List<? extends Participant> to, byte[] serializedFrame) {
-            frames += to.size();
-        }
-
-        @Override
-        public void send(Participant to, byte[] serializedFrame) {
-            frames++;
+        public void flush() {
         }
     }
 

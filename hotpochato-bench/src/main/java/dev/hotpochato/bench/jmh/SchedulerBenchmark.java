@@ -1,7 +1,10 @@
 package dev.hotpochato.bench.jmh;
 
-import dev.hotpochato.server.room.Room;
-import dev.hotpochato.server.room.RoomShard;
+import dev.hotpochato.server.room.MemoryRoomStore;
+import dev.hotpochato.server.room.rules.RoomCommand;
+import dev.hotpochato.server.room.rules.RoomOutcome;
+import dev.hotpochato.server.room.rules.RoomRules;
+import dev.hotpochato.server.room.rules.RoomState;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -16,9 +19,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One scheduler step: a holder's Say through the room's turn rules (who may speak, the next
- * holder, sequence numbers) including building the Said and TurnGranted frames, with an output
- * that sends nothing. The part of a hand-off that is pure rules.
+ * One scheduler step: a holder's Say. {@code sayStep} goes through the in-memory store with an
+ * output that sends nothing: the turn rules, encoding Said and TurnGranted once and keeping them in
+ * the history. {@code rulesStep} is the pure rules alone ({@code RoomRules.apply} on a room's state).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -28,21 +31,35 @@ public class SchedulerBenchmark {
     @Param({"2", "64"})
     public int members;
 
-    private Room room;
+    private final List<Fixtures.Member> list = new ArrayList<>();
+    private MemoryRoomStore store;
+    private String room;
+    private int holder;
+    private RoomState state;
+    private final RoomOutcome outcome = new RoomOutcome();
 
     @Setup
     public void setUp() {
-        RoomShard shard = Fixtures.shard(new Fixtures.Discard());
-        List<Fixtures.Member> list = new ArrayList<>();
+        store = Fixtures.store(new Fixtures.Discard());
         for (int i = 0; i < members; i++) {
             list.add(new Fixtures.Member(i + 1, "b" + i));
         }
-        room = Fixtures.room(shard, "sched-" + members, list);
+        room = "sched-" + members;
+        Fixtures.room(store, room, list);
+        state = store.inspect(room).join(); // a copy, stepped by rulesStep alone
     }
 
     @Benchmark
-    public long sayStep() {
-        room.say(room.holder(), 0, Fixtures.TEXT);
-        return room.turn();
+    public int sayStep() {
+        store.say(list.get(holder), 0, room, Fixtures.TEXT);
+        holder = (holder + 1) % members;
+        return holder;
+    }
+
+    @Benchmark
+    public long rulesStep() {
+        RoomRules.apply(state, new RoomCommand.Say(room, state.holder().sessionId(), 0, Fixtures.TEXT),
+                Fixtures.CLOCK.currentTimeMillis(), outcome);
+        return outcome.events().size();
     }
 }

@@ -102,6 +102,14 @@ public final class Bot extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ServerFrame frame) { // from a framing that decodes by itself (JSON)
+            if (frame.hasSaid()) {
+                run.delivered(1);
+            } else {
+                handle(frame);
+            }
+            return;
+        }
         ByteBuf body = (ByteBuf) msg;
         try {
             if (body.isReadable() && body.getByte(body.readerIndex()) == SAID_TAG) {

@@ -1,7 +1,5 @@
 package dev.hotpochato.bench.load;
 
-import dev.hotpochato.protocol.ProtocolDefaults;
-import dev.hotpochato.protocol.codec.FrameDecoder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -59,6 +57,12 @@ public final class Bots implements AutoCloseable {
      */
     public static Bots connect(LoadGroup load, InetSocketAddress server, Plan plan, IntFunction<Bot> botFactory,
                                IntSupplier progress) throws InterruptedException {
+        return connect(load, server, plan, botFactory, progress, Framing.TCP);
+    }
+
+    /** As above, each bot's connection carrying frames as {@code framing} says. */
+    public static Bots connect(LoadGroup load, InetSocketAddress server, Plan plan, IntFunction<Bot> botFactory,
+                               IntSupplier progress, Framing framing) throws InterruptedException {
         Bootstrap bootstrap = new Bootstrap()
                 .group(load.group())
                 .channel(load.transport().channelType())
@@ -85,7 +89,7 @@ public final class Bots implements AutoCloseable {
             ChannelFuture connect = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast("frameDecoder", new FrameDecoder(ProtocolDefaults.MAX_FRAME_BYTES));
+                    framing.install(ch, server);
                     ch.pipeline().addLast("bot", bot);
                 }
             }).connect(server, sourceAddress(i, plan.sourceAddresses()));

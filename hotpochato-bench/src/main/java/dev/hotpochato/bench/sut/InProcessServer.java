@@ -21,6 +21,18 @@ public final class InProcessServer implements ServerUnderTest {
         return new InProcessServer(HotPochatoServer.start(options(workerThreads, maxMembersPerRoom)));
     }
 
+    /** As {@link #start}, with the web port open too, for WebSocket clients ({@link #webAddress()}). */
+    public static InProcessServer startWithWebPort(int workerThreads, int maxMembersPerRoom) throws InterruptedException {
+        return new InProcessServer(HotPochatoServer.start(options(workerThreads, maxMembersPerRoom).toBuilder()
+                .httpPort(0).build()));
+    }
+
+    /** The web port's address, or null if it is not open. */
+    public InetSocketAddress webAddress() {
+        InetSocketAddress web = server.webAddress();
+        return web == null ? null : new InetSocketAddress("127.0.0.1", web.getPort());
+    }
+
     static ServerOptions options(int workerThreads, int maxMembersPerRoom) {
         return ServerOptions.builder()
                 .bindAddress("127.0.0.1")

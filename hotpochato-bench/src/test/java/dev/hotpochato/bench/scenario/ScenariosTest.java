@@ -53,6 +53,18 @@ class ScenariosTest {
     }
 
     @Test
+    void webSocketHandoffsAreReportedBesideTcpForBothSubprotocols() throws Exception {
+        List<Figure> figures = run(WebSocketScenario.of(Profile.TINY));
+        assertTrue(find(figures, "websocket k=2 tcp", "p50 latency").value() > 0);
+        for (String subprotocol : List.of("binary", "json")) {
+            Figure p50 = find(figures, "websocket k=2 " + subprotocol, "p50 latency");
+            assertEquals("TCP", p50.baselineName());
+            assertTrue(p50.value() > 0 && p50.hasBaseline());
+            assertTrue(find(figures, "websocket k=2 " + subprotocol, "server CPU per hand-off").value() > 0);
+        }
+    }
+
+    @Test
     void fanoutCountsDeliveriesToEveryMember() throws Exception {
         List<Figure> figures = run(FanoutScenario.of(Profile.TINY, false));
         assertTrue(find(figures, "fanout n=3", "deliveries/s").value() > 0);

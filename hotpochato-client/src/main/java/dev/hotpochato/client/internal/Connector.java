@@ -1,83 +1,70 @@
 package dev.hotpochato.client.internal;
 
 import dev.hotpochato.client.ClientOptions;
+import dev.hotpochato.client.ClientResources;
+import dev.hotpochato.client.InvalidOptionException;
 import dev.hotpochato.client.Session;
 import dev.hotpochato.client.TlsOptions;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslHandler;
 
 import javax.net.ssl.SSLException;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
-/** Opens connections: the bootstrap behind {@link dev.hotpochato.client.HotPochatoClient}. */
+/** Wires a session together: the composition root behind {@link dev.hotpochato.client.HotPochatoClient}. */
 public final class Connector {
+
+    /** A session on resources of its own uses one event loop: it needs no more threads than that. */
+    private static final int OWN_IO_THREADS = 1;
 
     private Connector() {
     }
 
     /**
-     * Connects (with TLS, the handshake included) and says Hello; the future completes on the new
-     * session's callback executor.
+     * Makes a session on {@code resources} (null: resources of its own, shut down when it ends),
+     * connects it and says Hello; the future completes on the new session's callback executor.
      */
-    public static CompletableFuture<Session> connect(ClientOptions options) {
-        CompletableFuture<Session> connected = new CompletableFuture<>();
-        SslContext tls;
+    public static CompletableFuture<Session> connect(ClientResources resources, ClientOptions options) {
+        Objects.requireNonNull(options, "options");
+        DefaultClientResources threads = resources == null
+                ? new DefaultClientResources(OWN_IO_THREADS, null)
+                : DefaultClientResources.of(resources);
+        boolean own = resources == null;
         try {
-            tls = options.tls().isPresent() ? sslContext(options.tls().get()) : null;
-        } catch (SSLException | RuntimeException e) {
-            connected.completeExceptionally(e);
-            return connected;
-        }
-        ClientThreads.Lease lease = ClientThreads.acquire();
-        DefaultSession session = new DefaultSession(options);
-        try {
+            SslContext tls = options.tls().isPresent() ? sslContext(options.tls().get()) : null;
+            EventLoop loop = threads.nextLoop();
+            DefaultSession session = new DefaultSession(options, threads, own);
             Bootstrap bootstrap = new Bootstrap()
-                    .group(lease.group())
-                    .channel(lease.channelType())
+                    .group(loop)
+                    .channel(threads.channelType())
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                             options.connectTimeout().toMillis()));
-            ConnectionWatchdog watchdog = new ConnectionWatchdog(options, session, bootstrap);
+            ConnectionWatchdog watchdog = new ConnectionWatchdog(options, session, loop, bootstrap, tls);
             session.watchdog(watchdog);
-            bootstrap.handler(new ClientInitializer(options.maxFrameBytes(), options.host(), options.port(), tls,
-                    session, watchdog));
-            // The event loops are needed until the session is over, reconnections included.
-            session.closeFuture().whenComplete((v, e) -> lease.release());
-            bootstrap.connect(options.host(), options.port()).addListener((ChannelFuture f) -> {
-                if (!f.isSuccess()) {
-                    lease.release();
-                    session.callbacks().execute(() -> connected.completeExceptionally(f.cause()));
-                    return;
-                }
-                SslHandler ssl = f.channel().pipeline().get(SslHandler.class);
-                if (ssl == null) {
-                    session.start(f.channel(), connected);
-                    return;
-                }
-                // Wait for the handshake, so that a certificate not trusted fails the connect with the TLS error itself.
-                ssl.handshakeFuture().addListener(hs -> {
-                    if (hs.isSuccess()) {
-                        session.start(f.channel(), connected);
-                    } else {
-                        session.callbacks().execute(() -> connected.completeExceptionally(hs.cause()));
-                    }
-                });
-            });
-        } catch (RuntimeException e) {
-            lease.release();
-            connected.completeExceptionally(e);
+            watchdog.start();
+            return session.connectFuture();
+        } catch (SSLException | RuntimeException e) {
+            if (own) {
+                threads.shutdown();
+            }
+            return CompletableFuture.failedFuture(e);
         }
-        return connected;
     }
 
     private static SslContext sslContext(TlsOptions tls) throws SSLException {
         SslContextBuilder b = SslContextBuilder.forClient()
                 .endpointIdentificationAlgorithm(tls.verifyHostname() ? "HTTPS" : null);
-        tls.trustedCertificates().ifPresent(pem -> b.trustManager(pem.toFile()));
+        try {
+            tls.trustedCertificates().ifPresent(pem -> b.trustManager(pem.toFile()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOptionException("trustedCertificates", "the trusted certificates file "
+                    + tls.trustedCertificates().orElseThrow(), "holds no certificate Java can read: " + e.getMessage());
+        }
         return b.build();
     }
 }

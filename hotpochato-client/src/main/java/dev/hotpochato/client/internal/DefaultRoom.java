@@ -1,11 +1,15 @@
 package dev.hotpochato.client.internal;
 
+import dev.hotpochato.client.HotPochatoException;
+import dev.hotpochato.client.JoinOptions;
 import dev.hotpochato.client.Message;
 import dev.hotpochato.client.MyTurn;
+import dev.hotpochato.client.RoomClosedException;
 import dev.hotpochato.client.RoomHandle;
 import dev.hotpochato.client.RoomListener;
 import dev.hotpochato.client.Session;
 import dev.hotpochato.client.SessionListener;
+import dev.hotpochato.client.SyncRoom;
 import dev.hotpochato.client.Turn;
 import dev.hotpochato.client.TurnHandler;
 import dev.hotpochato.protocol.RoomEvents;
@@ -19,11 +23,11 @@ import dev.hotpochato.protocol.v1.Said;
 import dev.hotpochato.protocol.v1.Say;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.protocol.v1.TurnGranted;
+import dev.hotpochato.protocol.v1.TurnTimeLeft;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -46,11 +50,16 @@ final class DefaultRoom implements RoomHandle {
     private final DefaultSession session;
     private final String name;
     private final boolean privateRoom;
-    private final long turnTimeoutMillis;
+    /** What the room was joined with, to join it again in a new session; null for a private room. */
+    private final JoinOptions joinOptions;
+    /** When it was entered, relative to the session's other rooms. */
+    private final long entered;
     private final int historySize;
     private final List<RoomListener> listeners = new CopyOnWriteArrayList<>();
+    private final SyncRoom sync = new DefaultSyncRoom(this);
     private volatile TurnHandler turnHandler;
 
+    private volatile long turnTimeoutMillis;
     private volatile List<String> members;
     private volatile Set<String> away = Set.of();
     private volatile Turn turn;
@@ -62,18 +71,40 @@ final class DefaultRoom implements RoomHandle {
     private boolean historyLost;
     /** The last turn the turn handler was called for, so that no turn is handled twice. Callback executor only. */
     private long handledTurn;
+    /** What others said since this client's last turn began. Callback executor only. */
+    private List<Message> heard = List.of();
+    /** What others said before the current turn, if it is this client's. Callback executor only. */
+    private List<Message> heardBeforeTurn = List.of();
+    /** The turn of this client's that {@link #heardBeforeTurn} belongs to. Callback executor only. */
+    private long heardFor;
+    /** Callers of {@link #nextTurn()} waiting for a turn. Callback executor only. */
+    private final List<CompletableFuture<MyTurn>> turnWaiters = new ArrayList<>();
+    /** The last turn handed out by {@link #nextTurn()}. Callback executor only. */
+    private long claimedTurn;
+    /** Why the room closed, for those who wait on it. Callback executor only. */
+    private String closeReason = "";
 
-    DefaultRoom(DefaultSession session, RoomSnapshot snapshot, long receivedNanos) {
+    DefaultRoom(DefaultSession session, RoomSnapshot snapshot, long receivedNanos, JoinOptions joinOptions, long entered) {
         this.session = session;
         this.name = snapshot.getName();
         this.privateRoom = snapshot.getPrivate();
-        this.turnTimeoutMillis = Integer.toUnsignedLong(snapshot.getOptions().getTurnTimeoutMs());
+        this.joinOptions = privateRoom ? null : joinOptions;
+        this.entered = entered;
         this.historySize = session.options().historySize();
         view(snapshot, receivedNanos);
     }
 
+    JoinOptions joinOptions() {
+        return joinOptions;
+    }
+
+    long entered() {
+        return entered;
+    }
+
     /** Takes members, turn and seq from {@code snapshot}. Callback executor only (or the constructor). */
     private void view(RoomSnapshot snapshot, long receivedNanos) {
+        this.turnTimeoutMillis = Integer.toUnsignedLong(snapshot.getOptions().getTurnTimeoutMs());
         this.members = snapshot.getMembersList().stream().map(Member::getName).toList();
         this.away = snapshot.getMembersList().stream().filter(Member::getAway).map(Member::getName)
                 .collect(Collectors.toUnmodifiableSet());
@@ -147,18 +178,45 @@ final class DefaultRoom implements RoomHandle {
     // ------------------------------------------------------------------ requests
 
     @Override
-    public CompletableFuture<Void> say(String text) {
-        return session.request(ClientFrame.newBuilder().setSay(Say.newBuilder().setRoom(name).setText(text)));
+    public CompletableFuture<Message> say(String text) {
+        return session.request(ClientFrame.newBuilder().setSay(Say.newBuilder().setRoom(name).setText(text)), Message.class);
     }
 
     @Override
     public CompletableFuture<Void> pass() {
-        return session.request(ClientFrame.newBuilder().setPass(Pass.newBuilder().setRoom(name)));
+        return session.request(ClientFrame.newBuilder().setPass(Pass.newBuilder().setRoom(name)), Void.class);
     }
 
     @Override
     public CompletableFuture<Void> leave() {
-        return session.request(ClientFrame.newBuilder().setLeave(Leave.newBuilder().setRoom(name)));
+        return session.request(ClientFrame.newBuilder().setLeave(Leave.newBuilder().setRoom(name)), Void.class);
+    }
+
+    @Override
+    public SyncRoom sync() {
+        return sync;
+    }
+
+    /**
+     * This client's next turn: the one running now if it is this client's and was not handed out
+     * yet, else the next one granted to it; fails with {@link RoomClosedException} if the room
+     * closes first.
+     */
+    CompletableFuture<MyTurn> nextTurn() {
+        ClientFuture<MyTurn> next = session.newFuture("this client's turn in " + name);
+        session.callbacks().execute(() -> {
+            Turn t = turn;
+            if (!open) {
+                next.completeExceptionally(new RoomClosedException(name, closeReason));
+            } else if (t != null && t.isMine() && t.number() > claimedTurn) {
+                claimedTurn = t.number();
+                next.complete(new OwnTurn(this, t, heardBeforeTurn));
+            } else {
+                turnWaiters.removeIf(CompletableFuture::isDone); // waits given up (awaitMyTurn with a timeout)
+                turnWaiters.add(next);
+            }
+        });
+        return next;
     }
 
     @Override
@@ -219,10 +277,12 @@ final class DefaultRoom implements RoomHandle {
             case TURN_GRANTED -> granted(frame.getTurnGranted(), receivedNanos);
             case SAID -> {
                 Said said = frame.getSaid();
-                Message m = new Message(name, said.getSpeaker(), said.getText(),
-                        Instant.ofEpochMilli(said.getTimeMs()), said.getTurn());
+                Message m = Wire.message(said);
                 if (historySize > 0) {
                     history = append(history, m, historySize);
+                    if (!said.getSpeaker().equals(session.name())) {
+                        heard = append(heard, m, historySize);
+                    }
                 }
                 turn = null;
                 fire(l -> l.onSaid(this, m));
@@ -253,7 +313,7 @@ final class DefaultRoom implements RoomHandle {
             }
             case ROOM_CLOSED -> {
                 session.forget(this);
-                close();
+                close(frame.getRoomClosed().getReason());
                 fire(l -> l.onRoomClosed(this, frame.getRoomClosed().getReason()));
             }
             default -> log.debug("{}: ignoring {}", name, frame.getBodyCase());
@@ -275,10 +335,62 @@ final class DefaultRoom implements RoomHandle {
             historyLost = false;
             fire(l -> l.onHistoryLost(this));
         }
+        myTurnIfAny();
+    }
+
+    /**
+     * Joined again in a new session ({@link dev.hotpochato.client.ClientOptions#autoRejoin()}): the
+     * view is replaced by the new room's snapshot, whose seq numbers start afresh, and what was
+     * heard in the old session is dropped.
+     */
+    void rejoined(RoomSnapshot snapshot, long receivedNanos) {
+        open = true;
+        closeReason = "";
+        historyLost = false;
+        heard = List.of();
+        heardBeforeTurn = List.of();
+        heardFor = 0;
+        handledTurn = 0;
+        claimedTurn = 0;
+        view(snapshot, receivedNanos);
+        fire(l -> l.onRejoined(this));
+        myTurnIfAny();
+    }
+
+    /** Joining again in a new session failed: the room is over for this client; listeners hear why, once. */
+    void rejoinFailed(HotPochatoException cause) {
+        session.forget(this);
+        close(cause.getMessage());
+        fire(l -> l.onRejoinFailed(this, cause));
+    }
+
+    /** After a new snapshot: the turn it shows may be this client's, which a grant will not announce. */
+    private void myTurnIfAny() {
         Turn t = turn;
-        TurnHandler handler = turnHandler;
-        if (t != null && t.isMine() && handler != null) {
-            runTurnHandler(handler, t);
+        if (t != null && t.isMine()) {
+            beginMyTurn(t);
+            myTurn(t);
+        }
+    }
+
+    /** What was heard until now belongs to this turn of this client's; the next turn hears what comes after. */
+    private void beginMyTurn(Turn t) {
+        if (t.number() != heardFor) {
+            heardFor = t.number();
+            heardBeforeTurn = heard;
+            heard = List.of();
+        }
+    }
+
+    /**
+     * After a resume: how long the current turn really has left. A replayed {@code TurnGranted}
+     * gave its full length, counted from when the replay arrived.
+     */
+    void timeLeft(TurnTimeLeft left, long receivedNanos) {
+        Turn t = turn;
+        if (t != null && t.number() == left.getTurn()) {
+            turn = new Turn(name, t.holder(), t.number(), t.isMine(), t.length().map(Duration::toMillis).orElse(0L),
+                    Integer.toUnsignedLong(left.getRemainingMs()), receivedNanos);
         }
     }
 
@@ -286,9 +398,28 @@ final class DefaultRoom implements RoomHandle {
         boolean mine = g.getHolder().equals(session.name());
         Turn t = new Turn(name, g.getHolder(), g.getTurn(), mine, g.getDurationMs(), g.getDurationMs(), receivedNanos);
         turn = t;
+        if (mine) {
+            beginMyTurn(t);
+        }
         fire(l -> l.onTurnGranted(this, t));
+        if (mine) {
+            myTurn(t);
+        }
+    }
+
+    /** The turn {@code t} is this client's: the handler and whoever waits for it hear of it. */
+    private void myTurn(Turn t) {
+        MyTurn mine = new OwnTurn(this, t, heardBeforeTurn);
+        boolean delivered = false;
+        for (CompletableFuture<MyTurn> waiter : turnWaiters) {
+            delivered |= waiter.complete(mine);
+        }
+        turnWaiters.clear();
+        if (delivered) {
+            claimedTurn = Math.max(claimedTurn, t.number());
+        }
         TurnHandler handler = turnHandler;
-        if (mine && handler != null) {
+        if (handler != null) {
             runTurnHandler(handler, t);
         }
     }
@@ -300,7 +431,7 @@ final class DefaultRoom implements RoomHandle {
         }
         handledTurn = t.number();
         try {
-            handler.onMyTurn(new OwnTurn(this, t));
+            handler.onMyTurn(new OwnTurn(this, t, heardBeforeTurn));
         } catch (Throwable e) {
             log.warn("{}: turn handler threw; passing turn {}", name, t.number(), e);
             if (turn == t) {
@@ -314,14 +445,21 @@ final class DefaultRoom implements RoomHandle {
         if (!open) {
             return;
         }
-        close();
+        close(reason);
         fire(l -> l.onRoomClosed(this, reason));
     }
 
-    /** This client left: the room is over for it, and it asked for that, so nobody is told. */
-    void close() {
+    /** The room is over for this client; those waiting for a turn in it are told why, listeners are not. */
+    void close(String reason) {
         open = false;
         turn = null;
+        closeReason = reason;
+        if (!turnWaiters.isEmpty()) {
+            RoomClosedException closed = new RoomClosedException(name, reason);
+            List<CompletableFuture<MyTurn>> waiting = List.copyOf(turnWaiters);
+            turnWaiters.clear();
+            waiting.forEach(w -> w.completeExceptionally(closed));
+        }
     }
 
     private void fire(Consumer<RoomListener> event) {
@@ -362,6 +500,6 @@ final class DefaultRoom implements RoomHandle {
         return "Room{" + name + ", " + members + (away.isEmpty() ? "" : ", away " + away) + (turn == null ? "" : ", " + turn) + (open ? "" : ", closed") + "}";
     }
 
-    private record OwnTurn(RoomHandle room, Turn turn) implements MyTurn {
+    private record OwnTurn(RoomHandle room, Turn turn, List<Message> heard) implements MyTurn {
     }
 }

@@ -2,22 +2,25 @@ package dev.hotpochato.client.internal;
 
 import dev.hotpochato.client.ClientOptions;
 import dev.hotpochato.client.ConnectionClosedException;
+import dev.hotpochato.client.ErrorCode;
+import dev.hotpochato.client.HotPochatoException;
 import dev.hotpochato.client.JoinOptions;
+import dev.hotpochato.client.RoomClosedException;
 import dev.hotpochato.client.RoomHandle;
 import dev.hotpochato.client.RoomInfo;
+import dev.hotpochato.client.ServerAddress;
 import dev.hotpochato.client.ServerErrorException;
 import dev.hotpochato.client.Session;
 import dev.hotpochato.client.SessionListener;
+import dev.hotpochato.client.SyncSession;
 import dev.hotpochato.protocol.RoomEvents;
 import dev.hotpochato.protocol.v1.CancelMatch;
 import dev.hotpochato.protocol.v1.ClientFrame;
-import dev.hotpochato.protocol.v1.Hello;
 import dev.hotpochato.protocol.v1.Join;
 import dev.hotpochato.protocol.v1.ListRooms;
 import dev.hotpochato.protocol.v1.Match;
 import dev.hotpochato.protocol.v1.Paired;
 import dev.hotpochato.protocol.v1.Ping;
-import dev.hotpochato.protocol.v1.ProtocolVersion;
 import dev.hotpochato.protocol.v1.RoomOptions;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.protocol.v1.Welcome;
@@ -28,7 +31,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,30 +56,45 @@ final class DefaultSession implements Session, SessionEvents {
     private static final Logger log = LoggerFactory.getLogger(DefaultSession.class);
 
     private final ClientOptions options;
+    /** Non-null when this session made its resources and so shuts them down when it ends. */
+    private final DefaultClientResources ownResources;
     private final SerialExecutor callbacks;
+    private final CompletableFuture<Session> connectFuture;
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
     /** Written on the callback executor, read from any thread. */
     private final Map<String, DefaultRoom> rooms = new ConcurrentHashMap<>();
     /** Paired rooms whose Joined has not come yet, by room name. Callback executor only. */
     private final Map<String, PairedWaiter> pairing = new HashMap<>();
-    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    /** Public rooms the server closed on the current connection, in case it is stopping. Callback executor only. */
+    private final Map<String, DefaultRoom> closedOnConnection = new LinkedHashMap<>();
+    /** Public rooms closed by a server that then stopped: joined again in a new session. Callback executor only. */
+    private final Map<String, DefaultRoom> closedByStop = new LinkedHashMap<>();
+    private final ClientFuture<Void> closeFuture;
     private final AtomicBoolean closeRequested = new AtomicBoolean();
+    private final SyncSession sync = new DefaultSyncSession(this);
 
     private ConnectionWatchdog watchdog;
-    /** The connection in use; replaced by the event loop when the session resumes on a new one. */
+    /** The connection in use; replaced when the session resumes or is renewed on a new one. */
     private volatile Channel channel;
+    private volatile ServerAddress address;
     private volatile Welcome welcome = Welcome.getDefaultInstance();
     private volatile boolean connected;
     private volatile boolean closed;
     /** The fatal error the server gave before closing, if any. Callback executor only. */
     private Throwable fatalError;
+    /** Numbers the rooms in the order they were entered, so that they are joined again in that order. */
+    private long roomsEntered;
 
-    private record PairedWaiter(PendingRequest match, Paired paired) {
+    private record PairedWaiter(PendingRequest<?> match, Paired paired) {
     }
 
-    DefaultSession(ClientOptions options) {
+    DefaultSession(ClientOptions options, DefaultClientResources resources, boolean ownsResources) {
         this.options = options;
-        this.callbacks = new SerialExecutor(options.callbackExecutor().orElseGet(ClientThreads::defaultCallbackExecutor));
+        this.ownResources = ownsResources ? resources : null;
+        this.callbacks = new SerialExecutor(resources.callbackExecutor());
+        this.connectFuture = new ClientFuture<>(callbacks, "the connection of " + options.displayName());
+        this.closeFuture = new ClientFuture<>(callbacks, "the end of the session");
+        this.address = options.addresses().get(0);
     }
 
     ClientOptions options() {
@@ -94,20 +114,13 @@ final class DefaultSession implements Session, SessionEvents {
         this.watchdog = watchdog;
     }
 
-    /** The connection is open: say Hello; {@code connected} completes with this session on Welcome. */
-    void start(Channel channel, CompletableFuture<Session> connected) {
-        this.channel = channel;
-        connected.whenComplete((s, e) -> {
-            if (e != null) {
-                watchdog.close();
-            } else {
-                this.connected = true;
-            }
-        });
-        send(new PendingRequest(ClientFrame.newBuilder().setHello(Hello.newBuilder()
-                .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1)
-                .setDisplayName(options.displayName())
-                .setAuthToken(options.authToken())), connected, options.requestTimeout().toMillis()));
+    /** Completes with this session once the first connection is welcomed, or fails with why none could be made. */
+    CompletableFuture<Session> connectFuture() {
+        return connectFuture;
+    }
+
+    <T> ClientFuture<T> newFuture(String what) {
+        return new ClientFuture<>(callbacks, what);
     }
 
     // ------------------------------------------------------------------ Session
@@ -129,36 +142,54 @@ final class DefaultSession implements Session, SessionEvents {
     }
 
     @Override
+    public ServerAddress serverAddress() {
+        return address;
+    }
+
+    @Override
     public CompletableFuture<RoomHandle> join(String room, JoinOptions joinOptions) {
+        PendingRequest<RoomHandle> request = joinRequest(room, joinOptions);
+        send(request);
+        return request.future;
+    }
+
+    private PendingRequest<RoomHandle> joinRequest(String room, JoinOptions joinOptions) {
         RoomOptions.Builder o = RoomOptions.newBuilder()
                 .setMaxMembers(joinOptions.maxMembers())
                 .setPassword(joinOptions.password())
                 .setInviteOnly(joinOptions.inviteOnly());
         joinOptions.turnTimeout().ifPresent(t -> o.setTurnTimeoutMs((int) t.toMillis()));
-        return request(ClientFrame.newBuilder().setJoin(Join.newBuilder()
-                .setRoom(room).setOptions(o).setPassword(joinOptions.password())));
+        PendingRequest<RoomHandle> request = new PendingRequest<>(ClientFrame.newBuilder().setJoin(Join.newBuilder()
+                .setRoom(room).setOptions(o).setPassword(joinOptions.password())),
+                newFuture("joining " + room), RoomHandle.class, options.requestTimeout().toMillis());
+        request.joinOptions = joinOptions;
+        return request;
     }
 
     @Override
     public CompletableFuture<RoomHandle> match() {
-        CompletableFuture<RoomHandle> future = new CompletableFuture<>();
-        send(new PendingRequest(ClientFrame.newBuilder().setMatch(Match.getDefaultInstance()), future, 0));
-        return future;
+        PendingRequest<RoomHandle> request = new PendingRequest<>(ClientFrame.newBuilder().setMatch(Match.getDefaultInstance()),
+                newFuture("a match"), RoomHandle.class, 0);
+        send(request);
+        return request.future;
     }
 
     @Override
     public CompletableFuture<Void> cancelMatch() {
-        return request(ClientFrame.newBuilder().setCancelMatch(CancelMatch.getDefaultInstance()));
+        return request(ClientFrame.newBuilder().setCancelMatch(CancelMatch.getDefaultInstance()), Void.class);
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public CompletableFuture<List<RoomInfo>> listRooms() {
-        return request(ClientFrame.newBuilder().setListRooms(ListRooms.getDefaultInstance()));
+        // The one generic result type: checked as a List, its elements are made by Wire.roomInfo only.
+        CompletableFuture<?> rooms = request(ClientFrame.newBuilder().setListRooms(ListRooms.getDefaultInstance()), List.class);
+        return (CompletableFuture<List<RoomInfo>>) rooms;
     }
 
     @Override
     public CompletableFuture<Duration> ping() {
-        return request(ClientFrame.newBuilder().setPing(Ping.newBuilder().setNonce(System.nanoTime())));
+        return request(ClientFrame.newBuilder().setPing(Ping.newBuilder().setNonce(System.nanoTime())), Duration.class);
     }
 
     @Override
@@ -229,18 +260,29 @@ final class DefaultSession implements Session, SessionEvents {
         }
     }
 
-    // ------------------------------------------------------------------ sending
-
-    /** Sends a request whose reply completes the returned future; fails at once if the session is over. */
-    <T> CompletableFuture<T> request(ClientFrame.Builder frame) {
-        CompletableFuture<T> future = new CompletableFuture<>();
-        send(new PendingRequest(frame, future, options.requestTimeout().toMillis()));
-        return future;
+    @Override
+    public SyncSession sync() {
+        return sync;
     }
 
-    private void send(PendingRequest request) {
+    // ------------------------------------------------------------------ sending
+
+    /** Sends a request whose reply gives a {@code type}; fails at once if the session is over. */
+    <T> ClientFuture<T> request(ClientFrame.Builder frame, Class<T> type) {
+        PendingRequest<T> request = new PendingRequest<>(frame, newFuture(frame.getBodyCase().name()), type,
+                options.requestTimeout().toMillis());
+        send(request);
+        return request.future;
+    }
+
+    private void send(PendingRequest<?> request) {
         if (closed) {
             request.fail(new ConnectionClosedException("the session is closed", null));
+            return;
+        }
+        if (!connected) {
+            // Not sent, so certainly not acted on: the caller may simply try again once reconnected.
+            request.fail(new ConnectionClosedException("not connected: the session is reconnecting", null));
             return;
         }
         channel.writeAndFlush(request).addListener(f -> {
@@ -255,17 +297,17 @@ final class DefaultSession implements Session, SessionEvents {
     // ------------------------------------------------------------------ SessionEvents (event loop)
 
     @Override
-    public void frameReceived(ServerFrame frame, PendingRequest answered, long receivedNanos) {
+    public void frameReceived(ServerFrame frame, PendingRequest<?> answered, long receivedNanos) {
         callbacks.execute(() -> onFrame(frame, answered, receivedNanos));
     }
 
     @Override
-    public void requestFailed(PendingRequest request, Throwable cause) {
+    public void requestFailed(PendingRequest<?> request, Throwable cause) {
         callbacks.execute(() -> request.fail(cause));
     }
 
     @Override
-    public void connectionLost(List<PendingRequest> unanswered, Throwable cause) {
+    public void connectionLost(List<PendingRequest<?>> unanswered, Throwable cause) {
         connected = false;
         callbacks.execute(() -> failUnanswered(unanswered, cause));
     }
@@ -273,6 +315,24 @@ final class DefaultSession implements Session, SessionEvents {
     @Override
     public boolean closeRequested() {
         return closeRequested.get();
+    }
+
+    @Override
+    public void connected(Channel channel, ServerAddress address) {
+        this.channel = channel;
+        this.address = address;
+        this.connected = true;
+        callbacks.execute(() -> connectFuture.complete(this));
+    }
+
+    @Override
+    public void connectFailed(Throwable cause) {
+        closed = true;
+        callbacks.execute(() -> {
+            connectFuture.completeExceptionally(cause);
+            closeFuture.complete(null);
+            stopOwnResources();
+        });
     }
 
     @Override
@@ -287,14 +347,27 @@ final class DefaultSession implements Session, SessionEvents {
     }
 
     @Override
-    public void reconnected(Channel channel) {
+    public void reconnected(Channel channel, ServerAddress address) {
         this.channel = channel;
+        this.address = address;
         this.connected = true;
         callbacks.execute(() -> {
+            fatalError = null;
+            // Resumed: rooms closed before the connection was lost stay closed.
+            closedOnConnection.clear();
+            closedByStop.clear();
             for (SessionListener l : listeners) {
                 safely(l::onReconnected);
             }
         });
+    }
+
+    @Override
+    public void renewed(Channel channel, ServerAddress address, Throwable cause) {
+        this.channel = channel;
+        this.address = address;
+        this.connected = true;
+        callbacks.execute(() -> rejoin(cause));
     }
 
     @Override
@@ -305,12 +378,9 @@ final class DefaultSession implements Session, SessionEvents {
 
     // ------------------------------------------------------------------ reacting (callback executor)
 
-    private void onFrame(ServerFrame frame, PendingRequest answered, long receivedNanos) {
+    private void onFrame(ServerFrame frame, PendingRequest<?> answered, long receivedNanos) {
         switch (frame.getBodyCase()) {
-            case WELCOME -> {
-                welcome = frame.getWelcome();
-                complete(answered, this);
-            }
+            case WELCOME -> welcome = frame.getWelcome();
             case JOINED -> joined(frame, answered, receivedNanos);
             case HISTORY_LOST -> {
                 DefaultRoom room = rooms.get(frame.getHistoryLost().getRoom());
@@ -318,10 +388,16 @@ final class DefaultSession implements Session, SessionEvents {
                     room.historyLost();
                 }
             }
+            case TURN_TIME_LEFT -> {
+                DefaultRoom room = rooms.get(frame.getTurnTimeLeft().getRoom());
+                if (room != null) {
+                    room.timeLeft(frame.getTurnTimeLeft(), receivedNanos);
+                }
+            }
             case LEFT -> {
                 DefaultRoom room = rooms.remove(frame.getLeft().getRoom());
                 if (room != null) {
-                    room.close();
+                    room.close("you left");
                 }
                 complete(answered, null);
             }
@@ -344,7 +420,21 @@ final class DefaultSession implements Session, SessionEvents {
                     forget(room); // before listeners hear of it, as for a RoomClosed of the room itself
                     room.end(frame.getRoomClosed().getReason());
                 } else if (room != null) {
+                    if (!room.isPrivate()) {
+                        // A server closes public rooms only when it stops; if it is stopping, they are joined again.
+                        closedOnConnection.put(room.name(), room);
+                    }
                     room.apply(frame, receivedNanos);
+                }
+            }
+            case SAID -> {
+                DefaultRoom room = rooms.get(frame.getSaid().getRoom());
+                if (room != null) {
+                    room.apply(frame, receivedNanos);
+                }
+                // The speaker's copy of Said is the acknowledgement of its Say.
+                if (answered != null) {
+                    answered.complete(Wire.message(frame.getSaid()));
                 }
             }
             default -> {
@@ -354,21 +444,30 @@ final class DefaultSession implements Session, SessionEvents {
                 } else {
                     log.debug("ignoring {} for no room of ours", frame.getBodyCase());
                 }
-                // The speaker's copy of Said or Passed is the acknowledgement of its Say or Pass.
+                // The speaker's copy of Passed is the acknowledgement of its Pass.
                 complete(answered, null);
             }
         }
     }
 
-    private void joined(ServerFrame frame, PendingRequest answered, long receivedNanos) {
-        DefaultRoom known = rooms.get(frame.getJoined().getRoom().getName());
+    private void joined(ServerFrame frame, PendingRequest<?> answered, long receivedNanos) {
+        String name = frame.getJoined().getRoom().getName();
+        if (answered != null && answered.rejoining != null) {
+            DefaultRoom room = answered.rejoining;
+            rooms.put(name, room);
+            room.rejoined(frame.getJoined().getRoom(), receivedNanos);
+            complete(answered, room);
+            return;
+        }
+        DefaultRoom known = rooms.get(name);
         if (known != null) {
             // After a resume: a fresh snapshot of a room whose missed events are lost. The handle stays the same.
             known.refresh(frame.getJoined().getRoom(), receivedNanos);
             complete(answered, known);
             return;
         }
-        DefaultRoom room = new DefaultRoom(this, frame.getJoined().getRoom(), receivedNanos);
+        JoinOptions joinOptions = answered == null ? null : answered.joinOptions;
+        DefaultRoom room = new DefaultRoom(this, frame.getJoined().getRoom(), receivedNanos, joinOptions, ++roomsEntered);
         rooms.put(room.name(), room);
         for (SessionListener l : listeners) {
             safely(() -> l.onJoined(room));
@@ -384,10 +483,13 @@ final class DefaultSession implements Session, SessionEvents {
         complete(answered, room);
     }
 
-    private void error(ServerFrame frame, PendingRequest answered) {
+    private void error(ServerFrame frame, PendingRequest<?> answered) {
         ServerErrorException e = Wire.exception(frame.getError());
         if (frame.getError().getFatal()) {
             fatalError = e;
+            if (e.code() == ErrorCode.SERVER_SHUTTING_DOWN) {
+                closedByStop.putAll(closedOnConnection);
+            }
         }
         if (answered != null) {
             answered.fail(e);
@@ -399,10 +501,44 @@ final class DefaultSession implements Session, SessionEvents {
         }
     }
 
-    private void failUnanswered(List<PendingRequest> unanswered, Throwable ioCause) {
+    /**
+     * A new session replaced one that could not be resumed: every room of the old one (those still
+     * open, and those a stopping server closed) is joined again with the options it was first joined
+     * with, in the order it was first entered; each tells its listeners how that went.
+     */
+    private void rejoin(Throwable cause) {
+        fatalError = null;
+        closedOnConnection.clear();
+        pairing.clear();
+        // Open rooms stay in rooms() while they are joined again; those that cannot be are forgotten.
+        List<DefaultRoom> again = new ArrayList<>(rooms.values());
+        again.addAll(closedByStop.values());
+        closedByStop.clear();
+        again.sort(Comparator.comparingLong(DefaultRoom::entered));
+        for (SessionListener l : listeners) {
+            safely(() -> l.onNewSession(cause));
+        }
+        for (DefaultRoom room : again) {
+            if (room.joinOptions() == null) {
+                room.rejoinFailed(new RoomClosedException(room.name(), "a private room cannot be joined again"));
+                continue;
+            }
+            PendingRequest<RoomHandle> request = joinRequest(room.name(), room.joinOptions());
+            request.rejoining = room;
+            request.future.whenComplete((r, e) -> {
+                if (e != null) {
+                    room.rejoinFailed(e instanceof HotPochatoException h ? h
+                            : new HotPochatoException("could not join " + room.name() + " again", e));
+                }
+            });
+            send(request);
+        }
+    }
+
+    private void failUnanswered(List<PendingRequest<?>> unanswered, Throwable ioCause) {
         Throwable cause = fatalError != null ? fatalError : ioCause;
         ConnectionClosedException closedException = new ConnectionClosedException("the connection closed", cause);
-        for (PendingRequest r : unanswered) {
+        for (PendingRequest<?> r : unanswered) {
             r.fail(closedException);
         }
     }
@@ -417,6 +553,8 @@ final class DefaultSession implements Session, SessionEvents {
             }
         }
         pairing.clear();
+        closedOnConnection.clear();
+        closedByStop.clear();
         for (DefaultRoom room : rooms.values()) {
             room.end("connection lost");
         }
@@ -426,6 +564,13 @@ final class DefaultSession implements Session, SessionEvents {
             safely(() -> l.onDisconnected(reported));
         }
         closeFuture.complete(null);
+        stopOwnResources();
+    }
+
+    private void stopOwnResources() {
+        if (ownResources != null) {
+            ownResources.shutdown();
+        }
     }
 
     /** {@code room} closed on the server's word. */
@@ -433,7 +578,7 @@ final class DefaultSession implements Session, SessionEvents {
         rooms.remove(room.name(), room);
     }
 
-    private static void complete(PendingRequest request, Object value) {
+    private static void complete(PendingRequest<?> request, Object value) {
         if (request != null) {
             request.complete(value);
         }
@@ -449,6 +594,7 @@ final class DefaultSession implements Session, SessionEvents {
 
     @Override
     public String toString() {
-        return "Session{" + name() + "@" + options.host() + ":" + options.port() + (closed ? ", closed" : "") + "}";
+        return "Session{" + name() + "@" + address + (closed ? ", closed" : "") + "}";
     }
+
 }

@@ -33,7 +33,7 @@ final class RequestHandler extends ChannelDuplexHandler {
     private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
 
     private final SessionEvents session;
-    private final Map<Long, PendingRequest> pending = new HashMap<>();
+    private final Map<Long, PendingRequest<?>> pending = new HashMap<>();
     private long nextId = 1;
     private Throwable failure;
 
@@ -43,7 +43,7 @@ final class RequestHandler extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (!(msg instanceof PendingRequest request)) {
+        if (!(msg instanceof PendingRequest<?> request)) {
             ctx.write(msg, promise);
             return;
         }
@@ -66,7 +66,7 @@ final class RequestHandler extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ServerFrame frame = (ServerFrame) msg;
         long now = System.nanoTime();
-        PendingRequest answered = frame.getRequestId() == 0 ? null : forget(frame.getRequestId());
+        PendingRequest<?> answered = frame.getRequestId() == 0 ? null : forget(frame.getRequestId());
         if (frame.getRequestId() != 0 && answered == null) {
             log.debug("{}: reply to request #{} that is no longer waiting: {}", ctx.channel(),
                     frame.getRequestId(), frame.getBodyCase());
@@ -74,8 +74,8 @@ final class RequestHandler extends ChannelDuplexHandler {
         session.frameReceived(frame, answered, now);
         if (frame.hasMatchCancelled() && answered != null) {
             // The protocol answers Match only with Paired, so CancelMatch's reply also ends it.
-            for (Iterator<PendingRequest> it = pending.values().iterator(); it.hasNext(); ) {
-                PendingRequest r = it.next();
+            for (Iterator<PendingRequest<?>> it = pending.values().iterator(); it.hasNext(); ) {
+                PendingRequest<?> r = it.next();
                 if (r.kind() == ClientFrame.BodyCase.MATCH) {
                     it.remove();
                     cancelTimeout(r);
@@ -97,7 +97,7 @@ final class RequestHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        List<PendingRequest> unanswered = new ArrayList<>(pending.values());
+        List<PendingRequest<?>> unanswered = new ArrayList<>(pending.values());
         pending.clear();
         unanswered.forEach(RequestHandler::cancelTimeout);
         session.connectionLost(unanswered, failure);
@@ -105,7 +105,7 @@ final class RequestHandler extends ChannelDuplexHandler {
     }
 
     private void timedOut(long id) {
-        PendingRequest request = pending.remove(id);
+        PendingRequest<?> request = pending.remove(id);
         if (request != null) {
             request.timeout = null;
             session.requestFailed(request, new RequestTimeoutException(request.describe(),
@@ -113,15 +113,15 @@ final class RequestHandler extends ChannelDuplexHandler {
         }
     }
 
-    private PendingRequest forget(long id) {
-        PendingRequest request = pending.remove(id);
+    private PendingRequest<?> forget(long id) {
+        PendingRequest<?> request = pending.remove(id);
         if (request != null) {
             cancelTimeout(request);
         }
         return request;
     }
 
-    private static void cancelTimeout(PendingRequest request) {
+    private static void cancelTimeout(PendingRequest<?> request) {
         if (request.timeout != null) {
             request.timeout.cancel(false);
             request.timeout = null;

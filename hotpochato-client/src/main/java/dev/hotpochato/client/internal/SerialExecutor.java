@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -48,7 +49,12 @@ final class SerialExecutor implements Executor {
                 delegate.execute(this::drain);
             } catch (RejectedExecutionException e) {
                 scheduled.set(false);
-                log.error("callback executor rejected work; {} callbacks dropped", tasks.size(), e);
+                if (delegate instanceof ExecutorService es && es.isShutdown()) {
+                    // The session's resources were shut down: nothing is left to run them.
+                    log.debug("callback executor shut down; {} callbacks dropped", tasks.size());
+                } else {
+                    log.error("callback executor rejected work; {} callbacks dropped", tasks.size(), e);
+                }
                 tasks.clear();
             }
         }

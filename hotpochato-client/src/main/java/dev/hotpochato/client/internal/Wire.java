@@ -2,12 +2,15 @@ package dev.hotpochato.client.internal;
 
 import dev.hotpochato.client.ErrorCode;
 import dev.hotpochato.client.LeaveReason;
+import dev.hotpochato.client.Message;
 import dev.hotpochato.client.RoomInfo;
 import dev.hotpochato.client.ServerErrorException;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.MemberLeft;
 import dev.hotpochato.protocol.v1.RoomSummary;
+import dev.hotpochato.protocol.v1.Said;
 
+import java.time.Instant;
 import java.util.Optional;
 
 /** Translations from protocol messages to the public API's types, so no generated type leaks out. */
@@ -30,6 +33,11 @@ final class Wire {
         } catch (IllegalArgumentException e) {
             return ErrorCode.UNKNOWN;
         }
+    }
+
+    static Message message(Said said) {
+        return new Message(said.getRoom(), said.getSpeaker(), said.getText(), Instant.ofEpochMilli(said.getTimeMs()),
+                said.getTurn());
     }
 
     static LeaveReason leaveReason(MemberLeft.Reason reason) {

@@ -14,6 +14,17 @@ public final class FrameTooLargeException extends TooLongFrameException {
         this.maxFrameBytes = maxFrameBytes;
     }
 
+    /**
+     * A message refused before its length was known in full: a WebSocket message refused from the
+     * header of one of its fragments. {@link #declaredBytes()} is then -1.
+     */
+    public FrameTooLargeException(int maxFrameBytes, String message) {
+        super(message);
+        this.declaredBytes = -1;
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    /** The length the frame's prefix declared, or -1 if it was not known. */
     public long declaredBytes() {
         return declaredBytes;
     }

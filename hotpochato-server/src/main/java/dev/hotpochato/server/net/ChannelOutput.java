@@ -1,11 +1,8 @@
 package dev.hotpochato.server.net;
 
-import dev.hotpochato.protocol.codec.FrameEncoder;
-import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.server.room.Participant;
 import dev.hotpochato.server.room.RoomOutput;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
@@ -17,17 +14,16 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Delivers one shard's room frames to its members' connections.
  *
- * <p>A broadcast is encoded once into one buffer, and each member is queued a retained duplicate
- * of it: no per-member encoding or copying. Frames are queued until {@link #flush}, at the end of
- * each room task; then every event loop that serves some of the members gets one task that writes
- * all of its members' frames and flushes each connection once. A turn hand-off (Said, then
- * TurnGranted) so costs each member one write and each other loop one wake-up.
+ * <p>The shard hands over frames already encoded (a broadcast as duplicates of one buffer), so
+ * nothing is encoded or copied here. Frames are queued until {@link #flush}, at the end of each
+ * room task; then every event loop that serves some of the members gets one task that writes all
+ * of its members' frames and flushes each connection once. A turn hand-off (Said and TurnGranted,
+ * in one buffer) so costs each member one write and each other loop one wake-up.
  *
  * <p>Belongs to its shard's thread, like the rooms that use it.
  */
 public final class ChannelOutput implements RoomOutput {
 
-    private final ByteBufAllocator alloc;
     /**
      * Frames waiting for the end of the current room task: {@code batches.get(i)} holds the
      * (channel, buffer) pairs for connections of {@code loops.get(i)}. Two lists searched in turn
@@ -36,68 +32,19 @@ public final class ChannelOutput implements RoomOutput {
      */
     private final List<EventLoop> loops = new ArrayList<>();
     private final List<List<Object>> batches = new ArrayList<>();
-
-    public ChannelOutput(ByteBufAllocator alloc) {
-        this.alloc = alloc;
-    }
+    /** The batch of this thread's own loop, written in place by {@link #flush}: kept and reused. */
+    private final List<Object> spare = new ArrayList<>();
 
     @Override
-    public void broadcast(List<? extends Participant> to, ServerFrame frame) {
-        if (!to.isEmpty()) {
-            queueAll(to, FrameEncoder.encode(alloc, frame));
-        }
-    }
-
-    @Override
-    public void broadcast(List<? extends Participant> to, byte[] serializedFrame) {
-        if (!to.isEmpty()) {
-            queueAll(to, FrameEncoder.encodeSerialized(alloc, serializedFrame));
-        }
-    }
-
-    /** Queues {@code encoded} for each of {@code to}, and releases it. */
-    private void queueAll(List<? extends Participant> to, ByteBuf encoded) {
-        try {
-            for (Participant p : to) {
-                queue(((Connected) p).channel(), encoded);
-            }
-        } finally {
-            encoded.release();
-        }
-    }
-
-    @Override
-    public void send(Participant to, ServerFrame frame) {
-        Channel ch = ((Connected) to).channel();
-        if (ch != null) { // not even encoded for a member that is away
-            queueOne(ch, FrameEncoder.encode(alloc, frame));
-        }
-    }
-
-    @Override
-    public void send(Participant to, byte[] serializedFrame) {
-        Channel ch = ((Connected) to).channel();
-        if (ch != null) {
-            queueOne(ch, FrameEncoder.encodeSerialized(alloc, serializedFrame));
-        }
-    }
-
-    private void queueOne(Channel ch, ByteBuf encoded) {
-        try {
-            queue(ch, encoded);
-        } finally {
-            encoded.release();
-        }
-    }
-
-    /** Queues a duplicate of {@code encoded} for {@code ch}, as a (channel, buffer) pair. */
-    private void queue(Channel ch, ByteBuf encoded) {
+    public void write(Participant to, ByteBuf frames) {
+        Channel ch = to.channel();
         if (ch == null) {
-            return; // away: the room's history keeps what it misses
+            frames.release(); // away: the room's history keeps what it misses
+            return;
         }
         List<Object> batch = batchFor(ch.eventLoop());
         batch.add(ch);
-        batch.add(encoded.retainedDuplicate());
+        batch.add(frames);
     }
 
     private List<Object> batchFor(EventLoop loop) {
@@ -106,7 +53,9 @@ public final class ChannelOutput implements RoomOutput {
                 return batches.get(i);
             }
         }
-        List<Object> batch = new ArrayList<>();
+        // This thread's own loop is written right here at the flush, so its list can be reused;
+        // another loop's is handed over with the task.
+        List<Object> batch = loop.inEventLoop() && spare.isEmpty() ? spare : new ArrayList<>();
         loops.add(loop);
         batches.add(batch);
         return batch;
@@ -136,7 +85,11 @@ public final class ChannelOutput implements RoomOutput {
         loops.clear();
         batches.clear();
         if (local != null) {
-            deliver(local);
+            try {
+                deliver(local);
+            } finally {
+                local.clear();
+            }
         }
     }
 
@@ -146,8 +99,8 @@ public final class ChannelOutput implements RoomOutput {
             Channel ch = (Channel) batch.get(i);
             ch.write(batch.get(i + 1), ch.voidPromise());
         }
-        // A connection listed twice (Said, then TurnGranted) sends both at its first flush; the
-        // second finds nothing to send and returns at once, which is cheaper than a set to skip it.
+        // A connection listed twice sends both at its first flush; the second finds nothing to send
+        // and returns at once, which is cheaper than a set to skip it.
         for (int i = 0; i < batch.size(); i += 2) {
             ((Channel) batch.get(i)).flush();
         }

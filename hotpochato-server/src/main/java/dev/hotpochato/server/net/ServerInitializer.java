@@ -5,7 +5,7 @@ import dev.hotpochato.protocol.codec.FrameEncoder;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.server.ServerOptions;
 import dev.hotpochato.server.room.Matchmaker;
-import dev.hotpochato.server.room.Rooms;
+import dev.hotpochato.server.room.RoomStore;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -20,9 +20,10 @@ import io.netty.util.concurrent.Ticker;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pipeline of every client connection, in order. Another transport (a WebSocket gateway) does
- * its own framing and then calls {@link #addSessionHandlers}: everything after the frame codec is
- * the same for both.
+ * The pipeline of every TCP client connection, in order. The handlers before the framing
+ * ({@link #addConnectionHandlers}), the idle timeout right after it ({@link #addIdleHandler}) and
+ * everything after the parsing ({@link #addSessionHandlers}) are shared with the WebSocket gateway,
+ * so that a session follows the same rules whichever transport carries it.
  */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -37,7 +38,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
      * @param tls      null for plain TCP
      * @param channels every connection is added here, so that the server can say goodbye to them all
      */
-    public ServerInitializer(ServerOptions options, Rooms rooms, Matchmaker matchmaker, SslContext tls, ChannelGroup channels) {
+    public ServerInitializer(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, SslContext tls, ChannelGroup channels) {
         AddressLedger addresses = new AddressLedger(options.maxConnections(), options.maxConnectionsPerAddress(),
                 options.maxFailedAttemptsPerAddress(), Ticker.systemTicker().nanoTime());
         this.server = new ServerContext(options, rooms, matchmaker, new LocalResumeTokens(), addresses);
@@ -56,25 +57,43 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
             handler.setHandshakeTimeoutMillis(server.options().tlsHandshakeTimeout().toMillis());
             p.addLast("tls", handler);
         }
-        p.addLast("connectionLimit", connectionLimiter);
+        addConnectionHandlers(p);
         p.addLast("frameDecoder", new FrameDecoder(server.options().maxFrameBytes()));
+        addIdleHandler(p);
+        p.addLast("protobufDecoder", protobufDecoder);
         p.addLast("frameEncoder", FrameEncoder.INSTANCE);
         addSessionHandlers(p);
     }
 
     /**
-     * Adds what follows the frame codec, once the pipeline's last handler reads frame bodies (one
-     * {@code ClientFrame} each, as retained buffers) and encodes what is written ({@code ServerFrame}s,
-     * and room frames already encoded as length-prefixed buffers): liveness, the rate limit, parsing,
-     * the slow-consumer guard, the session and its rooms, and the error handler last. The handshake
-     * deadline runs from the moment these are added to an open connection, or from its activation.
+     * The handlers every client connection starts with, right after TLS and before any framing:
+     * the connection limits (a connection over them is refused with its first frame).
+     */
+    public void addConnectionHandlers(ChannelPipeline p) {
+        p.addLast("connectionLimit", connectionLimiter);
+    }
+
+    /**
+     * The idle timeout: closes a connection that has sent nothing for the idle timeout with
+     * IDLE_TIMEOUT. Add it right after the framing, where only whole frames arrive (over TCP one
+     * length-prefixed frame, over a WebSocket one message or control frame), so that a trickle of
+     * bytes that never makes a frame is not life. It counts from the moment it is added.
+     */
+    public void addIdleHandler(ChannelPipeline p) {
+        p.addLast("idle", new IdleStateHandler(server.options().idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Everything after the parsing, for any transport: the handlers before these must turn what
+     * the client sends into {@code ClientFrame}s, and take {@code ServerFrame}s and frames already
+     * encoded by {@code FrameEncoder} (length-prefixed {@code ByteBuf}s) out to the client. These are
+     * the rate limit, the slow-consumer guard, the session and its rooms, and the error handler last.
+     * The handshake deadline runs from the moment these are added to an open connection, or from
+     * its activation.
      */
     public void addSessionHandlers(ChannelPipeline p) {
         ServerOptions o = server.options();
-        // After the frame decoder: only a whole frame is life, so that a trickle of bytes is not.
-        p.addLast("idle", new IdleStateHandler(o.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("frameRate", new FrameRateLimiter(o.maxFramesPerSecond(), o.frameBurst()));
-        p.addLast("protobufDecoder", protobufDecoder);
         p.addLast("slowConsumer", new SlowConsumerGuard(o.slowConsumerTimeout().toMillis(), o.maxPendingOutboundBytes()));
         p.addLast("session", new SessionHandler(server));
         p.addLast("turnScheduler", turnScheduler);

@@ -6,7 +6,8 @@ import dev.hotpochato.protocol.v1.MemberLeft;
 import dev.hotpochato.protocol.v1.RoomClosed;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.server.room.Matchmaker;
-import dev.hotpochato.server.room.Room;
+import dev.hotpochato.server.room.Participant;
+import dev.hotpochato.server.room.wire.RoomFrames;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -14,8 +15,8 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,8 @@ import java.util.function.Consumer;
  * <p>A state machine ({@link State}) run on one thread, {@link #executor} (the event loop of its
  * first connection). Connections, rooms and timers reach it only by submitting to that executor
  * (the public methods below do it for them), so its transitions never interleave; each is one
- * method. Its calls into the rooms all go through {@link #inRoom} and {@link #matchmaker}.
+ * method. It reaches its rooms through the room store ({@code server.rooms()}), which answers on
+ * the rooms' threads through {@link Participant}'s callbacks and {@link #channel()}.
  *
  * <pre>
  *   Hello ──► CONNECTED ──lost, resumable──► AWAY ──grace ends──► ENDED
@@ -41,7 +43,7 @@ import java.util.function.Consumer;
  *                  │ lost ──► AWAY, or ENDED if kicked
  * </pre>
  */
-final class ServerSession implements Connected {
+final class ServerSession implements Participant {
 
     static final AttributeKey<ServerSession> KEY = AttributeKey.valueOf(ServerSession.class, "session");
 
@@ -103,8 +105,20 @@ final class ServerSession implements Connected {
      * connection breaks before it read that Welcome can so resume again with the token it has.
      */
     private String unconfirmedToken;
-    /** Made on the first join: most idle connections are in no room, and an empty map costs each of them. */
-    private Map<String, Room> memberOf = Map.of();
+    /** The rooms it is in. Made on the first join: most idle connections are in no room, and an empty set costs each of them. */
+    private Set<String> memberOf = Set.of();
+    /**
+     * Rooms a Join with a password was sent for and that have not admitted the session yet, with the
+     * address place charged for the attempt: an admission gives the attempt back. A refused one
+     * stays charged, and its entry goes when newer ones push it out (at most as many as the
+     * session may be in rooms, so that a guesser cannot grow it).
+     */
+    private final Map<String, AddressLedger.Place> passwordJoins = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, AddressLedger.Place> eldest) {
+            return size() > server.options().maxRoomsPerClient();
+        }
+    };
     /** Rooms that closed while away; reported as RoomClosed once back (to a client that names them). */
     private Set<String> closedWhileAway = Set.of();
     private ScheduledFuture<?> graceTimer;
@@ -186,36 +200,52 @@ final class ServerSession implements Connected {
         return passwordAttempts;
     }
 
+    /**
+     * A Join with a password for {@code room} took an attempt from this session's allowance and
+     * {@code place}'s: if the room admits the session, both are given back. Call before the Join goes
+     * to the room store, so that the admission finds this.
+     */
+    void passwordAttempted(String room, AddressLedger.Place place) {
+        executor.execute(() -> {
+            if (state != State.ENDED) {
+                passwordJoins.put(room, place);
+            }
+        });
+    }
+
     // ------------------------------------------------------------------ events from rooms (room threads)
 
     @Override
-    public void joined(Room room) {
+    public void joined(String room) {
         executor.execute(() -> {
             if (state == State.ENDED) {
                 // The session ended while the join was on its way; undo it.
-                inRoom(room, r -> r.leave(this, 0, MemberLeft.Reason.DISCONNECTED));
+                leave(room, MemberLeft.Reason.DISCONNECTED);
                 return;
             }
             if (memberOf.isEmpty()) {
-                memberOf = new HashMap<>();
+                memberOf = new HashSet<>();
             }
-            memberOf.put(room.name(), room);
+            memberOf.add(room);
+            if (passwordJoins.containsKey(room)) { // the password was right (or made the room)
+                AddressLedger.attemptSucceeded(passwordAttempts, passwordJoins.remove(room));
+            }
             if (state != State.CONNECTED) {
-                inRoom(room, r -> r.away(this)); // the connection was lost while the join was on its way
+                away(room); // the connection was lost while the join was on its way
             }
         });
     }
 
     @Override
-    public void left(Room room) {
+    public void left(String room) {
         roomSlots.decrementAndGet();
         executor.execute(() -> {
-            if (!memberOf.isEmpty() && memberOf.remove(room.name(), room)
+            if (!memberOf.isEmpty() && memberOf.remove(room)
                     && (state == State.AWAY || state == State.RESUMING)) {
                 if (closedWhileAway.isEmpty()) {
                     closedWhileAway = new HashSet<>();
                 }
-                closedWhileAway.add(room.name()); // told once back, since it cannot be replayed
+                closedWhileAway.add(room); // told once back, since it cannot be replayed
             }
         });
     }
@@ -246,7 +276,7 @@ final class ServerSession implements Connected {
             }
             state = State.AWAY;
             if (was == State.CONNECTED) {
-                memberOf.values().forEach(room -> inRoom(room, r -> r.away(this)));
+                memberOf.forEach(this::away);
             } // RESUMING: the rooms were told already
             graceTimer = executor.schedule(() -> end(reason), grace.toMillis(), TimeUnit.MILLISECONDS);
         });
@@ -293,11 +323,8 @@ final class ServerSession implements Connected {
                 welcome(lastSeq, takeover);
                 return;
             }
-            for (Room room : memberOf.values()) {
-                inRoom(room, r -> {
-                    r.away(this);
-                    executor.execute(() -> quieted(takeover0, lastSeq, takeover));
-                });
+            for (String room : memberOf) {
+                server.rooms().away(this, room).thenRunAsync(() -> quieted(takeover0, lastSeq, takeover), executor);
             }
         });
     }
@@ -327,9 +354,8 @@ final class ServerSession implements Connected {
             }
         }
         closedWhileAway = Set.of();
-        for (Room room : memberOf.values()) {
-            long seen = lastSeq.getOrDefault(room.name(), 0L);
-            inRoom(room, r -> r.back(this, seen));
+        for (String room : memberOf) {
+            server.rooms().back(this, room, lastSeq.getOrDefault(room, 0L));
         }
         takeover.rejoined();
     }
@@ -377,10 +403,11 @@ final class ServerSession implements Connected {
         matchmaker(m -> m.drop(this));
         // Given back before the rooms hear of it, so that whoever sees the member leave can take the place.
         movePlace(null);
-        for (Room room : memberOf.values()) {
-            inRoom(room, r -> r.leave(this, 0, reason));
+        for (String room : memberOf) {
+            leave(room, reason);
         }
-        memberOf = Map.of();
+        memberOf = Set.of();
+        passwordJoins.clear();
         closedWhileAway = Set.of();
     }
 
@@ -421,9 +448,12 @@ final class ServerSession implements Connected {
         }
     }
 
-    /** Every call of this session into a room: on that room's thread. */
-    private void inRoom(Room room, Consumer<Room> action) {
-        server.rooms().shardFor(room.name()).execute(() -> action.accept(room));
+    private void away(String room) {
+        server.rooms().away(this, room);
+    }
+
+    private void leave(String room, MemberLeft.Reason reason) {
+        server.rooms().leave(this, 0, room, RoomFrames.reason(reason));
     }
 
     /** Every call of this session into the matchmaker (which hops to its own thread). */

@@ -1,36 +1,36 @@
 package dev.hotpochato.server.net;
 
+import dev.hotpochato.protocol.ProtocolLimits;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.Join;
-import dev.hotpochato.protocol.v1.MemberLeft;
+import dev.hotpochato.protocol.v1.ListRooms;
 import dev.hotpochato.protocol.v1.RoomList;
 import dev.hotpochato.protocol.v1.Say;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.server.room.Frames;
-import dev.hotpochato.server.room.Room;
-import dev.hotpochato.server.room.RoomSettings;
-import dev.hotpochato.server.room.RoomShard;
-import dev.hotpochato.server.room.Rooms;
+import dev.hotpochato.server.room.RoomStore;
+import dev.hotpochato.server.room.rules.LeaveReason;
+import dev.hotpochato.server.room.wire.RoomFrames;
+import dev.hotpochato.server.room.wire.WireOptions;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
-import java.util.function.Consumer;
-
 /**
- * Hands a session's room commands to the rooms: checks what it can without a room (names, text,
- * options, the allowance of password attempts), then finds the room's shard, hops onto its thread
- * and calls the rule there. Holds no state of its own, so one instance serves every connection.
+ * Hands a session's room commands to the room store, which applies them on the room's own thread
+ * and answers the session there. Checks here only what needs no room: names, text, options, and
+ * the allowance of password attempts. Holds no state of its own, so one instance serves every
+ * connection.
  */
 @ChannelHandler.Sharable
 final class TurnScheduler extends ChannelInboundHandlerAdapter {
 
-    private final Rooms rooms;
+    private final RoomStore rooms;
     /** The longest turn a Join may ask for; 0 for no cap. */
     private final long maxTurnTimeoutMillis;
 
-    TurnScheduler(Rooms rooms, long maxTurnTimeoutMillis) {
+    TurnScheduler(RoomStore rooms, long maxTurnTimeoutMillis) {
         this.rooms = rooms;
         this.maxTurnTimeoutMillis = maxTurnTimeoutMillis;
     }
@@ -42,17 +42,21 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
         long requestId = frame.getRequestId();
         switch (frame.getBodyCase()) {
             case JOIN -> join(ctx, session, requestId, frame.getJoin());
-            case LEAVE -> inRoom(session, requestId, frame.getLeave().getRoom(),
-                    room -> room.leave(session, requestId, MemberLeft.Reason.LEFT));
+            case LEAVE -> {
+                if (mayExist(session, requestId, frame.getLeave().getRoom())) {
+                    rooms.leave(session, requestId, frame.getLeave().getRoom(), LeaveReason.LEFT);
+                }
+            }
             case SAY -> say(session, requestId, frame.getSay());
-            case PASS -> inRoom(session, requestId, frame.getPass().getRoom(),
-                    room -> room.pass(session, requestId));
+            case PASS -> {
+                if (mayExist(session, requestId, frame.getPass().getRoom())) {
+                    rooms.pass(session, requestId, frame.getPass().getRoom());
+                }
+            }
             case INVITE -> invite(session, requestId, frame.getInvite().getRoom(), frame.getInvite().getDisplayName());
             case MATCH -> session.match(requestId);
             case CANCEL_MATCH -> session.cancelMatch(requestId);
-            case LIST_ROOMS -> rooms.listPublic().thenAccept(list -> session.send(
-                    ServerFrame.newBuilder().setRequestId(requestId)
-                            .setRoomList(RoomList.newBuilder().addAllRooms(list)).build()));
+            case LIST_ROOMS -> listRooms(session, requestId, frame.getListRooms());
             default -> throw new ProtocolException(Error.Code.PROTOCOL_VIOLATION,
                     frame.getBodyCase() + " is not valid here", requestId);
         }
@@ -67,30 +71,24 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
         }
         // Checked whether or not this Join would create the room, so that the answer does not
         // depend on who got there first.
-        problem = RoomSettings.checkRequested(join.getOptions(), maxTurnTimeoutMillis);
+        problem = WireOptions.checkRequested(join.getOptions(), maxTurnTimeoutMillis);
         if (problem != null) {
             session.send(Frames.error(requestId, Error.Code.INVALID_OPTION, problem, name));
             return;
         }
         // A Join carrying a password is an attempt at it: it takes one from the session's and the
-        // address's allowances, and gives it back if it lets the session in.
-        boolean attempt = !join.getPassword().isEmpty();
-        AddressLedger.Place place = ctx.channel().attr(ConnectionLimiter.PLACE).get();
-        if (attempt && !AddressLedger.tryAttempt(session.passwordAttempts(), place, ctx.executor().ticker().nanoTime())) {
-            session.send(Frames.error(requestId, Error.Code.TOO_MANY_ATTEMPTS,
-                    "too many wrong passwords; try again in a minute", name));
-            return;
-        }
-        RoomShard shard = rooms.shardFor(name);
-        shard.execute(() -> {
-            shard.join(name, join.getOptions(), rooms.defaults(), session, requestId, join.getPassword());
-            if (attempt) {
-                Room room = shard.findVisible(name, session);
-                if (room != null && room.isMember(session)) {
-                    AddressLedger.attemptSucceeded(session.passwordAttempts(), place);
-                }
+        // address's allowances, and the session gives it back if the room admits it.
+        if (!join.getPassword().isEmpty()) {
+            AddressLedger.Place place = ctx.channel().attr(ConnectionLimiter.PLACE).get();
+            if (!AddressLedger.tryAttempt(session.passwordAttempts(), place, ctx.executor().ticker().nanoTime())) {
+                session.send(Frames.error(requestId, Error.Code.TOO_MANY_ATTEMPTS,
+                        "too many wrong passwords; try again in a minute", name));
+                return;
             }
-        });
+            session.passwordAttempted(name, place);
+        }
+        rooms.join(session, requestId, name, WireOptions.resolve(join.getOptions(), rooms.defaults()),
+                join.getPassword());
     }
 
     private void say(ServerSession session, long requestId, Say say) {
@@ -99,7 +97,9 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
             session.send(Frames.error(requestId, Error.Code.INVALID_TEXT, problem, say.getRoom()));
             return;
         }
-        inRoom(session, requestId, say.getRoom(), room -> room.say(session, requestId, say.getText()));
+        if (mayExist(session, requestId, say.getRoom())) {
+            rooms.say(session, requestId, say.getRoom(), say.getText());
+        }
     }
 
     private void invite(ServerSession session, long requestId, String room, String invitee) {
@@ -108,20 +108,32 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
             session.send(Frames.error(requestId, Error.Code.INVALID_NAME, problem, room));
             return;
         }
-        inRoom(session, requestId, room, r -> r.invite(session, requestId, invitee));
+        if (mayExist(session, requestId, room)) {
+            rooms.invite(session, requestId, room, invitee);
+        }
     }
 
-    /** Runs {@code action} on the room's thread, or answers UNKNOWN_ROOM if there is no such public room. */
-    private void inRoom(ServerSession session, long requestId, String name, Consumer<Room> action) {
-        RoomShard shard = rooms.shardFor(name);
-        shard.execute(() -> {
-            Room room = shard.findVisible(name, session);
-            if (room == null) {
-                session.send(Frames.error(requestId, Error.Code.UNKNOWN_ROOM,
-                        "no room named " + Frames.excerpt(name), name));
-            } else {
-                action.accept(room);
-            }
+    /**
+     * Whether a room called {@code name} may exist: no room has a name longer than a valid room
+     * name (pairs' names are short too). A longer one is answered UNKNOWN_ROOM here, quoted as an
+     * excerpt, so that no request's name reaches the rooms, or the replies they quote it in,
+     * longer than that.
+     */
+    private static boolean mayExist(ServerSession session, long requestId, String name) {
+        if (name.length() <= ProtocolLimits.MAX_ROOM_NAME_CHARS
+                || name.codePointCount(0, name.length()) <= ProtocolLimits.MAX_ROOM_NAME_CHARS) {
+            return true;
+        }
+        session.send(Frames.error(requestId, Error.Code.UNKNOWN_ROOM, "no room named " + Frames.excerpt(name), name));
+        return false;
+    }
+
+    private void listRooms(ServerSession session, long requestId, ListRooms request) {
+        int limit = (int) Math.min(Integer.toUnsignedLong(request.getLimit()), RoomStore.MAX_PAGE);
+        rooms.list(request.getAfter(), limit).thenAccept(page -> {
+            RoomList.Builder list = RoomList.newBuilder().setNextAfter(page.nextAfter());
+            page.rooms().forEach(room -> list.addRooms(RoomFrames.summary(room)));
+            session.send(ServerFrame.newBuilder().setRequestId(requestId).setRoomList(list).build());
         });
     }
 }

@@ -1,5 +1,8 @@
 package dev.hotpochato.server.room;
 
+import com.google.protobuf.CodedOutputStream;
+import io.netty.buffer.ByteBuf;
+
 import java.util.function.Consumer;
 
 /**
@@ -47,22 +50,41 @@ final class EventHistory {
 
     /** Keeps {@code event}, dropping the oldest if {@code capacity} are kept already. */
     void add(byte[] event) {
+        int at = reserve(event.length);
+        if (at >= 0) {
+            int untilEnd = Math.min(event.length, bytes.length - at);
+            System.arraycopy(event, 0, bytes, at, untilEnd);
+            System.arraycopy(event, untilEnd, bytes, 0, event.length - untilEnd);
+        }
+    }
+
+    /** Keeps the event held in {@code length} bytes of {@code src} from {@code index}; {@code src} is not changed. */
+    void add(ByteBuf src, int index, int length) {
+        int at = reserve(length);
+        if (at >= 0) {
+            int untilEnd = Math.min(length, bytes.length - at);
+            src.getBytes(index, bytes, at, untilEnd);
+            src.getBytes(index + untilEnd, bytes, 0, length - untilEnd);
+        }
+    }
+
+    /** Makes room for one more event of {@code length} bytes and returns where they go; -1 if nothing is kept. */
+    private int reserve(int length) {
         if (capacity == 0) {
-            return;
+            return -1;
         }
         if (count == capacity) {
             dropOldest();
         }
-        ensureRoom(event.length);
+        ensureRoom(length);
         int slot = ringIndex(count);
-        starts[slot] = tail;
-        lengths[slot] = event.length;
-        int untilEnd = Math.min(event.length, bytes.length - tail);
-        System.arraycopy(event, 0, bytes, tail, untilEnd);
-        System.arraycopy(event, untilEnd, bytes, 0, event.length - untilEnd);
-        tail = (tail + event.length) % bytes.length;
-        used += event.length;
+        int at = tail;
+        starts[slot] = at;
+        lengths[slot] = length;
+        tail = bytes.length == 0 ? 0 : (tail + length) % bytes.length;
+        used += length;
         count++;
+        return at;
     }
 
     /** Hands each kept event after the oldest {@code skip}, oldest first, to {@code sink}. */
@@ -70,6 +92,43 @@ final class EventHistory {
         for (int i = Math.max(skip, 0); i < count; i++) {
             sink.accept(copyOut(ringIndex(i)));
         }
+    }
+
+    /** The bytes {@link #writeFrames} writes for the same events. */
+    int framesSize(int skip, int n) {
+        int size = 0;
+        for (int i = skip; i < skip + n; i++) {
+            int length = lengths[ringIndex(i)];
+            size += CodedOutputStream.computeUInt32SizeNoTag(length) + length;
+        }
+        return size;
+    }
+
+    /**
+     * Writes the {@code n} kept events after the oldest {@code skip} to {@code out} as frames, each
+     * behind its length prefix: what replaying them sends.
+     */
+    void writeFrames(int skip, int n, ByteBuf out) {
+        if (skip < 0 || n < 0 || skip + n > count) {
+            throw new IndexOutOfBoundsException("events " + skip + ".." + (skip + n) + " of " + count);
+        }
+        for (int i = skip; i < skip + n; i++) {
+            int slot = ringIndex(i);
+            int start = starts[slot];
+            int length = lengths[slot];
+            writeVarint32(out, length);
+            int untilEnd = Math.min(length, bytes.length - start);
+            out.writeBytes(bytes, start, untilEnd);
+            out.writeBytes(bytes, 0, length - untilEnd);
+        }
+    }
+
+    static void writeVarint32(ByteBuf out, int value) {
+        while ((value & ~0x7F) != 0) {
+            out.writeByte((value & 0x7F) | 0x80);
+            value >>>= 7;
+        }
+        out.writeByte(value);
     }
 
     void clear() {

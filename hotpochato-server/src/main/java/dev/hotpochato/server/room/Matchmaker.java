@@ -4,14 +4,17 @@ import dev.hotpochato.protocol.ProtocolLimits;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.MatchCancelled;
 import dev.hotpochato.protocol.v1.ServerFrame;
+import dev.hotpochato.server.room.rules.MatchQueue;
 
-import java.util.ArrayDeque;
-import java.util.Iterator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
- * Pairs strangers: clients that sent {@code Match} wait here in arrival order, and as soon as two
- * can be paired they get a private room of their own, the longer waiter speaking first. Waiting
- * takes one of the client's room slots, so that the pair's room can always admit both.
+ * Pairs strangers: clients that sent {@code Match} wait in a {@link MatchQueue}, and as soon as two
+ * can be paired the store makes them a private room of their own, the longer waiter speaking first.
+ * Waiting takes one of the client's room slots, so that the pair's room can always admit both.
  *
  * <p>The queue belongs to one shard's thread; every public method hops there first.
  */
@@ -20,53 +23,60 @@ public final class Matchmaker {
     /** Names starting with this cannot be joined by name: they belong to pairs. */
     public static final String PRIVATE_PREFIX = ProtocolLimits.PRIVATE_ROOM_PREFIX;
 
-    private final Rooms rooms;
+    private final RoomStore rooms;
     private final RoomShard home;
-    private final RoomOutput output;
-    private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
-    private long pairsMade;
+    private final Supplier<String> pairNames;
+    private final MatchQueue queue = new MatchQueue();
+    private final Map<Long, Participant> waiting = new HashMap<>();
 
-    private record Waiter(Participant participant, long requestId) {
+    /** Pairs into rooms named {@code ~pair-1}, {@code ~pair-2}, ...: unique on one server. */
+    public Matchmaker(RoomStore rooms, RoomShard home) {
+        this(rooms, home, counter());
     }
 
-    public Matchmaker(Rooms rooms) {
+    /**
+     * @param home      the shard whose thread owns the queue and whose output carries its replies
+     * @param pairNames new, unused names for pairs' rooms, each starting with {@link #PRIVATE_PREFIX}
+     *                  (a store shared by several servers gives names unique across them)
+     */
+    public Matchmaker(RoomStore rooms, RoomShard home, Supplier<String> pairNames) {
         this.rooms = rooms;
-        this.home = rooms.shards().get(0);
-        this.output = home.output(); // the matchmaker lives on its home shard's thread, so it shares its output
+        this.home = home;
+        this.pairNames = pairNames;
+    }
+
+    private static Supplier<String> counter() {
+        AtomicLong made = new AtomicLong();
+        return () -> PRIVATE_PREFIX + "pair-" + made.incrementAndGet();
     }
 
     /** Handles {@code Match}. */
     public void match(Participant p, long requestId) {
         home.execute(() -> {
-            if (find(p) != null) {
-                output.send(p, Frames.error(requestId, Error.Code.ALREADY_MATCHING,
-                        "already waiting for a partner", ""));
+            if (queue.isWaiting(p.sessionId())) {
+                home.send(p, Frames.error(requestId, Error.Code.ALREADY_MATCHING, "already waiting for a partner", ""));
                 return;
             }
             if (!p.tryTakeRoomSlot()) {
-                output.send(p, Frames.error(requestId, Error.Code.TOO_MANY_ROOMS,
-                        "already in as many rooms as allowed", ""));
+                home.send(p, Frames.error(requestId, Error.Code.TOO_MANY_ROOMS, "already in as many rooms as allowed", ""));
                 return;
             }
-            Waiter partner = firstWithOtherName(p.name());
+            MatchQueue.Waiter partner = queue.offer(new MatchQueue.Waiter(p.sessionId(), p.name(), requestId));
             if (partner == null) {
-                waiting.add(new Waiter(p, requestId));
+                waiting.put(p.sessionId(), p);
                 return;
             }
-            waiting.remove(partner);
-            pair(partner, new Waiter(p, requestId));
+            Participant other = waiting.remove(partner.sessionId());
+            rooms.pair(pairNames.get(), other, partner.requestId(), p, requestId);
         });
     }
 
     /** Handles {@code CancelMatch}. */
     public void cancel(Participant p, long requestId) {
-        home.execute(() -> {
-            Waiter w = remove(p);
-            output.send(p, w == null
-                    ? Frames.error(requestId, Error.Code.NOT_MATCHING, "not waiting for a partner", "")
-                    : ServerFrame.newBuilder().setRequestId(requestId)
-                            .setMatchCancelled(MatchCancelled.getDefaultInstance()).build());
-        });
+        home.execute(() -> home.send(p, remove(p) == null
+                ? Frames.error(requestId, Error.Code.NOT_MATCHING, "not waiting for a partner", "")
+                : ServerFrame.newBuilder().setRequestId(requestId)
+                        .setMatchCancelled(MatchCancelled.getDefaultInstance()).build()));
     }
 
     /** Stops {@code p} waiting, if it was, without a reply: its connection is gone. */
@@ -74,42 +84,12 @@ public final class Matchmaker {
         home.execute(() -> remove(p));
     }
 
-    private Waiter remove(Participant p) {
-        Waiter w = find(p);
+    private MatchQueue.Waiter remove(Participant p) {
+        MatchQueue.Waiter w = queue.remove(p.sessionId());
         if (w != null) {
-            waiting.remove(w);
+            waiting.remove(p.sessionId());
             p.releaseRoomSlot();
         }
         return w;
-    }
-
-    private void pair(Waiter first, Waiter second) {
-        String name = PRIVATE_PREFIX + "pair-" + (++pairsMade);
-        RoomSettings settings = rooms.defaults().forPair();
-        RoomShard shard = rooms.shardFor(name);
-        shard.execute(() -> {
-            shard.createPrivate(name, settings).admitPair(first.participant(), first.requestId(),
-                    second.participant(), second.requestId());
-        });
-    }
-
-    private Waiter find(Participant p) {
-        for (Waiter w : waiting) {
-            if (w.participant().sessionId() == p.sessionId()) {
-                return w;
-            }
-        }
-        return null;
-    }
-
-    /** Two members of a room may not share a name, so such a pair waits for someone else. */
-    private Waiter firstWithOtherName(String name) {
-        for (Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
-            Waiter w = it.next();
-            if (!w.participant().name().equals(name)) {
-                return w;
-            }
-        }
-        return null;
     }
 }

@@ -1,18 +1,24 @@
 package dev.hotpochato.server.room;
 
+import io.netty.channel.Channel;
+
 /**
- * A connected client as a room sees it. Implemented by the network layer; the room only asks who
- * it is and tells it about membership changes, and hands frames for it to a {@link RoomOutput}.
+ * A session of this server as the room store sees it: who it is, where its frames go, its room
+ * slots, and the two callbacks that tell it which rooms it is in. Implemented by the network layer.
+ * The turn rules never see it: they know sessions by {@link #sessionId()} and {@link #name()} only.
  *
  * <p>Methods may be called from any room's thread; implementations hop to their own thread.
  */
 public interface Participant {
 
-    /** Unique for the server's lifetime. */
+    /** Unique for the server's lifetime (and, in a cluster, across its nodes). */
     long sessionId();
 
     /** The display name given in {@code Hello}. */
     String name();
+
+    /** The connection in use, or null while the session is away. May be read from any thread. */
+    Channel channel();
 
     /**
      * Claims one of the participant's room slots before a room admits it; false if it is in as
@@ -20,12 +26,16 @@ public interface Participant {
      */
     boolean tryTakeRoomSlot();
 
-    /** Gives back a slot taken by {@link #tryTakeRoomSlot} that no room took over (a cancelled match). */
+    /** Gives back a slot taken by {@link #tryTakeRoomSlot} that no room took over (a refused join, a cancelled match). */
     void releaseRoomSlot();
 
-    /** The room has taken this participant in; called once per room, on the room's thread. */
-    void joined(Room room);
+    /** The room called {@code room} has taken this participant in; called once per admission, on the room's thread. */
+    void joined(String room);
 
-    /** The participant is no longer a member of {@code room}, for whatever reason; its room slot is free again. */
-    void left(Room room);
+    /**
+     * The participant is no longer a member of {@code room}, for whatever reason (it left, it was
+     * removed, the room closed); its room slot is free again. Called on the room's thread, after
+     * the {@link #joined} of the same admission.
+     */
+    void left(String room);
 }

@@ -1,7 +1,15 @@
 package dev.hotpochato.server.room;
 
-import dev.hotpochato.protocol.v1.RoomOptions;
-import dev.hotpochato.protocol.v1.RoomSummary;
+import com.google.protobuf.MessageLite;
+import dev.hotpochato.protocol.codec.FrameEncoder;
+import dev.hotpochato.server.room.rules.RoomCommand;
+import dev.hotpochato.server.room.rules.RoomListing;
+import dev.hotpochato.server.room.rules.RoomMember;
+import dev.hotpochato.server.room.rules.RoomOutcome;
+import dev.hotpochato.server.room.rules.RoomRules;
+import dev.hotpochato.server.room.rules.RoomSettings;
+import dev.hotpochato.server.room.rules.RoomState;
+import io.netty.buffer.ByteBufAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,15 +17,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * The rooms that live on one thread. A room's name decides its shard, so finding, creating and
- * removing a room never races: all of it happens on the shard's thread, without locks.
+ * The rooms that live on one thread (an event loop), as {@link MemoryRoomStore} keeps them: each
+ * room's state, its history, its members on this server and its turn timer ({@link LocalRoom}). A
+ * room's name decides its shard, so finding, creating, changing and removing a room never races:
+ * all of it happens on the shard's thread, without locks.
  *
- * <p>This is the single owner of its rooms' state; a later version may put a shard on another node.
+ * <p>A command runs as one task: the rules ({@link RoomRules#apply}) give the outcome, a
+ * {@link RoomDelivery} encodes its events once and writes them to the members, the next holder
+ * first, the shard re-arms the turn timer, and the output flushes at the end of the task.
+ *
+ * <p>Everything but {@link #execute} must be called on the shard's thread.
  */
 public final class RoomShard {
 
@@ -26,14 +41,21 @@ public final class RoomShard {
     private final Executor executor;
     private final TurnClock clock;
     private final RoomOutput output;
-    private final Map<String, Room> rooms = new HashMap<>();
+    private final ByteBufAllocator alloc;
+    private final Map<String, LocalRoom> rooms = new HashMap<>();
+    /** Names of the public rooms, sorted, for listing by page. */
+    private final TreeSet<String> publicNames = new TreeSet<>();
+    private final RoomOutcome outcome = new RoomOutcome();
+    private final RoomDelivery delivery;
     /** The thread the executor runs tasks on, once seen (an event loop keeps one thread for life). */
     private volatile Thread thread;
 
-    public RoomShard(Executor executor, TurnClock clock, RoomOutput output) {
+    public RoomShard(Executor executor, TurnClock clock, RoomOutput output, ByteBufAllocator alloc) {
         this.executor = executor;
         this.clock = new FlushingClock(clock);
         this.output = output;
+        this.alloc = alloc;
+        this.delivery = new RoomDelivery(output, alloc);
     }
 
     /**
@@ -54,6 +76,22 @@ public final class RoomShard {
             // The server is stopping: what a closing connection still asks of the rooms (leaving)
             // has nothing left to change, and the stack trace Netty would log says nothing useful.
             LOG.debug("room task dropped: the server is stopping", refused);
+        }
+    }
+
+    /**
+     * Applies {@code command} of {@code requester} on this shard's thread: at once if this is that
+     * thread (then without even a task object), else as a task handed to it.
+     */
+    public void submit(RoomCommand command, Participant requester) {
+        if (Thread.currentThread() == thread) {
+            try {
+                apply(command, requester, null);
+            } finally {
+                output.flush();
+            }
+        } else {
+            execute(() -> apply(command, requester, null));
         }
     }
 
@@ -85,59 +123,122 @@ public final class RoomShard {
         }
     }
 
-    /** The output this shard's rooms write to. */
-    public RoomOutput output() {
-        return output;
-    }
+    // ------------------------------------------------------------------ commands (on the shard's thread)
 
     /**
-     * Handles {@code Join}: the room called {@code name} takes {@code p} in, and is created with
-     * {@code requested} options if it does not exist yet. Call on this shard's thread.
+     * Handles {@code Join}: takes a room slot of {@code p} if the join gets that far, applies it,
+     * and gives the slot back if {@code p} was not admitted after all.
      */
-    public void join(String name, RoomOptions requested, RoomSettings defaults, Participant p, long requestId,
-                     String password) {
-        Room room = rooms.get(name);
-        if (room == null) {
-            room = create(name, RoomSettings.resolve(requested, defaults), false);
+    public void join(Participant p, long requestId, String room, RoomSettings settingsIfCreated, String password) {
+        LocalRoom entry = rooms.get(room);
+        boolean slot = RoomRules.joinNeedsSlot(entry == null ? null : entry.state, p.sessionId(), p.name(), password)
+                && p.tryTakeRoomSlot();
+        apply(new RoomCommand.Join(room, p.sessionId(), p.name(), requestId, password, slot, settingsIfCreated), p,
+                null);
+        if (slot && !admitted(p.sessionId())) {
+            p.releaseRoomSlot();
         }
-        room.join(p, requestId, password);
-        if (room.memberCount() == 0) {
-            room.close(null); // the creator was refused; no empty room is left behind
-        }
     }
 
-    /** The room called {@code name} if {@code p} may know of it: public, or private with {@code p} in it. */
-    public Room findVisible(String name, Participant p) {
-        Room room = rooms.get(name);
-        return room == null || (room.isPrivate() && !room.isMember(p)) ? null : room;
+    /** Applies a command that {@code requester} (or nobody: a timer, the server) made to its room, and delivers the outcome. */
+    public void apply(RoomCommand command, Participant requester) {
+        apply(command, requester, null);
     }
 
-    /** Creates a private room for a pair; its name must be unused. */
-    public Room createPrivate(String name, RoomSettings settings) {
-        return create(name, settings, true);
+    /** Makes a pair's private room and admits both; see {@link RoomStore#pair}. */
+    public void pair(RoomCommand.AdmitPair command, Participant first, Participant second) {
+        apply(command, first, second);
     }
 
-    private Room create(String name, RoomSettings settings, boolean privateRoom) {
-        Room room = new Room(name, settings, privateRoom, clock, output, () -> rooms.remove(name));
-        rooms.put(name, room);
-        return room;
-    }
-
-    /** Summaries of the public rooms. Call on this shard's thread. */
-    public List<RoomSummary> publicSummaries() {
-        List<RoomSummary> list = new ArrayList<>();
-        for (Room room : rooms.values()) {
-            if (!room.isPrivate()) {
-                list.add(room.summary());
+    private void apply(RoomCommand command, Participant a, Participant b) {
+        String name = command.room();
+        LocalRoom entry = rooms.get(name);
+        long now = clock.currentTimeMillis();
+        RoomRules.apply(entry == null ? null : entry.state, command, now, outcome);
+        RoomState after = outcome.state();
+        if (entry == null && after != null) {
+            entry = new LocalRoom(after);
+            rooms.put(name, entry);
+            if (!after.isPrivate()) {
+                publicNames.add(name);
             }
         }
-        return list;
+        delivery.deliver(name, entry, outcome, a, b);
+        if (entry == null) {
+            return;
+        }
+        if (after == null || after.isClosed()) {
+            rooms.remove(name);
+            publicNames.remove(name);
+            cancelExpiry(entry);
+            entry.history.clear();
+        } else if (outcome.deadlineChanged()) {
+            rearm(entry, now);
+        }
     }
 
-    /** Closes every room, telling members why. Call on this shard's thread. */
+    private boolean admitted(long sessionId) {
+        for (int i = 0; i < outcome.admitted().size(); i++) {
+            if (outcome.admitted().get(i).sessionId() == sessionId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ timers
+
+    private void rearm(LocalRoom entry, long now) {
+        cancelExpiry(entry);
+        RoomState s = entry.state;
+        if (s.holderIndex() >= 0 && s.deadlineMillis() > 0) {
+            long turn = s.turn();
+            String name = s.name();
+            entry.expiry = clock.schedule(() -> {
+                if (rooms.get(name) == entry) { // not a timer of a room that closed and was made again
+                    entry.expiry = null;
+                    apply(new RoomCommand.ExpireTurn(name, turn), null);
+                }
+            }, Math.max(0, s.deadlineMillis() - now));
+        }
+    }
+
+    private static void cancelExpiry(LocalRoom entry) {
+        if (entry.expiry != null) {
+            entry.expiry.cancel();
+            entry.expiry = null;
+        }
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /** A copy of the room's state, or null. */
+    public RoomState inspect(String name) {
+        LocalRoom entry = rooms.get(name);
+        return entry == null ? null : entry.state.copy();
+    }
+
+    /** Up to {@code limit} public rooms named after {@code after} (all if it is empty), sorted. */
+    public RoomPage page(String after, int limit) {
+        List<RoomListing> page = new ArrayList<>(Math.min(limit, publicNames.size()));
+        for (String name : after.isEmpty() ? publicNames : publicNames.tailSet(after, false)) {
+            if (page.size() == limit) {
+                return new RoomPage(page, page.get(limit - 1).name());
+            }
+            page.add(rooms.get(name).state.listing());
+        }
+        return new RoomPage(page, "");
+    }
+
+    /** Sends one frame to one participant, with this shard's output: for the matchmaker, which lives here. */
+    public void send(Participant to, MessageLite frame) {
+        output.write(to, FrameEncoder.encode(alloc, frame));
+    }
+
+    /** Closes every room, telling members why, and flushes. */
     public void closeAll(String reason) {
-        for (Room room : new ArrayList<>(rooms.values())) {
-            room.close(reason);
+        for (String name : new ArrayList<>(rooms.keySet())) {
+            apply(new RoomCommand.Close(name, reason), null);
         }
         output.flush(); // before anyone is told that the rooms are closed
     }

@@ -8,13 +8,14 @@ import dev.hotpochato.protocol.v1.ProtocolVersion;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.server.ServerOptions;
 import dev.hotpochato.server.room.Matchmaker;
+import dev.hotpochato.server.room.MemoryRoomStore;
 import dev.hotpochato.server.room.Participant;
 import dev.hotpochato.server.room.RoomOutput;
-import dev.hotpochato.server.room.RoomSettings;
 import dev.hotpochato.server.room.RoomShard;
-import dev.hotpochato.server.room.Rooms;
 import dev.hotpochato.server.room.TurnClock;
+import dev.hotpochato.server.room.rules.RoomSettings;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -44,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class NetFixture implements AutoCloseable {
 
     final ServerOptions options;
-    final Rooms rooms;
+    final MemoryRoomStore rooms;
     final AddressLedger addresses;
     final ServerContext context;
     final TurnScheduler turnScheduler;
@@ -52,12 +53,12 @@ final class NetFixture implements AutoCloseable {
 
     NetFixture(ServerOptions.Builder options) {
         this.options = options.build();
-        RoomShard shard = new RoomShard(Runnable::run, new StoppedClock(), new DirectOutput());
-        this.rooms = new Rooms(List.of(shard), new RoomSettings(this.options.turnTimeout().toMillis(),
+        RoomShard shard = new RoomShard(Runnable::run, new StoppedClock(), new DirectOutput(), ByteBufAllocator.DEFAULT);
+        this.rooms = new MemoryRoomStore(List.of(shard), new RoomSettings(this.options.turnTimeout().toMillis(),
                 this.options.maxMembersPerRoom(), "", false, this.options.maxTextBytes(), this.options.historySize()));
         this.addresses = new AddressLedger(this.options.maxConnections(), this.options.maxConnectionsPerAddress(),
                 this.options.maxFailedAttemptsPerAddress(), 0);
-        this.context = new ServerContext(this.options, rooms, new Matchmaker(rooms), new LocalResumeTokens(), addresses);
+        this.context = new ServerContext(this.options, rooms, new Matchmaker(rooms, shard), new LocalResumeTokens(), addresses);
         this.turnScheduler = new TurnScheduler(rooms, this.options.maxTurnTimeout().toMillis());
     }
 
@@ -199,16 +200,17 @@ final class NetFixture implements AutoCloseable {
      */
     private static final class DirectOutput implements RoomOutput {
         @Override
-        public void broadcast(List<? extends Participant> to, ServerFrame frame) {
-            to.forEach(p -> send(p, frame));
+        public void write(Participant to, ByteBuf frames) {
+            Channel ch = to.channel();
+            if (ch != null) {
+                ch.writeAndFlush(frames, ch.voidPromise());
+            } else {
+                frames.release();
+            }
         }
 
         @Override
-        public void send(Participant to, ServerFrame frame) {
-            Channel ch = ((Connected) to).channel();
-            if (ch != null) {
-                ch.writeAndFlush(frame, ch.voidPromise());
-            }
+        public void flush() {
         }
     }
 

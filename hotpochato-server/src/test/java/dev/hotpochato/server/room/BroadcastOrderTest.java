@@ -1,44 +1,44 @@
 package dev.hotpochato.server.room;
 
-import dev.hotpochato.protocol.v1.RoomOptions;
-import dev.hotpochato.protocol.v1.ServerFrame;
+import dev.hotpochato.protocol.v1.ServerFrame.BodyCase;
 import dev.hotpochato.server.room.RoomFixture.Member;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** In which order a room addresses its members: the one it waits on comes first. */
+/** In which order a store addresses its members: the one it waits on comes first. */
+@ParameterizedClass
+@EnumSource(RoomFixture.Store.class)
 class BroadcastOrderTest {
 
-    private final RoomFixture f = new RoomFixture();
-    private final List<List<String>> recipients = new ArrayList<>();
-    private final RoomShard shard = new RoomShard(Runnable::run, f.clock, new RoomOutput() {
-        @Override
-        public void broadcast(List<? extends Participant> to, ServerFrame frame) {
-            recipients.add(to.stream().map(Participant::name).toList());
-            f.output.broadcast(to, frame);
-        }
+    private final RoomFixture f;
+    private final List<String> writes = new ArrayList<>();
 
-        @Override
-        public void send(Participant to, ServerFrame frame) {
-            f.output.send(to, frame);
-        }
-    });
+    BroadcastOrderTest(RoomFixture.Store store) {
+        f = new RoomFixture(store);
+        f.output.watcher = w -> writes.add(w.to().name + ":" + w.frames().stream()
+                .map(frame -> frame.getBodyCase() == BodyCase.SAID && frame.getRequestId() != 0 ? "SAID(echo)"
+                        : frame.getBodyCase().name()).toList());
+    }
 
     @Test
-    void theNextHolderIsAddressedBeforeTheOtherMembers() {
+    void theNextHolderIsWrittenBeforeTheOtherMembers() {
         List<Member> members = List.of(f.member("a"), f.member("b"), f.member("c"), f.member("d"));
         for (Member m : members) {
-            shard.join("r", RoomOptions.getDefaultInstance(), RoomFixture.DEFAULTS, m, 1, "");
+            f.join(m, "r");
         }
-        Room room = shard.findVisible("r", members.get(0));
-        room.say(members.get(0), 5, "hi"); // a hands over to b
-        room.say(members.get(1), 6, "hi"); // b hands over to c
-        int n = recipients.size();
-        assertEquals(List.of("c", "a", "d"), recipients.get(n - 2), "Said to all but b: c first, then the rest");
-        assertEquals(List.of("c", "a", "b", "d"), recipients.get(n - 1), "TurnGranted: the new holder first");
+        f.say(members.get(0), "r", 5, "hi"); // a hands over to b
+        writes.clear();
+        f.say(members.get(1), "r", 6, "hi"); // b hands over to c
+        assertEquals(List.of(
+                "c:[SAID, TURN_GRANTED]",
+                "a:[SAID, TURN_GRANTED]",
+                "b:[SAID(echo), TURN_GRANTED]",
+                "d:[SAID, TURN_GRANTED]"), writes, "one write per member, the new holder's first");
     }
 }

@@ -1,5 +1,7 @@
 package dev.hotpochato.server.room;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayDeque;
@@ -85,5 +87,44 @@ class EventHistoryTest {
             assertArrayEquals(expected.get(i), kept.get(i), "event " + i + " after skipping " + skip);
         }
         assertTrue(history.toString().startsWith("EventHistory("));
+    }
+
+    @Test
+    void eventsTakenFromABufferAreWrittenBackAsFramesEachBehindItsLength() {
+        Random random = new Random(7);
+        EventHistory history = new EventHistory(5);
+        ArrayDeque<byte[]> model = new ArrayDeque<>();
+        for (int n = 0; n < 200; n++) {
+            byte[] event = new byte[random.nextInt(300)];
+            random.nextBytes(event);
+            ByteBuf src = Unpooled.buffer().writeZero(3).writeBytes(event).writeZero(2);
+            history.add(src, 3, event.length);
+            src.release();
+            model.addLast(event);
+            if (model.size() > 5) {
+                model.removeFirst();
+            }
+            int skip = random.nextInt(model.size());
+            int count = model.size() - skip - random.nextInt(model.size() - skip + 1);
+            ByteBuf out = Unpooled.buffer();
+            history.writeFrames(skip, count, out);
+            assertEquals(history.framesSize(skip, count), out.readableBytes());
+            List<byte[]> expected = new ArrayList<>(model).subList(skip, skip + count);
+            for (byte[] e : expected) {
+                int length = 0;
+                for (int shift = 0; ; shift += 7) {
+                    byte b = out.readByte();
+                    length |= (b & 0x7F) << shift;
+                    if (b >= 0) {
+                        break;
+                    }
+                }
+                byte[] got = new byte[length];
+                out.readBytes(got);
+                assertArrayEquals(e, got);
+            }
+            assertEquals(0, out.readableBytes());
+            out.release();
+        }
     }
 }

@@ -1,11 +1,13 @@
 package dev.hotpochato.server.room;
 
 import dev.hotpochato.protocol.v1.Error;
-import dev.hotpochato.protocol.v1.MemberLeft;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.protocol.v1.ServerFrame.BodyCase;
 import dev.hotpochato.server.room.RoomFixture.Member;
+import dev.hotpochato.server.room.rules.LeaveReason;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.List;
 
@@ -14,9 +16,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ParameterizedClass
+@EnumSource(RoomFixture.Store.class)
 class MatchmakerTest {
 
-    private final RoomFixture f = new RoomFixture();
+    private final RoomFixture f;
+
+    MatchmakerTest(RoomFixture.Store store) {
+        f = new RoomFixture(store);
+    }
 
     @Test
     void firstTwoWaitingAreParedAndTheLongerWaiterSpeaksFirst() {
@@ -46,14 +54,14 @@ class MatchmakerTest {
         Member b = f.member("b");
         f.matchmaker.match(a, 1);
         f.matchmaker.match(b, 2);
-        Room room = f.shard.findVisible(a.inbox.get(0).getPaired().getRoom(), a);
+        String room = a.inbox.get(0).getPaired().getRoom();
         for (int i = 0; i < 4; i++) {
             Member speaker = i % 2 == 0 ? a : b;
             Member other = i % 2 == 0 ? b : a;
-            assertEquals(speaker.name, room.holder().name());
-            room.say(other, 9, "not me");
+            assertEquals(speaker.name, f.holder(room));
+            f.say(other, room, 9, "not me");
             assertEquals(Error.Code.NOT_YOUR_TURN, other.last(BodyCase.ERROR).getError().getCode());
-            room.say(speaker, 10, "turn " + i);
+            f.say(speaker, room, 10, "turn " + i);
         }
     }
 
@@ -80,10 +88,17 @@ class MatchmakerTest {
         f.matchmaker.match(b, 2);
         String room = a.inbox.get(0).getPaired().getRoom();
         Member stranger = f.member("stranger");
-        assertNull(f.shard.findVisible(room, stranger));
-        assertTrue(f.shard.publicSummaries().isEmpty(), "private rooms are not listed");
-        f.shard.findVisible(room, a).join(stranger, 5, "");
+        assertTrue(f.publicRooms().isEmpty(), "private rooms are not listed");
+        f.store.join(stranger, 5, room, RoomFixture.DEFAULTS, "");
         assertEquals(Error.Code.UNKNOWN_ROOM, stranger.last(BodyCase.ERROR).getError().getCode());
+        for (Runnable request : List.<Runnable>of(() -> f.say(stranger, room, 6, "hi"), () -> f.pass(stranger, room, 6),
+                () -> f.leave(stranger, room, 6, LeaveReason.LEFT), () -> f.invite(stranger, room, 6, "x"))) {
+            stranger.drain();
+            request.run();
+            assertEquals(Error.Code.UNKNOWN_ROOM, stranger.last(BodyCase.ERROR).getError().getCode(),
+                    "a pair's room does not exist for anyone else");
+        }
+        assertEquals(0, stranger.rooms, "and takes none of its slots");
     }
 
     @Test
@@ -93,14 +108,13 @@ class MatchmakerTest {
         f.matchmaker.match(a, 1);
         f.matchmaker.match(b, 2);
         String name = a.inbox.get(0).getPaired().getRoom();
-        Room room = f.shard.findVisible(name, a);
         b.drain();
-        room.leave(a, 0, MemberLeft.Reason.DISCONNECTED);
+        f.leave(a, name, 0, LeaveReason.DISCONNECTED);
         List<ServerFrame> got = b.drain();
         assertEquals(List.of(BodyCase.MEMBER_LEFT, BodyCase.ROOM_CLOSED), got.stream().map(ServerFrame::getBodyCase).toList());
-        assertTrue(room.isClosed());
-        assertEquals(0, f.shard.roomCount());
+        assertNull(f.state(name));
         assertTrue(b.joinedRooms.isEmpty());
+        assertEquals(0, a.rooms + b.rooms, "both slots are free again");
     }
 
     @Test
@@ -147,5 +161,22 @@ class MatchmakerTest {
         f.matchmaker.match(kim, 3);
         assertEquals("kim", sam1.inbox.get(0).getPaired().getPartner());
         sam2.assertNothing();
+    }
+
+    @Test
+    void aPairGetsItsFramesInTheDocumentedOrder() {
+        Member a = f.member("a");
+        Member b = f.member("b");
+        f.matchmaker.match(a, 11);
+        f.matchmaker.match(b, 22);
+        assertEquals(List.of(BodyCase.PAIRED, BodyCase.JOINED, BodyCase.MEMBER_JOINED, BodyCase.TURN_GRANTED),
+                a.inbox.stream().map(ServerFrame::getBodyCase).toList());
+        assertEquals(List.of(BodyCase.PAIRED, BodyCase.JOINED, BodyCase.TURN_GRANTED),
+                b.inbox.stream().map(ServerFrame::getBodyCase).toList());
+        assertEquals(0, a.inbox.get(1).getJoined().getRoom().getLastSeq());
+        assertEquals(List.of("a"), a.inbox.get(1).getJoined().getRoom().getMembersList().stream().map(m -> m.getName()).toList());
+        assertEquals(1, b.inbox.get(1).getJoined().getRoom().getLastSeq());
+        assertEquals(0, b.inbox.get(1).getRequestId(), "the Joined of a pair answers no request");
+        assertEquals(2, b.inbox.get(2).getTurnGranted().getSeq());
     }
 }

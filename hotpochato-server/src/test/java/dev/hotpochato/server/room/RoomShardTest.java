@@ -1,5 +1,6 @@
 package dev.hotpochato.server.room;
 
+import io.netty.buffer.ByteBufAllocator;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.ExecutorService;
@@ -12,13 +13,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class RoomShardTest {
 
-    private final RoomFixture f = new RoomFixture();
+    private final RoomFixture f = new RoomFixture(RoomFixture.Store.MEMORY);
 
     @Test
     void aTaskForAShardWhoseLoopHasStoppedIsDroppedQuietly() {
         ExecutorService stopped = Executors.newSingleThreadExecutor();
         stopped.shutdown();
-        RoomShard shard = new RoomShard(stopped, f.clock, f.output);
+        RoomShard shard = new RoomShard(stopped, f.clock, f.output, ByteBufAllocator.DEFAULT);
         AtomicBoolean ran = new AtomicBoolean();
         shard.execute(() -> ran.set(true)); // a connection closing while the server stops: no exception
         assertFalse(ran.get());
@@ -28,7 +29,7 @@ class RoomShardTest {
     void anyOtherRefusalIsNotHidden() {
         RoomShard shard = new RoomShard(task -> {
             throw new RejectedExecutionException("queue full");
-        }, f.clock, f.output);
+        }, f.clock, f.output, ByteBufAllocator.DEFAULT);
         assertThrows(RejectedExecutionException.class, () -> shard.execute(() -> { }));
     }
 }

@@ -8,7 +8,12 @@ import dev.hotpochato.protocol.v1.RoomSnapshot;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.protocol.v1.ServerFrame.BodyCase;
 import dev.hotpochato.server.room.RoomFixture.Member;
+import dev.hotpochato.server.room.rules.LeaveReason;
+import dev.hotpochato.server.room.rules.RoomRules;
+import dev.hotpochato.server.room.rules.RoomState;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,23 +23,28 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The turn rules, through the store as the network layer drives it: run against every store. */
+@ParameterizedClass
+@EnumSource(RoomFixture.Store.class)
 class RoomTest {
 
-    private final RoomFixture f = new RoomFixture();
+    private final RoomFixture f;
 
-    private Room roomOf(Member a, Member b, Member c) {
+    RoomTest(RoomFixture.Store store) {
+        f = new RoomFixture(store);
+    }
+
+    private void roomOf(Member a, Member b, Member c) {
         f.join(a, "r");
         f.join(b, "r");
         if (c != null) {
             f.join(c, "r");
         }
-        Room room = f.room("r");
         a.drain();
         b.drain();
         if (c != null) {
             c.drain();
         }
-        return room;
     }
 
     private static String holderGranted(Member m) {
@@ -72,29 +82,29 @@ class RoomTest {
         Member a = f.member("a");
         Member b = f.member("b");
         Member c = f.member("c");
-        Room room = roomOf(a, b, c);
+        roomOf(a, b, c);
         List<String> holders = new ArrayList<>();
         Member[] order = {a, b, c, a, b, c};
         for (Member speaker : order) {
-            holders.add(room.holder().name());
-            room.say(speaker, 1, "hi from " + speaker.name);
+            holders.add(f.holder("r"));
+            f.say(speaker, "r", 1, "hi from " + speaker.name);
         }
         assertEquals(List.of("a", "b", "c", "a", "b", "c"), holders);
-        assertEquals("a", room.holder().name());
+        assertEquals("a", f.holder("r"));
     }
 
     @Test
     void newcomerJoinsTheEndOfTheRotation() {
         Member a = f.member("a");
         Member b = f.member("b");
-        Room room = roomOf(a, b, null);
-        room.say(a, 1, "one"); // b holds
+        roomOf(a, b, null);
+        f.say(a, "r", 1, "one"); // b holds
         Member c = f.member("c");
         f.join(c, "r");
-        room.say(b, 2, "two");
-        assertEquals("c", room.holder().name(), "after b comes the newcomer, not a");
-        room.say(c, 3, "three");
-        assertEquals("a", room.holder().name());
+        f.say(b, "r", 2, "two");
+        assertEquals("c", f.holder("r"), "after b comes the newcomer, not a");
+        f.say(c, "r", 3, "three");
+        assertEquals("a", f.holder("r"));
     }
 
     @Test
@@ -102,8 +112,8 @@ class RoomTest {
         Member a = f.member("a");
         Member b = f.member("b");
         Member c = f.member("c");
-        Room room = roomOf(a, b, c);
-        room.say(a, 5, "hello");
+        roomOf(a, b, c);
+        f.say(a, "r", 5, "hello");
         for (Member m : List.of(a, b, c)) {
             List<ServerFrame> got = m.drain();
             assertEquals(List.of(BodyCase.SAID, BodyCase.TURN_GRANTED), got.stream().map(ServerFrame::getBodyCase).toList());
@@ -119,31 +129,31 @@ class RoomTest {
         Member a = f.member("a");
         Member b = f.member("b");
         Member c = f.member("c");
-        Room room = roomOf(a, b, c);
-        long seq = room.lastSeq();
-        long turn = room.turn();
-        room.say(b, 9, "me first");
+        roomOf(a, b, c);
+        long seq = f.state("r").seq();
+        long turn = f.state("r").turn();
+        f.say(b, "r", 9, "me first");
         Error error = b.last(BodyCase.ERROR).getError();
         assertEquals(Error.Code.NOT_YOUR_TURN, error.getCode());
         assertEquals(9, b.inbox.get(0).getRequestId());
         assertEquals(1, b.drain().size());
         a.assertNothing();
         c.assertNothing();
-        assertEquals("a", room.holder().name());
-        assertEquals(seq, room.lastSeq());
-        assertEquals(turn, room.turn());
+        assertEquals("a", f.holder("r"));
+        assertEquals(seq, f.state("r").seq());
+        assertEquals(turn, f.state("r").turn());
     }
 
     @Test
     void passIsBroadcastAndEndsTheTurn() {
         Member a = f.member("a");
         Member b = f.member("b");
-        Room room = roomOf(a, b, null);
-        room.pass(a, 3);
+        roomOf(a, b, null);
+        f.pass(a, "r", 3);
         assertEquals("a", b.drain().get(0).getPassed().getName());
         assertEquals(3, a.drain().get(0).getRequestId());
-        assertEquals("b", room.holder().name());
-        room.pass(a, 4);
+        assertEquals("b", f.holder("r"));
+        f.pass(a, "r", 4);
         assertEquals(Error.Code.NOT_YOUR_TURN, a.last(BodyCase.ERROR).getError().getCode());
     }
 
@@ -151,44 +161,44 @@ class RoomTest {
     void emptyOrTooLongTextIsRefusedAndTheTurnStays() {
         Member a = f.member("a");
         Member b = f.member("b");
-        Room room = roomOf(a, b, null);
-        room.say(a, 1, "");
+        roomOf(a, b, null);
+        f.say(a, "r", 1, "");
         assertEquals(Error.Code.EMPTY_TEXT, a.last(BodyCase.ERROR).getError().getCode());
-        room.say(a, 2, "ü".repeat(9)); // 18 UTF-8 bytes, over the fixture's 16
+        f.say(a, "r", 2, "ü".repeat(9)); // 18 UTF-8 bytes, over the fixture's 16
         assertEquals(Error.Code.TEXT_TOO_LONG, a.last(BodyCase.ERROR).getError().getCode());
         b.assertNothing();
-        assertEquals("a", room.holder().name());
-        room.say(a, 3, "ü".repeat(8)); // exactly 16 bytes
-        assertEquals("b", room.holder().name());
+        assertEquals("a", f.holder("r"));
+        f.say(a, "r", 3, "ü".repeat(8)); // exactly 16 bytes
+        assertEquals("b", f.holder("r"));
     }
 
     @Test
     void turnExpiresWhenItsTimeRunsOut() {
         Member a = f.member("a");
         Member b = f.member("b");
-        Room room = roomOf(a, b, null);
+        roomOf(a, b, null);
         f.clock.advance(29_999);
         b.assertNothing();
         f.clock.advance(1);
         List<ServerFrame> got = b.drain();
         assertEquals(List.of(BodyCase.TURN_EXPIRED, BodyCase.TURN_GRANTED), got.stream().map(ServerFrame::getBodyCase).toList());
         assertEquals("a", got.get(0).getTurnExpired().getName());
-        assertEquals("b", room.holder().name());
+        assertEquals("b", f.holder("r"));
         f.clock.advance(30_000);
-        assertEquals("a", room.holder().name(), "the potato keeps moving with nobody speaking");
+        assertEquals("a", f.holder("r"), "the potato keeps moving with nobody speaking");
     }
 
     @Test
     void turnThatEndedEarlyDoesNotExpireLater() {
         Member a = f.member("a");
         Member b = f.member("b");
-        Room room = roomOf(a, b, null);
+        roomOf(a, b, null);
         f.clock.advance(20_000);
-        room.say(a, 1, "in time");
+        f.say(a, "r", 1, "in time");
         a.drain();
         f.clock.advance(15_000); // past a's old deadline, inside b's new one
         a.assertNothing();
-        assertEquals("b", room.holder().name());
+        assertEquals("b", f.holder("r"));
     }
 
     @Test
@@ -216,10 +226,10 @@ class RoomTest {
         Member a = f.member("a");
         Member b = f.member("b");
         Member c = f.member("c");
-        Room room = roomOf(a, b, c);
-        room.say(a, 1, "x"); // b holds
+        roomOf(a, b, c);
+        f.say(a, "r", 1, "x"); // b holds
         c.drain();
-        room.leave(b, 2, MemberLeft.Reason.DISCONNECTED);
+        f.leave(b, "r", 2, LeaveReason.DISCONNECTED);
         List<ServerFrame> got = c.drain();
         assertEquals(List.of(BodyCase.MEMBER_LEFT, BodyCase.TURN_GRANTED), got.stream().map(ServerFrame::getBodyCase).toList());
         assertEquals(MemberLeft.Reason.DISCONNECTED, got.get(0).getMemberLeft().getReason());
@@ -231,11 +241,11 @@ class RoomTest {
         Member a = f.member("a");
         Member b = f.member("b");
         Member c = f.member("c");
-        Room room = roomOf(a, b, c);
-        room.pass(a, 1);
-        room.pass(b, 2); // c holds
-        room.leave(c, 3, MemberLeft.Reason.LEFT);
-        assertEquals("a", room.holder().name());
+        roomOf(a, b, c);
+        f.pass(a, "r", 1);
+        f.pass(b, "r", 2); // c holds
+        f.leave(c, "r", 3, LeaveReason.LEFT);
+        assertEquals("a", f.holder("r"));
     }
 
     @Test
@@ -243,28 +253,28 @@ class RoomTest {
         Member a = f.member("a");
         Member b = f.member("b");
         Member c = f.member("c");
-        Room room = roomOf(a, b, c);
-        room.say(a, 1, "x"); // b holds
-        room.leave(a, 2, MemberLeft.Reason.LEFT);
-        assertEquals("b", room.holder().name(), "the holder keeps its turn");
+        roomOf(a, b, c);
+        f.say(a, "r", 1, "x"); // b holds
+        f.leave(a, "r", 2, LeaveReason.LEFT);
+        assertEquals("b", f.holder("r"), "the holder keeps its turn");
         assertFalse(c.received(f2 -> f2.hasTurnGranted() && f2.getTurnGranted().getHolder().equals("b")
                 && f2.getTurnGranted().getTurn() > 2));
-        room.say(b, 3, "y");
-        assertEquals("c", room.holder().name());
-        room.say(c, 4, "z");
-        assertEquals("b", room.holder().name());
+        f.say(b, "r", 3, "y");
+        assertEquals("c", f.holder("r"));
+        f.say(c, "r", 4, "z");
+        assertEquals("b", f.holder("r"));
     }
 
     @Test
     void leaverGetsLeftAndOthersGetMemberLeft() {
         Member a = f.member("a");
         Member b = f.member("b");
-        Room room = roomOf(a, b, null);
-        room.leave(a, 8, MemberLeft.Reason.LEFT);
+        roomOf(a, b, null);
+        f.leave(a, "r", 8, LeaveReason.LEFT);
         assertEquals(BodyCase.LEFT, a.inbox.get(0).getBodyCase());
         assertEquals(8, a.inbox.get(0).getRequestId());
         assertEquals(MemberLeft.Reason.LEFT, b.last(BodyCase.MEMBER_LEFT).getMemberLeft().getReason());
-        assertTrue(room.snapshot().getWaiting(), "one member left: the room waits again");
+        assertNull(f.state("r").holder(), "one member left: the room waits again");
         assertEquals(0, f.clock.pending());
     }
 
@@ -272,11 +282,9 @@ class RoomTest {
     void lastMemberLeavingRemovesTheRoom() {
         Member a = f.member("a");
         f.join(a, "r");
-        Room room = f.room("r");
-        room.leave(a, 1, MemberLeft.Reason.LEFT);
-        assertTrue(room.isClosed());
-        assertNull(f.room("r"));
-        assertEquals(0, f.shard.roomCount());
+        f.leave(a, "r", 1, LeaveReason.LEFT);
+        assertNull(f.state("r"));
+        assertTrue(f.publicRooms().isEmpty());
     }
 
     @Test
@@ -284,7 +292,7 @@ class RoomTest {
         Member a = f.member("a");
         Member b = f.member("b");
         f.join(a, "r");
-        f.room("r").leave(b, 4, MemberLeft.Reason.LEFT);
+        f.leave(b, "r", 4, LeaveReason.LEFT);
         assertEquals(Error.Code.NOT_A_MEMBER, b.last(BodyCase.ERROR).getError().getCode());
     }
 
@@ -315,8 +323,8 @@ class RoomTest {
         Member a = new Member(500, "a", 1);
         f.join(a, "one");
         assertEquals(Error.Code.TOO_MANY_ROOMS, f.join(a, "two").getError().getCode());
-        assertNull(f.room("two"), "a room whose creator was refused is not left behind");
-        f.room("one").leave(a, 1, MemberLeft.Reason.LEFT);
+        assertNull(f.state("two"), "a room whose creator was refused is not left behind");
+        f.leave(a, "one", 1, LeaveReason.LEFT);
         assertEquals(BodyCase.JOINED, f.join(a, "two").getBodyCase(), "leaving gives the slot back");
     }
 
@@ -334,17 +342,18 @@ class RoomTest {
     void inviteOnlyRoomAdmitsTheInvitedOnly() {
         Member owner = f.member("owner");
         f.join(owner, "club", RoomOptions.newBuilder().setInviteOnly(true).build(), "");
-        Room club = f.room("club");
         assertEquals(Error.Code.NOT_INVITED, f.join(f.member("crasher"), "club").getError().getCode());
         Member guest = f.member("guest");
-        club.invite(owner, 5, "guest");
+        f.invite(owner, "club", 5, "guest");
         assertEquals(BodyCase.INVITED, owner.last(BodyCase.INVITED).getBodyCase());
         assertEquals(BodyCase.JOINED, f.join(guest, "club").getBodyCase());
-        club.invite(guest, 6, "friend");
+        f.invite(guest, "club", 6, "friend");
         assertEquals(Error.Code.NOT_INVITED, guest.last(BodyCase.ERROR).getError().getCode(),
                 "only the creator may invite");
-        club.invite(f.member("outsider"), 7, "friend");
-        club.leave(owner, 8, MemberLeft.Reason.LEFT);
+        Member outsider = f.member("outsider");
+        f.invite(outsider, "club", 7, "friend");
+        assertEquals(Error.Code.NOT_A_MEMBER, outsider.last(BodyCase.ERROR).getError().getCode());
+        f.leave(owner, "club", 8, LeaveReason.LEFT);
         assertEquals(BodyCase.JOINED, f.join(owner, "club").getBodyCase(), "the creator may always come back");
     }
 
@@ -360,13 +369,12 @@ class RoomTest {
         Member b = f.member("b");
         f.join(a, "r");
         f.join(b, "r");
-        Room room = f.room("r");
-        room.say(a, 1, "x");
-        room.pass(b, 2);
+        f.say(a, "r", 1, "x");
+        f.pass(b, "r", 2);
         f.clock.advance(30_000);
         Member c = f.member("c");
         f.join(c, "r");
-        room.leave(c, 3, MemberLeft.Reason.LEFT);
+        f.leave(c, "r", 3, LeaveReason.LEFT);
         long expected = 1;
         for (ServerFrame frame : a.inbox) {
             long seq = RoomEvents.seq(frame);
@@ -374,6 +382,48 @@ class RoomTest {
                 assertEquals(expected++, seq, () -> "seq gap at " + frame);
             }
         }
-        assertEquals(room.lastSeq(), expected - 1);
+        assertEquals(f.state("r").seq(), expected - 1);
+    }
+
+    @Test
+    void aRoomKeepsABoundedNumberOfInvitationsAndRefusesMoreWithATypedError() {
+        Member owner = f.member("owner");
+        f.join(owner, "club", RoomOptions.newBuilder().setInviteOnly(true).build(), "");
+        // The creator's own name is the first invitation.
+        for (int i = 1; i < RoomRules.MAX_INVITATIONS; i++) {
+            f.invite(owner, "club", i, "guest" + i);
+            assertEquals(i, owner.last(BodyCase.INVITED).getRequestId());
+        }
+        assertEquals(RoomRules.MAX_INVITATIONS, f.state("club").invited().size());
+        owner.drain();
+        f.invite(owner, "club", 500, "one-too-many");
+        Error refused = owner.last(BodyCase.ERROR).getError();
+        assertEquals(Error.Code.TOO_MANY_INVITATIONS, refused.getCode());
+        assertEquals(500, owner.inbox.get(0).getRequestId());
+        assertEquals("club", refused.getRoom());
+        assertEquals(RoomRules.MAX_INVITATIONS, f.state("club").invited().size(), "nothing was kept");
+        assertEquals(Error.Code.NOT_INVITED, f.join(f.member("one-too-many"), "club").getError().getCode());
+
+        f.invite(owner, "club", 501, "guest7");
+        assertEquals(501, owner.last(BodyCase.INVITED).getRequestId(), "inviting a name again needs no new place");
+        assertEquals(BodyCase.JOINED, f.join(f.member("guest7"), "club").getBodyCase());
+    }
+
+    @Test
+    void aRefusalChangesNeitherTheStateNorItsVersion() {
+        Member a = f.member("a");
+        Member b = f.member("b");
+        roomOf(a, b, null);
+        RoomState before = f.state("r");
+        f.say(b, "r", 1, "not my turn");
+        f.say(a, "r", 2, "");
+        f.pass(b, "r", 3);
+        f.join(f.member("a"), "r"); // NAME_TAKEN
+        f.invite(b, "r", 4, "x");  // only the creator may
+        RoomState after = f.state("r");
+        assertEquals(before.version(), after.version());
+        assertEquals(before.toString(), after.toString());
+        f.say(a, "r", 5, "now");
+        assertTrue(f.state("r").version() > before.version(), "a change is a new version");
     }
 }

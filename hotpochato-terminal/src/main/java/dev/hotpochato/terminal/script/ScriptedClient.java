@@ -132,7 +132,7 @@ public final class ScriptedClient implements SessionListener {
             return;
         }
         awaitingAck = true;
-        CompletableFuture<Void> sent = next.isSay() ? room.say(next.argument()) : room.pass();
+        CompletableFuture<?> sent = next.isSay() ? room.say(next.argument()) : room.pass();
         sent.whenComplete((v, e) -> script.execute(() -> {
             awaitingAck = false;
             if (e != null) {

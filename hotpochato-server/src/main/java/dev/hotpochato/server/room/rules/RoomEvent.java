@@ -1,0 +1,50 @@
+package dev.hotpochato.server.room.rules;
+
+/**
+ * A numbered room event, as data: what every connected member of the room is told, in {@link #seq}
+ * order, and what is kept for members that resume. Each names the session it is about (where there
+ * is one) as well as its display name, so that delivery can tell who it concerns without the wire.
+ *
+ * <p>Who receives an event: every member present (not away) when it happens, except that a
+ * {@link MemberJoined} is not sent to the joiner (its {@code Joined} snapshot includes it), a
+ * {@link MemberLeft} or {@link MemberAway} is not sent to the member it is about, and a
+ * {@link MemberBack} is sent to the returning member too.
+ */
+public sealed interface RoomEvent {
+
+    /** The room's sequence number of this event: 1, 2, 3, ... without gaps. */
+    long seq();
+
+    record MemberJoined(long seq, long sessionId, String name) implements RoomEvent {
+    }
+
+    record MemberLeft(long seq, long sessionId, String name, LeaveReason reason) implements RoomEvent {
+    }
+
+    /** @param durationMillis the turn's length; 0 (with deadline 0) for no limit */
+    record TurnGranted(long seq, long sessionId, String holder, long turn, long deadlineMillis,
+                       long durationMillis) implements RoomEvent {
+    }
+
+    record Said(long seq, long sessionId, String speaker, String text, long timeMillis, long turn)
+            implements RoomEvent {
+    }
+
+    record Passed(long seq, long sessionId, String name, long turn) implements RoomEvent {
+    }
+
+    record TurnExpired(long seq, long sessionId, String name, long turn) implements RoomEvent {
+    }
+
+    record TurnSkipped(long seq, long sessionId, String name, long turn) implements RoomEvent {
+    }
+
+    record MemberAway(long seq, long sessionId, String name) implements RoomEvent {
+    }
+
+    record MemberBack(long seq, long sessionId, String name) implements RoomEvent {
+    }
+
+    record RoomClosed(long seq, String reason) implements RoomEvent {
+    }
+}

@@ -1,0 +1,17 @@
+package dev.hotpochato.server.room.rules;
+
+import java.util.List;
+
+/**
+ * A room as one member is shown it at one moment: what {@code Joined} carries.
+ *
+ * @param members        the rotation, in turn order
+ * @param holder         the holder's name, or "" while no turn runs
+ * @param turn           the latest turn number (0 before the first)
+ * @param deadlineMillis when the current turn ends; 0 while waiting or for no limit
+ * @param lastSeq        the seq of the room's latest event
+ * @param waiting        no turn runs (fewer than two members are present)
+ */
+public record RoomView(String name, List<RoomMember> members, String holder, long turn, long deadlineMillis,
+                       long lastSeq, RoomSettings settings, boolean waiting, boolean privateRoom) {
+}

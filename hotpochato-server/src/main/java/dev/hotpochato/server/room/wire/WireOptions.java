@@ -1,0 +1,58 @@
+package dev.hotpochato.server.room.wire;
+
+import dev.hotpochato.protocol.v1.RoomOptions;
+import dev.hotpochato.server.room.rules.RoomSettings;
+
+/** A {@code Join}'s {@code RoomOptions} against the server's defaults and limits, and back for {@code Joined}. */
+public final class WireOptions {
+
+    private WireOptions() {
+    }
+
+    /**
+     * Why {@code requested} asks for more than the server allows, or null if it does not: with a
+     * cap ({@code maxTurnTimeoutMillis} above 0), a turn timeout above it, or none at all (0). Unset
+     * asks for the default, which the server's options keep within the cap. Refused rather than cut
+     * down, so that a room never runs with turns other than those its creator asked for.
+     */
+    public static String checkRequested(RoomOptions requested, long maxTurnTimeoutMillis) {
+        if (maxTurnTimeoutMillis == 0 || !requested.hasTurnTimeoutMs()) {
+            return null;
+        }
+        long asked = Integer.toUnsignedLong(requested.getTurnTimeoutMs());
+        if (asked == 0) {
+            return "turns without a time limit are not allowed here; turn_timeout_ms may be at most "
+                    + maxTurnTimeoutMillis;
+        }
+        if (asked > maxTurnTimeoutMillis) {
+            return "turn_timeout_ms " + asked + " is above this server's limit of " + maxTurnTimeoutMillis;
+        }
+        return null;
+    }
+
+    /**
+     * Applies a client's requested options to the server's {@code defaults}; a member cap cannot
+     * rise above the default. Both numbers are uint32 on the wire and read as such.
+     */
+    public static RoomSettings resolve(RoomOptions requested, RoomSettings defaults) {
+        // Capped at 2^31-1 ms (24 days) so that every field that reports it can hold it.
+        long timeout = requested.hasTurnTimeoutMs()
+                ? Math.min(Integer.toUnsignedLong(requested.getTurnTimeoutMs()), Integer.MAX_VALUE)
+                : defaults.turnTimeoutMillis();
+        long askedMembers = Integer.toUnsignedLong(requested.getMaxMembers());
+        int maxMembers = askedMembers == 0
+                ? defaults.maxMembers() : (int) Math.max(2, Math.min(askedMembers, defaults.maxMembers()));
+        return new RoomSettings(timeout, maxMembers, requested.getPassword(), requested.getInviteOnly(),
+                defaults.maxTextBytes(), defaults.historySize());
+    }
+
+    /** The options as reported to clients in {@code Joined}; the password itself is never sent back. */
+    public static RoomOptions toOptions(RoomSettings settings) {
+        return RoomOptions.newBuilder()
+                .setTurnTimeoutMs((int) Math.min(settings.turnTimeoutMillis(), Integer.MAX_VALUE))
+                .setMaxMembers(settings.maxMembers())
+                .setPassword(settings.password().isEmpty() ? "" : "********")
+                .setInviteOnly(settings.inviteOnly())
+                .build();
+    }
+}
