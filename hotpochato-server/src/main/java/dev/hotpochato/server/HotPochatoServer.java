@@ -110,7 +110,8 @@ public final class HotPochatoServer implements AutoCloseable {
         // Each worker event loop also owns a shard of the rooms, with its own output.
         List<RoomShard> shards = new ArrayList<>();
         for (EventExecutor loop : workers) {
-            shards.add(new RoomShard(loop, new ScheduledTurnClock(loop), new ChannelOutput(), PooledByteBufAllocator.DEFAULT));
+            shards.add(new RoomShard(loop, new ScheduledTurnClock(loop), new ChannelOutput(), PooledByteBufAllocator.DEFAULT,
+                    metrics));
         }
         RoomSettings defaults = new RoomSettings(options.turnTimeout().toMillis(), options.maxMembersPerRoom(), "",
                 false, options.maxTextBytes(), options.historySize());
@@ -118,7 +119,8 @@ public final class HotPochatoServer implements AutoCloseable {
         this.rooms = store;
         Matchmaker matchmaker = new Matchmaker(store, shards.get(0));
 
-        this.initializer = new ServerInitializer(options, rooms, matchmaker, tls == null ? null : tls.context(), channels);
+        this.initializer = new ServerInitializer(options, rooms, matchmaker, tls == null ? null : tls.context(), channels,
+                metrics);
         try {
             this.serverChannel = bind("bindAddress, port", options.bindAddress(), options.port(), new ServerBootstrap()
                     .group(acceptor, workers)

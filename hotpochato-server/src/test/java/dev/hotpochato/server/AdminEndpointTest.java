@@ -1,6 +1,17 @@
 package dev.hotpochato.server;
 
+import dev.hotpochato.protocol.v1.ClientFrame;
+import dev.hotpochato.protocol.v1.Error;
+import dev.hotpochato.protocol.v1.Hello;
+import dev.hotpochato.protocol.v1.Join;
+import dev.hotpochato.protocol.v1.Leave;
+import dev.hotpochato.protocol.v1.Ping;
+import dev.hotpochato.protocol.v1.ProtocolVersion;
+import dev.hotpochato.protocol.v1.Resume;
+import dev.hotpochato.protocol.v1.RoomOptions;
+import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.testing.TestClient;
+import org.apache.logging.log4j.Level;
 import io.netty.util.concurrent.EventExecutor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,9 +32,11 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -105,6 +118,191 @@ class AdminEndpointTest {
             while (sample(get(server, "/metrics").body(), "hotpochato_connections_open{transport=\"tcp\"}") != 0) {
                 assertTrue(System.nanoTime() < deadline, "the closed connections are no longer counted as open");
                 Thread.sleep(20);
+            }
+        }
+    }
+
+    /** Polls /metrics until {@code series} reads {@code expected}; fails after the patience. */
+    private String awaitSample(HotPochatoServer server, String series, double expected) throws Exception {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (true) {
+            String body = get(server, "/metrics").body();
+            if (sample(body, series) == expected) {
+                return body;
+            }
+            assertTrue(System.nanoTime() < deadline, () -> series + " never reached " + expected + ":\n" + body);
+            Thread.sleep(10);
+        }
+    }
+
+    private static ClientFrame.Builder helloFrame(String name, String token) {
+        return ClientFrame.newBuilder().setHello(Hello.newBuilder()
+                .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setDisplayName(name).setAuthToken(token));
+    }
+
+    private static Predicate<ServerFrame> granted(String holder) {
+        return f -> f.hasTurnGranted() && f.getTurnGranted().getHolder().equals(holder);
+    }
+
+    /**
+     * A conversation moves every counter it should, by as much as it should: sessions live and
+     * away, rooms and members, hand-offs by cause and their latency, turns skipped and expired,
+     * errors by code, frames and bytes, resumes by outcome, auth failures. And the log has one
+     * line per closed connection and per failed authentication (no token, no chat text), and rooms
+     * opening and closing at DEBUG.
+     */
+    @Test
+    void aConversationMovesEveryCounterAndIsLogged(@TempDir Path dir) throws Exception {
+        Path tokens = Files.writeString(dir.resolve("tokens"), "sesame\n");
+        try (LogRecorder log = new LogRecorder(Level.DEBUG, "dev.hotpochato.server.net.ConnectionTraffic",
+                "dev.hotpochato.server.net.SessionHandler", "dev.hotpochato.server.room.RoomShard");
+             HotPochatoServer server = start(ServerOptions.builder().authenticator(TokenFileAuthenticator.load(tokens))
+                     .resumeGrace(Duration.ofMinutes(5)))) {
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
+            try (TestClient intruder = TestClient.connect(address)) {
+                intruder.send(helloFrame("mallory", "open-please"));
+                intruder.expectError(Error.Code.UNAUTHENTICATED);
+            }
+            TestClient alice = TestClient.connect(address);
+            alice.hello("alice", "sesame");
+            TestClient bob = TestClient.connect(address);
+            bob.hello("bob", "sesame");
+            alice.join("r");
+            alice.expect(ServerFrame.BodyCase.JOINED);
+            bob.join("r");
+            bob.expect(ServerFrame.BodyCase.JOINED);
+            alice.await(granted("alice"));
+            bob.say("r", "out of turn");
+            bob.await(f -> f.hasError() && f.getError().getCode() == Error.Code.NOT_YOUR_TURN);
+            alice.say("r", "the secret plan");
+            bob.await(granted("bob"));
+            bob.pass("r");
+            alice.await(granted("alice"));
+
+            String talk = get(server, "/metrics").body();
+            assertEquals(2, sample(talk, "hotpochato_sessions{state=\"live\"}"));
+            assertEquals(0, sample(talk, "hotpochato_sessions{state=\"away\"}"));
+            assertEquals(1, sample(talk, "hotpochato_rooms"));
+            assertEquals(1, sample(talk, "hotpochato_rooms_opened_total"));
+            assertEquals(2, sample(talk, "hotpochato_room_members"));
+            assertEquals(1, sample(talk, "hotpochato_handoffs_total{cause=\"said\"}"));
+            assertEquals(1, sample(talk, "hotpochato_handoffs_total{cause=\"passed\"}"));
+            assertEquals(2, sample(talk, "hotpochato_handoff_latency_seconds_count"));
+            assertTrue(sample(talk, "hotpochato_handoff_latency_seconds_sum") > 0);
+            assertEquals(1, sample(talk, "hotpochato_errors_sent_total{code=\"NOT_YOUR_TURN\"}"));
+            assertEquals(1, sample(talk, "hotpochato_errors_sent_total{code=\"UNAUTHENTICATED\"}"));
+            assertEquals(1, sample(talk, "hotpochato_auth_failures_total{reason=\"refused\"}"));
+            assertEquals(0, sample(talk, "hotpochato_auth_failures_total{reason=\"error\"}"));
+            // Three Hellos, two Joins, two Says and a Pass.
+            assertEquals(8, sample(talk, "hotpochato_received_frames_total"));
+            assertTrue(sample(talk, "hotpochato_received_bytes_total") >= 8 * 4);
+            // At least: the Error, two Welcomes, two Joined, a MemberJoined, three TurnGranted to two each, ...
+            double sentFrames = sample(talk, "hotpochato_sent_frames_total");
+            assertTrue(sentFrames >= 15, "frames sent: " + sentFrames);
+            assertTrue(sample(talk, "hotpochato_sent_bytes_total") > sentFrames * 4);
+
+            // Bob's connection breaks: his session is away, and his turn is skipped.
+            long bobSeq = bob.lastSeq("r");
+            bob.close();
+            awaitSample(server, "hotpochato_sessions{state=\"away\"}", 1);
+            alice.say("r", "anyone?");
+            alice.await(f -> f.hasTurnSkipped());
+            alice.await(granted("alice"));
+            String away = get(server, "/metrics").body();
+            assertEquals(1, sample(away, "hotpochato_sessions{state=\"live\"}"));
+            assertEquals(1, sample(away, "hotpochato_turns_skipped_total"));
+            assertEquals(2, sample(away, "hotpochato_handoffs_total{cause=\"said\"}"));
+            assertEquals(2, sample(away, "hotpochato_room_members"), "an away member is still a member");
+
+            // A Resume with a token nobody holds fails; Bob's own takes him back.
+            try (TestClient stranger = TestClient.connect(address)) {
+                stranger.send(ClientFrame.newBuilder().setResume(Resume.newBuilder()
+                        .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setResumeToken("no-such-token")));
+                stranger.expectError(Error.Code.RESUME_FAILED);
+            }
+            TestClient bob2 = TestClient.connect(address);
+            bob2.send(ClientFrame.newBuilder().setResume(Resume.newBuilder()
+                    .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setAuthToken("sesame")
+                    .setResumeToken(bob.welcome().getResumeToken()).putLastSeq("r", bobSeq)));
+            bob2.expect(ServerFrame.BodyCase.WELCOME);
+            String back = get(server, "/metrics").body();
+            assertEquals(1, sample(back, "hotpochato_resumes_total{outcome=\"resumed\"}"));
+            assertEquals(1, sample(back, "hotpochato_resumes_total{outcome=\"failed\"}"));
+            assertEquals(2, sample(back, "hotpochato_sessions{state=\"live\"}"));
+            assertEquals(0, sample(back, "hotpochato_sessions{state=\"away\"}"));
+
+            // A room whose turns last 50 ms: the first one expires.
+            alice.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("quick")
+                    .setOptions(RoomOptions.newBuilder().setTurnTimeoutMs(50))));
+            alice.await(f -> f.hasJoined() && f.getJoined().getRoom().getName().equals("quick"));
+            bob2.join("quick");
+            bob2.await(f -> f.hasTurnExpired() && f.getTurnExpired().getRoom().equals("quick"));
+            assertTrue(sample(get(server, "/metrics").body(), "hotpochato_turns_expired_total") >= 1);
+            assertEquals(4, sample(get(server, "/metrics").body(), "hotpochato_room_members"));
+            assertEquals(2, sample(get(server, "/metrics").body(), "hotpochato_rooms_opened_total"));
+
+            // Both leave the quick room: it closes, and their memberships go.
+            alice.send(ClientFrame.newBuilder().setLeave(Leave.newBuilder().setRoom("quick")));
+            bob2.send(ClientFrame.newBuilder().setLeave(Leave.newBuilder().setRoom("quick")));
+            awaitSample(server, "hotpochato_rooms", 1);
+            awaitSample(server, "hotpochato_room_members", 2);
+            assertEquals(2, sample(get(server, "/metrics").body(), "hotpochato_rooms_opened_total"));
+            alice.close();
+            bob2.close();
+            awaitSample(server, "hotpochato_sessions{state=\"away\"}", 2);
+
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (log.lines().stream().filter(l -> l.contains("connection closed")).count() < 5) {
+                assertTrue(System.nanoTime() < deadline, () -> "five connections closed:\n" + log.lines());
+                Thread.sleep(10);
+            }
+            List<String> lines = log.lines();
+            String all = String.join("\n", lines);
+            assertTrue(lines.stream().anyMatch(l -> l.matches(
+                    "INFO SessionHandler: authentication failed: /127\\.0\\.0\\.1:\\d+ reason=refused by the authenticator")),
+                    all);
+            assertTrue(lines.stream().anyMatch(l -> l.matches("INFO ConnectionTraffic: connection closed: /127\\.0\\.0\\.1:\\d+ "
+                    + "name=- duration=\\d+ms frames in=1 out=1 reason=UNAUTHENTICATED")), all);
+            assertTrue(lines.stream().anyMatch(l -> l.matches("INFO ConnectionTraffic: connection closed: /127\\.0\\.0\\.1:\\d+ "
+                    + "name=- duration=\\d+ms frames in=1 out=1 reason=RESUME_FAILED")), all);
+            assertTrue(lines.stream().anyMatch(l -> l.matches("INFO ConnectionTraffic: connection closed: /127\\.0\\.0\\.1:\\d+ "
+                    + "name=\"bob\" duration=\\d+ms frames in=4 out=\\d+ reason=closed by the client or the network")), all);
+            assertTrue(lines.contains("DEBUG RoomShard: room r opened (public)"), all);
+            assertTrue(lines.contains("DEBUG RoomShard: room quick opened (public)"), all);
+            assertTrue(lines.contains("DEBUG RoomShard: room quick closed"), all);
+            for (String secret : List.of("sesame", "open-please", "the secret plan", "out of turn", "anyone?")) {
+                assertFalse(all.contains(secret), () -> "the log shows " + secret + ":\n" + all);
+            }
+        }
+    }
+
+    /** Connections refused by each limit, and a client cut off for sending too fast. */
+    @Test
+    void refusalsAndCutOffsAreCounted() throws Exception {
+        try (HotPochatoServer server = start(ServerOptions.builder().maxConnectionsPerAddress(1)
+                .maxFramesPerSecond(1).frameBurst(2))) {
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
+            try (TestClient first = TestClient.hello(address, "first"); TestClient second = TestClient.connect(address)) {
+                second.expectError(Error.Code.TOO_MANY_CONNECTIONS);
+                for (int i = 0; i < 5; i++) {
+                    first.sendAndForget(ClientFrame.newBuilder().setPing(Ping.newBuilder().setNonce(i)));
+                }
+                first.await(f -> f.hasError() && f.getError().getCode() == Error.Code.RATE_LIMITED);
+                String body = get(server, "/metrics").body();
+                assertEquals(1, sample(body, "hotpochato_connections_refused_total{reason=\"max_connections_per_address\"}"));
+                assertEquals(0, sample(body, "hotpochato_connections_refused_total{reason=\"max_connections\"}"));
+                assertEquals(1, sample(body, "hotpochato_rate_limit_cutoffs_total"));
+                assertEquals(1, sample(body, "hotpochato_errors_sent_total{code=\"RATE_LIMITED\"}"));
+                assertEquals(1, sample(body, "hotpochato_errors_sent_total{code=\"TOO_MANY_CONNECTIONS\"}"));
+            }
+        }
+        try (HotPochatoServer server = start(ServerOptions.builder().maxConnections(1))) {
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
+            try (TestClient first = TestClient.hello(address, "first"); TestClient second = TestClient.connect(address)) {
+                second.expectError(Error.Code.TOO_MANY_CONNECTIONS);
+                String body = get(server, "/metrics").body();
+                assertEquals(1, sample(body, "hotpochato_connections_refused_total{reason=\"max_connections\"}"));
+                assertEquals(0, sample(body, "hotpochato_connections_refused_total{reason=\"max_connections_per_address\"}"));
             }
         }
     }

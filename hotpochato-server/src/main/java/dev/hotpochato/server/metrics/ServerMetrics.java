@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -89,6 +90,14 @@ public final class ServerMetrics {
     private final Counter reloadsSucceeded;
     private final Counter reloadsFailed;
     private final AtomicLong tlsNotAfterSeconds = new AtomicLong();
+
+    /**
+     * Metrics that record into nothing: for rooms, stores and handlers made without a server (tests,
+     * benchmarks). Meters of a composite registry without children are no-ops.
+     */
+    public static ServerMetrics discarding() {
+        return new ServerMetrics(new CompositeMeterRegistry());
+    }
 
     /** Registers every HotPochato meter with {@code registry}. */
     public ServerMetrics(MeterRegistry registry) {

@@ -112,13 +112,26 @@ final class AddressLedger {
         }
     }
 
+    /** A connection refused with TOO_MANY_CONNECTIONS: {@code perAddress} when its address's cap, not the total, was hit. */
+    static final class Refused extends ProtocolException {
+        private final boolean perAddress;
+
+        Refused(String message, boolean perAddress) {
+            super(Error.Code.TOO_MANY_CONNECTIONS, message, 0);
+            this.perAddress = perAddress;
+        }
+
+        boolean perAddress() {
+            return perAddress;
+        }
+    }
+
     /** Takes a place for a new connection from {@code address}, or refuses it with TOO_MANY_CONNECTIONS. */
     Place admit(InetAddress address, long now) {
         sweepIfDue(now);
         if (total.incrementAndGet() > maxTotal) {
             total.decrementAndGet();
-            throw new ProtocolException(Error.Code.TOO_MANY_CONNECTIONS,
-                    "the server holds its maximum of " + maxTotal + " connections", 0);
+            throw new Refused("the server holds its maximum of " + maxTotal + " connections", false);
         }
         boolean[] full = new boolean[1];
         Entry entry = entries.compute(address, (a, e) -> {
@@ -131,8 +144,8 @@ final class AddressLedger {
         });
         if (full[0]) {
             total.decrementAndGet();
-            throw new ProtocolException(Error.Code.TOO_MANY_CONNECTIONS, "too many connections from "
-                    + address.getHostAddress() + " (at most " + maxPerAddress + ", sessions away included)", 0);
+            throw new Refused("too many connections from " + address.getHostAddress() + " (at most "
+                    + maxPerAddress + ", sessions away included)", true);
         }
         return new Place(address, entry);
     }

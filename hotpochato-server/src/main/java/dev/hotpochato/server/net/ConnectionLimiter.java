@@ -1,5 +1,6 @@
 package dev.hotpochato.server.net;
 
+import dev.hotpochato.server.metrics.ServerMetrics;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -22,8 +23,15 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     private final AddressLedger ledger;
 
+    private final ServerMetrics metrics;
+
     ConnectionLimiter(AddressLedger ledger) {
+        this(ledger, ServerMetrics.discarding());
+    }
+
+    ConnectionLimiter(AddressLedger ledger, ServerMetrics metrics) {
         this.ledger = ledger;
+        this.metrics = metrics;
     }
 
     @Override
@@ -31,7 +39,9 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         AddressLedger.Place place;
         try {
             place = ledger.admit(addressOf(ctx.channel().remoteAddress()), ctx.executor().ticker().nanoTime());
-        } catch (ProtocolException refused) {
+        } catch (AddressLedger.Refused refused) {
+            metrics.connectionRefused(refused.perAddress() ? ServerMetrics.Refusal.MAX_CONNECTIONS_PER_ADDRESS
+                    : ServerMetrics.Refusal.MAX_CONNECTIONS);
             // Holds nothing, so it has nothing to give back at close: the limiter steps out.
             ctx.pipeline().remove(this);
             ctx.fireExceptionCaught(refused);

@@ -1,5 +1,6 @@
 package dev.hotpochato.server.net;
 
+import dev.hotpochato.server.metrics.ServerMetrics;
 import dev.hotpochato.protocol.v1.Error;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -20,7 +21,15 @@ final class FrameRateLimiter extends ChannelInboundHandlerAdapter {
     private double tokens;
     private long lastRefill;
 
+    private final ServerMetrics metrics;
+    private boolean cutOff;
+
     FrameRateLimiter(int ratePerSecond, int burst) {
+        this(ratePerSecond, burst, ServerMetrics.discarding());
+    }
+
+    FrameRateLimiter(int ratePerSecond, int burst, ServerMetrics metrics) {
+        this.metrics = metrics;
         this.tokensPerNano = ratePerSecond / 1e9;
         this.burst = burst;
         this.tokens = burst;
@@ -39,6 +48,10 @@ final class FrameRateLimiter extends ChannelInboundHandlerAdapter {
         lastRefill = now;
         if (tokens < 1) {
             ReferenceCountUtil.release(frame);
+            if (!cutOff) { // frames decoded in the same read come here too: one connection, one cut-off
+                cutOff = true;
+                metrics.rateLimitCutOff();
+            }
             throw new ProtocolException(Error.Code.RATE_LIMITED, "more than " + Math.round(tokensPerNano * 1e9)
                     + " frames a second (bursts of " + (long) burst + ")", 0);
         }

@@ -6,7 +6,7 @@ import dev.hotpochato.protocol.v1.Error;
  * A client broke the protocol in a way that ends its connection. Thrown by handlers and turned
  * into a fatal {@code Error} frame and a close by {@link ErrorHandler}.
  */
-final class ProtocolException extends RuntimeException {
+class ProtocolException extends RuntimeException {
 
     private final Error.Code code;
     private final long requestId;

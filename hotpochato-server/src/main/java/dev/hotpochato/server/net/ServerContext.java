@@ -1,10 +1,17 @@
 package dev.hotpochato.server.net;
 
 import dev.hotpochato.server.ServerOptions;
+import dev.hotpochato.server.metrics.ServerMetrics;
 import dev.hotpochato.server.room.Matchmaker;
 import dev.hotpochato.server.room.RoomStore;
 
 /** What every connection of one server shares. */
 record ServerContext(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, ResumeTokens tokens,
-                     AddressLedger addresses) {
+                     AddressLedger addresses, ServerMetrics metrics) {
+
+    /** Without metrics (tests). */
+    ServerContext(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, ResumeTokens tokens,
+                  AddressLedger addresses) {
+        this(options, rooms, matchmaker, tokens, addresses, ServerMetrics.discarding());
+    }
 }

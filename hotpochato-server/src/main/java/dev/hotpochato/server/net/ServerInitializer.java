@@ -4,6 +4,7 @@ import dev.hotpochato.protocol.codec.FrameDecoder;
 import dev.hotpochato.protocol.codec.FrameEncoder;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.server.ServerOptions;
+import dev.hotpochato.server.metrics.ServerMetrics;
 import dev.hotpochato.server.room.Matchmaker;
 import dev.hotpochato.server.room.RoomStore;
 import io.netty.channel.Channel;
@@ -39,12 +40,19 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
      * @param channels every connection is added here, so that the server can say goodbye to them all
      */
     public ServerInitializer(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, SslContext tls, ChannelGroup channels) {
+        this(options, rooms, matchmaker, tls, channels, ServerMetrics.discarding());
+    }
+
+    /** @param metrics what every connection's handlers record: frames, errors, cut-offs, sessions */
+    public ServerInitializer(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, SslContext tls,
+                             ChannelGroup channels, ServerMetrics metrics) {
         AddressLedger addresses = new AddressLedger(options.maxConnections(), options.maxConnectionsPerAddress(),
                 options.maxFailedAttemptsPerAddress(), Ticker.systemTicker().nanoTime());
-        this.server = new ServerContext(options, rooms, matchmaker, new LocalResumeTokens(), addresses);
+        this.server = new ServerContext(options, rooms, matchmaker, new LocalResumeTokens(), addresses,
+                metrics);
         this.channels = channels;
         this.tls = tls;
-        this.connectionLimiter = new ConnectionLimiter(addresses);
+        this.connectionLimiter = new ConnectionLimiter(addresses, metrics);
         this.turnScheduler = new TurnScheduler(rooms, options.maxTurnTimeout().toMillis());
     }
 
@@ -87,14 +95,16 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
      * Everything after the parsing, for any transport: the handlers before these must turn what
      * the client sends into {@code ClientFrame}s, and take {@code ServerFrame}s and frames already
      * encoded by {@code FrameEncoder} (length-prefixed {@code ByteBuf}s) out to the client. These are
-     * the rate limit, the slow-consumer guard, the session and its rooms, and the error handler last.
+     * the traffic counts and the connection's closing log line, the rate limit, the slow-consumer guard, the session and its rooms, and the error handler last.
      * The handshake deadline runs from the moment these are added to an open connection, or from
      * its activation.
      */
     public void addSessionHandlers(ChannelPipeline p) {
         ServerOptions o = server.options();
-        p.addLast("frameRate", new FrameRateLimiter(o.maxFramesPerSecond(), o.frameBurst()));
-        p.addLast("slowConsumer", new SlowConsumerGuard(o.slowConsumerTimeout().toMillis(), o.maxPendingOutboundBytes()));
+        p.addLast("traffic", new ConnectionTraffic(server.metrics()));
+        p.addLast("frameRate", new FrameRateLimiter(o.maxFramesPerSecond(), o.frameBurst(), server.metrics()));
+        p.addLast("slowConsumer", new SlowConsumerGuard(o.slowConsumerTimeout().toMillis(), o.maxPendingOutboundBytes(),
+                server.metrics()));
         p.addLast("session", new SessionHandler(server));
         p.addLast("turnScheduler", turnScheduler);
         p.addLast("errors", ErrorHandler.INSTANCE);

@@ -143,6 +143,7 @@ final class ServerSession implements Participant {
                 executor.ticker().nanoTime());
         this.token = ResumeTokens.newToken();
         server.tokens().add(token, this);
+        server.metrics().sessionStarted();
     }
 
     @Override
@@ -275,6 +276,7 @@ final class ServerSession implements Participant {
                 return;
             }
             state = State.AWAY;
+            server.metrics().sessionAway();
             if (was == State.CONNECTED) {
                 memberOf.forEach(this::away);
             } // RESUMING: the rooms were told already
@@ -306,6 +308,9 @@ final class ServerSession implements Participant {
             server.tokens().add(unconfirmedToken, this);
             server.tokens().add(token, this);
             cancelGrace();
+            if (state == State.AWAY) {
+                server.metrics().sessionBack();
+            }
             Channel old = connection;
             if (old != null) {
                 closeReplaced(old);
@@ -394,6 +399,7 @@ final class ServerSession implements Participant {
         if (state == State.ENDED) {
             return;
         }
+        server.metrics().sessionEnded(state == State.AWAY);
         state = State.ENDED;
         connection = null;
         output = null;

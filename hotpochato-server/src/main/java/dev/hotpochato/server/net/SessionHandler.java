@@ -13,6 +13,7 @@ import dev.hotpochato.protocol.v1.Welcome;
 import dev.hotpochato.server.Authenticator;
 import dev.hotpochato.server.HotPochatoServer;
 import dev.hotpochato.server.ServerOptions;
+import dev.hotpochato.server.metrics.ServerMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -185,10 +186,14 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Serve
         checkVersion(requestId, resume.getProtocolVersionValue());
         ServerSession lost = server.tokens().find(resume.getResumeToken());
         if (lost == null) {
+            server.metrics().resume(ServerMetrics.Resume.FAILED);
             throw new ProtocolException(Error.Code.RESUME_FAILED, NO_SESSION, requestId);
         }
         decide(requestId);
         authenticate(lost.name(), resume.getAuthToken()).whenComplete((ok, failure) -> onLoop(() -> {
+            if (!Boolean.TRUE.equals(ok)) {
+                server.metrics().resume(ServerMetrics.Resume.FAILED);
+            }
             requireAuthenticated(ok, failure, requestId);
             session = lost; // from now on, this connection's loss is the session's to hear
             lost.resume(resume.getResumeToken(), ctx.channel(), ctx.channel().attr(ConnectionLimiter.PLACE).get(),
@@ -203,6 +208,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Serve
                 return;
             }
             ctx.channel().attr(ServerSession.KEY).set(session);
+            server.metrics().resume(ServerMetrics.Resume.RESUMED);
             ctx.writeAndFlush(welcome(true, token));
             cancelHandshakeDeadline();
             phase = Phase.REJOINING;
@@ -223,6 +229,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Serve
     public void refused() {
         onLoop(() -> {
             session = null;
+            server.metrics().resume(ServerMetrics.Resume.FAILED);
             throw new ProtocolException(Error.Code.RESUME_FAILED, NO_SESSION, handshakeRequestId);
         });
     }
@@ -290,12 +297,18 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Serve
         });
     }
 
-    /** A refusal says nothing about why, or about anything on the server; a failing authenticator is logged. */
-    private static void requireAuthenticated(Boolean ok, Throwable failure, long requestId) {
+    /**
+     * A refusal says nothing about why, or about anything on the server; a failing authenticator is
+     * logged. Each refusal is counted, and logged at INFO with the address and why (never the token).
+     */
+    private void requireAuthenticated(Boolean ok, Throwable failure, long requestId) {
         if (failure != null) {
             log.warn("the authenticator failed; the client is refused", failure);
         }
         if (!Boolean.TRUE.equals(ok)) {
+            server.metrics().authFailure(failure == null ? ServerMetrics.AuthFailure.REFUSED : ServerMetrics.AuthFailure.ERROR);
+            log.info("authentication failed: {} reason={}", ctx.channel().remoteAddress(),
+                    failure == null ? "refused by the authenticator" : "the authenticator failed (" + failure.getClass().getSimpleName() + ")");
             throw new ProtocolException(Error.Code.UNAUTHENTICATED, "authentication failed", requestId);
         }
     }

@@ -1,5 +1,6 @@
 package dev.hotpochato.server.net;
 
+import dev.hotpochato.server.metrics.ServerMetrics;
 import com.google.protobuf.CodedOutputStream;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.ServerFrame;
@@ -33,7 +34,14 @@ final class SlowConsumerGuard extends ChannelDuplexHandler {
     private boolean tripped;
     private boolean lastWordSent;
 
+    private final ServerMetrics metrics;
+
     SlowConsumerGuard(long timeoutMillis, long maxPendingBytes) {
+        this(timeoutMillis, maxPendingBytes, ServerMetrics.discarding());
+    }
+
+    SlowConsumerGuard(long timeoutMillis, long maxPendingBytes, ServerMetrics metrics) {
+        this.metrics = metrics;
         this.timeoutMillis = timeoutMillis;
         this.maxPendingBytes = maxPendingBytes;
     }
@@ -53,7 +61,7 @@ final class SlowConsumerGuard extends ChannelDuplexHandler {
         if (after > maxPendingBytes) {
             // Tripped first, so that the client is closed for SLOW_CONSUMER, not for the failed write
             // (a void promise reports its failure down the pipeline).
-            trip(ctx, "more than " + maxPendingBytes + " bytes unread");
+            trip(ctx, "more than " + maxPendingBytes + " bytes unread", ServerMetrics.SlowConsumer.PENDING_BYTES);
             drop(msg, promise);
             return;
         }
@@ -74,16 +82,18 @@ final class SlowConsumerGuard extends ChannelDuplexHandler {
             check = ctx.executor().schedule(() -> {
                 check = null;
                 if (!ctx.channel().isWritable()) {
-                    trip(ctx, "unread output above the limit for " + timeoutMillis + " ms");
+                    trip(ctx, "unread output above the limit for " + timeoutMillis + " ms",
+                            ServerMetrics.SlowConsumer.TIMEOUT);
                 }
             }, timeoutMillis, TimeUnit.MILLISECONDS);
         }
         ctx.fireChannelWritabilityChanged();
     }
 
-    private void trip(ChannelHandlerContext ctx, String why) {
+    private void trip(ChannelHandlerContext ctx, String why, ServerMetrics.SlowConsumer trigger) {
         if (!tripped) {
             tripped = true;
+            metrics.slowConsumerCutOff(trigger);
             ctx.fireExceptionCaught(new ProtocolException(Error.Code.SLOW_CONSUMER, "reading too slowly: " + why, 0));
         }
     }
@@ -110,7 +120,7 @@ final class SlowConsumerGuard extends ChannelDuplexHandler {
     }
 
     /** What {@code msg} will add once encoded: a frame's body and its length prefix. */
-    private static long sizeOf(Object msg) {
+    static long sizeOf(Object msg) {
         if (msg instanceof ByteBuf buf) {
             return buf.readableBytes();
         }

@@ -2,6 +2,11 @@ package dev.hotpochato.server.room;
 
 import com.google.protobuf.MessageLite;
 import dev.hotpochato.protocol.codec.FrameEncoder;
+import dev.hotpochato.protocol.v1.ServerFrame;
+import dev.hotpochato.server.metrics.ServerMetrics;
+import dev.hotpochato.server.room.rules.RoomEvent;
+import dev.hotpochato.server.room.rules.RoomReply;
+import dev.hotpochato.server.room.wire.RoomFrames;
 import dev.hotpochato.server.room.rules.RoomCommand;
 import dev.hotpochato.server.room.rules.RoomListing;
 import dev.hotpochato.server.room.rules.RoomMember;
@@ -47,10 +52,18 @@ public final class RoomShard {
     private final TreeSet<String> publicNames = new TreeSet<>();
     private final RoomOutcome outcome = new RoomOutcome();
     private final RoomDelivery delivery;
+    private final ServerMetrics metrics;
     /** The thread the executor runs tasks on, once seen (an event loop keeps one thread for life). */
     private volatile Thread thread;
 
     public RoomShard(Executor executor, TurnClock clock, RoomOutput output, ByteBufAllocator alloc) {
+        this(executor, clock, output, alloc, ServerMetrics.discarding());
+    }
+
+    /** @param metrics where the shard counts rooms, members, hand-offs and their latency, turns expired and skipped */
+    public RoomShard(Executor executor, TurnClock clock, RoomOutput output, ByteBufAllocator alloc,
+                     ServerMetrics metrics) {
+        this.metrics = metrics;
         this.executor = executor;
         this.clock = new FlushingClock(clock);
         this.output = output;
@@ -84,14 +97,16 @@ public final class RoomShard {
      * thread (then without even a task object), else as a task handed to it.
      */
     public void submit(RoomCommand command, Participant requester) {
+        // A Say or Pass may hand the turn on: its latency runs from here, its arrival at the shard.
+        long arrived = command instanceof RoomCommand.Say || command instanceof RoomCommand.Pass ? System.nanoTime() : 0;
         if (Thread.currentThread() == thread) {
             try {
-                apply(command, requester, null);
+                apply(command, requester, null, arrived);
             } finally {
                 output.flush();
             }
         } else {
-            execute(() -> apply(command, requester, null));
+            execute(() -> apply(command, requester, null, arrived));
         }
     }
 
@@ -151,6 +166,11 @@ public final class RoomShard {
     }
 
     private void apply(RoomCommand command, Participant a, Participant b) {
+        apply(command, a, b, 0);
+    }
+
+    /** @param arrivedNanos when a Say or Pass reached the shard ({@link System#nanoTime}); 0 for other commands */
+    private void apply(RoomCommand command, Participant a, Participant b, long arrivedNanos) {
         String name = command.room();
         LocalRoom entry = rooms.get(name);
         long now = clock.currentTimeMillis();
@@ -162,18 +182,57 @@ public final class RoomShard {
             if (!after.isPrivate()) {
                 publicNames.add(name);
             }
+            metrics.roomOpened();
+            LOG.debug("room {} opened ({})", name, after.isPrivate() ? "private" : "public");
         }
         delivery.deliver(name, entry, outcome, a, b);
+        count(command, arrivedNanos);
         if (entry == null) {
             return;
         }
         if (after == null || after.isClosed()) {
+            metrics.roomClosed();
+            LOG.debug("room {} closed", name);
             rooms.remove(name);
             publicNames.remove(name);
             cancelExpiry(entry);
             entry.history.clear();
         } else if (outcome.deadlineChanged()) {
             rearm(entry, now);
+        }
+    }
+
+    /**
+     * Counts what the outcome just delivered did: members in and out, turns expired and skipped,
+     * refusals sent, and a hand-off by a Say or Pass, with its latency up to now, when the frames
+     * (the next holder's TurnGranted first) have been written. Allocates nothing.
+     */
+    private void count(RoomCommand command, long arrivedNanos) {
+        for (int i = 0; i < outcome.admitted().size(); i++) {
+            metrics.memberJoined();
+        }
+        for (int i = 0; i < outcome.removed().size(); i++) {
+            metrics.memberLeft();
+        }
+        for (int i = 0; i < outcome.replies().size(); i++) {
+            if (outcome.replies().get(i) instanceof RoomReply.Refused refused) {
+                metrics.errorSent(RoomFrames.code(refused.refusal()));
+            }
+        }
+        boolean granted = false;
+        for (int i = 0; i < outcome.events().size(); i++) {
+            RoomEvent e = outcome.events().get(i);
+            if (e instanceof RoomEvent.TurnGranted) {
+                granted = true;
+            } else if (e instanceof RoomEvent.TurnExpired) {
+                metrics.turnExpired();
+            } else if (e instanceof RoomEvent.TurnSkipped) {
+                metrics.turnSkipped();
+            }
+        }
+        if (granted && arrivedNanos != 0) {
+            metrics.handOff(command instanceof RoomCommand.Say ? ServerMetrics.HandOff.SAID : ServerMetrics.HandOff.PASSED,
+                    System.nanoTime() - arrivedNanos);
         }
     }
 
@@ -232,6 +291,9 @@ public final class RoomShard {
 
     /** Sends one frame to one participant, with this shard's output: for the matchmaker, which lives here. */
     public void send(Participant to, MessageLite frame) {
+        if (frame instanceof ServerFrame f && f.hasError()) {
+            metrics.errorSent(f.getError().getCode());
+        }
         output.write(to, FrameEncoder.encode(alloc, frame));
     }
 

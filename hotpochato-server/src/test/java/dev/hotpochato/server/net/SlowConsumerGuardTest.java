@@ -2,7 +2,9 @@ package dev.hotpochato.server.net;
 
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.ServerFrame;
+import dev.hotpochato.server.metrics.ServerMetrics;
 import dev.hotpochato.server.room.Frames;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -35,10 +37,12 @@ class SlowConsumerGuardTest {
     private static final int HIGH = 1024;
     private static final int CAP = 4096;
 
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final ServerMetrics metrics = new ServerMetrics(registry);
     private final MockTicker ticker = Ticker.newMockTicker();
     private final List<Throwable> raised = new ArrayList<>();
     private final EmbeddedChannel channel = EmbeddedChannel.builder().ticker(ticker).register(false)
-            .handlers(new SlowConsumerGuard(10_000, CAP), new ChannelInboundHandlerAdapter() {
+            .handlers(new SlowConsumerGuard(10_000, CAP, metrics), new ChannelInboundHandlerAdapter() {
                 @Override
                 public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                     raised.add(cause);
@@ -64,6 +68,10 @@ class SlowConsumerGuardTest {
         return write.isDone() && write.cause() instanceof SlowConsumerGuard.SlowConsumerException;
     }
 
+    private double cutOffs(String trigger) {
+        return registry.get("hotpochato.slow.consumer.cutoffs").tag("trigger", trigger).counter().count();
+    }
+
     private List<Error.Code> raisedCodes() {
         return raised.stream().filter(t -> t instanceof ProtocolException)
                 .map(t -> ((ProtocolException) t).code()).toList();
@@ -83,6 +91,8 @@ class SlowConsumerGuardTest {
         }
         assertTrue(written > 10 && written < 1000, "cut off after " + written + " refusals");
         assertEquals(List.of(Error.Code.SLOW_CONSUMER), raisedCodes());
+        assertEquals(1, cutOffs("pending_bytes"));
+        assertEquals(0, cutOffs("timeout"));
         assertTrue(dropped(channel.write(refusal(0))), "nothing more is queued");
     }
 
@@ -94,7 +104,7 @@ class SlowConsumerGuardTest {
         assertEquals(List.of(Error.Code.SLOW_CONSUMER), raisedCodes());
 
         // Stalled above the high water mark, but under the cap: the error fits, and goes.
-        EmbeddedChannel stalled = EmbeddedChannel.builder().ticker(ticker).handlers(new SlowConsumerGuard(10_000, CAP),
+        EmbeddedChannel stalled = EmbeddedChannel.builder().ticker(ticker).handlers(new SlowConsumerGuard(10_000, CAP, metrics),
                 new ChannelInboundHandlerAdapter() {
                     @Override
                     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -107,6 +117,8 @@ class SlowConsumerGuardTest {
         ticker.advance(10, TimeUnit.SECONDS);
         stalled.runScheduledPendingTasks();
         assertEquals(List.of(Error.Code.SLOW_CONSUMER, Error.Code.SLOW_CONSUMER), raisedCodes());
+        assertEquals(1, cutOffs("pending_bytes"));
+        assertEquals(1, cutOffs("timeout"), "the stall is counted under its own trigger");
         assertFalse(dropped(stalled.write(Frames.fatal(0, Error.Code.SLOW_CONSUMER, "reading too slowly"))));
         assertTrue(dropped(stalled.write(Frames.fatal(0, Error.Code.INTERNAL, "a second last word"))));
         stalled.finishAndReleaseAll();
