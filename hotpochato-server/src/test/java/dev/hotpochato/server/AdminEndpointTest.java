@@ -276,6 +276,30 @@ class AdminEndpointTest {
         }
     }
 
+    /** A session whose grace ends leaves the away count, and one that cannot be resumed leaves the live one. */
+    @Test
+    void endedSessionsLeaveTheirGauge() throws Exception {
+        try (HotPochatoServer server = start(ServerOptions.builder().resumeGrace(Duration.ofMillis(100)))) {
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
+            TestClient alice = TestClient.hello(address, "alice");
+            alice.join("r");
+            alice.expect(ServerFrame.BodyCase.JOINED);
+            assertEquals(1, sample(get(server, "/metrics").body(), "hotpochato_sessions{state=\"live\"}"));
+            alice.close();
+            String after = awaitSample(server, "hotpochato_rooms", 0); // the grace ended: she left, the room closed
+            assertEquals(0, sample(after, "hotpochato_sessions{state=\"away\"}"));
+            assertEquals(0, sample(after, "hotpochato_sessions{state=\"live\"}"));
+            assertEquals(0, sample(after, "hotpochato_room_members"));
+        }
+        try (HotPochatoServer server = start(ServerOptions.builder().resumeGrace(Duration.ZERO))) {
+            TestClient bob = TestClient.hello(new InetSocketAddress("127.0.0.1", server.port()), "bob");
+            assertEquals(1, sample(get(server, "/metrics").body(), "hotpochato_sessions{state=\"live\"}"));
+            bob.close();
+            String after = awaitSample(server, "hotpochato_sessions{state=\"live\"}", 0);
+            assertEquals(0, sample(after, "hotpochato_sessions{state=\"away\"}"));
+        }
+    }
+
     /** Connections refused by each limit, and a client cut off for sending too fast. */
     @Test
     void refusalsAndCutOffsAreCounted() throws Exception {
