@@ -9,6 +9,7 @@ import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.server.room.Frames;
 import dev.hotpochato.server.room.RoomStore;
 import dev.hotpochato.server.room.rules.LeaveReason;
+import dev.hotpochato.server.room.rules.RoomCommand;
 import dev.hotpochato.server.room.wire.RoomFrames;
 import dev.hotpochato.server.room.wire.WireOptions;
 import io.netty.channel.ChannelHandler;
@@ -46,6 +47,22 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
             case MATCH -> session.match(requestId);
             case CANCEL_MATCH -> session.cancelMatch(requestId);
             case LIST_ROOMS -> listRooms(session, requestId, frame.getListRooms());
+            case RAISE_HAND -> rooms.floor(session,
+                    new RoomCommand.RaiseHand(frame.getRaiseHand().getRoom(), session.sessionId(), requestId));
+            case WITHDRAW -> rooms.floor(session,
+                    new RoomCommand.Withdraw(frame.getWithdraw().getRoom(), session.sessionId(), requestId));
+            case GRANT -> rooms.floor(session, new RoomCommand.Grant(frame.getGrant().getRoom(), session.sessionId(),
+                    requestId, frame.getGrant().getMember(), Integer.toUnsignedLong(frame.getGrant().getTalkTimeMs())));
+            case REVOKE -> rooms.floor(session, new RoomCommand.Revoke(frame.getRevoke().getRoom(),
+                    session.sessionId(), requestId, frame.getRevoke().getReason()));
+            case DENY -> rooms.floor(session, new RoomCommand.Deny(frame.getDeny().getRoom(), session.sessionId(),
+                    requestId, frame.getDeny().getMember(), frame.getDeny().getReason()));
+            case APPOINT_CHAIR -> rooms.floor(session, new RoomCommand.AppointChair(frame.getAppointChair().getRoom(),
+                    session.sessionId(), requestId, frame.getAppointChair().getMember()));
+            case MUTE -> rooms.floor(session, new RoomCommand.Mute(frame.getMute().getRoom(), session.sessionId(),
+                    requestId, frame.getMute().getMember(), frame.getMute().getMuted()));
+            case REMOVE -> rooms.floor(session, new RoomCommand.Remove(frame.getRemove().getRoom(),
+                    session.sessionId(), requestId, frame.getRemove().getMember(), frame.getRemove().getReason()));
             default -> throw new ProtocolException(Error.Code.PROTOCOL_VIOLATION,
                     frame.getBodyCase() + " is not valid here", requestId);
         }

@@ -72,6 +72,11 @@ public final class MemoryRoomStore implements RoomStore {
     }
 
     @Override
+    public void floor(Participant p, RoomCommand command) {
+        submit(p, command);
+    }
+
+    @Override
     public CompletableFuture<Void> away(Participant p, String room) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         RoomShard shard = shardFor(room);

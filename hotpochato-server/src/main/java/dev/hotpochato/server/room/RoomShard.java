@@ -191,6 +191,16 @@ public final class RoomShard {
     private void rearm(LocalRoom entry, long now) {
         cancelExpiry(entry);
         RoomState s = entry.state;
+        long wakeAt = s.wakeAtMillis();
+        if (wakeAt > 0) {
+            String name = s.name();
+            entry.wake = clock.schedule(() -> {
+                if (rooms.get(name) == entry) {
+                    entry.wake = null;
+                    apply(new RoomCommand.Wake(name), null);
+                }
+            }, Math.max(0, wakeAt - now));
+        }
         if (s.holderIndex() >= 0 && s.deadlineMillis() > 0) {
             long turn = s.turn();
             String name = s.name();
@@ -207,6 +217,10 @@ public final class RoomShard {
         if (entry.expiry != null) {
             entry.expiry.cancel();
             entry.expiry = null;
+        }
+        if (entry.wake != null) {
+            entry.wake.cancel();
+            entry.wake = null;
         }
     }
 

@@ -45,6 +45,13 @@ public interface RoomStore {
     void invite(Participant p, long requestId, String room, String invitee);
 
     /**
+     * A floor-control request of {@code p}: {@code RaiseHand}, {@code Withdraw}, {@code Grant},
+     * {@code Revoke}, {@code Deny}, {@code AppointChair}, {@code Mute} or {@code Remove}, as the
+     * {@link dev.hotpochato.server.room.rules.RoomCommand} of that name made by {@code p}'s session.
+     */
+    void floor(Participant p, dev.hotpochato.server.room.rules.RoomCommand command);
+
+    /**
      * {@code p}'s connection is lost: it is away in {@code room} and receives nothing from it. The
      * future completes once that is so, after which no live event of the room reaches {@code p}
      * until {@link #back}.
