@@ -35,5 +35,26 @@ public enum ErrorCode {
     INTERNAL,
     INVALID_OPTION,
     /** An invite-only room keeps as many invitations as it may (100): invite fewer names. */
-    TOO_MANY_INVITATIONS
+    TOO_MANY_INVITATIONS,
+    // Floor control (turn policies): see RoomHandle#raiseHand and the chair's requests.
+    /** The request needs a chair of the room. */
+    NOT_A_CHAIR,
+    /** The room's policy has no such request (a raised hand in a round-robin room, a grant outside a moderated one). */
+    WRONG_POLICY,
+    /** A raised hand from a member whose hand is up already, or from the holder. */
+    ALREADY_REQUESTED,
+    /** A withdraw or deny without a raised hand; a grant to the head of an empty queue. */
+    NOT_REQUESTED,
+    /** A grant while someone holds the floor: revoke it first. */
+    FLOOR_TAKEN,
+    /** A revoke while nobody holds the floor. */
+    FLOOR_IDLE,
+    /** A raised hand from, or a grant to, a muted member. */
+    MUTED,
+    /** The request names nobody in the room. */
+    UNKNOWN_MEMBER,
+    /** Appointing a chair who is one already. */
+    ALREADY_CHAIR,
+    /** A grant to a member whose connection is lost. */
+    MEMBER_AWAY
 }
