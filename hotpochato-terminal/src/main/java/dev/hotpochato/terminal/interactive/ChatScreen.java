@@ -1,6 +1,9 @@
 package dev.hotpochato.terminal.interactive;
 
+import dev.hotpochato.client.FloorUpdate;
 import dev.hotpochato.client.LeaveReason;
+import dev.hotpochato.client.TurnPolicy;
+import dev.hotpochato.terminal.FloorCommands;
 import dev.hotpochato.client.Message;
 import dev.hotpochato.client.RoomHandle;
 import dev.hotpochato.client.RoomInfo;
@@ -192,10 +195,31 @@ public final class ChatScreen implements SessionListener {
                 }
             }
             case "match" -> match();
-            case "help" -> system("commands:\n" + ChatCommand.HELP);
-            default -> error("unknown command /" + command.name() + "; /help lists the commands");
+            case "help" -> system("commands:\n" + ChatCommand.HELP + "\n" + FloorCommands.HELP);
+            default -> {
+                if (FloorCommands.isFloorCommand(command.name())) {
+                    floor(command, room);
+                    return null;
+                }
+                error("unknown command /" + command.name() + "; /help lists the commands");
+            }
         }
         return null;
+    }
+
+    /** A floor command ({@link FloorCommands}): its request's failure or its answer as a line. */
+    private void floor(ChatCommand command, RoomHandle room) {
+        FloorCommands.Outcome o = FloorCommands.run(command, room, session);
+        if (o.error() != null) {
+            error(o.error());
+        } else if (o.info() != null) {
+            system(o.info());
+        } else {
+            report(o.request());
+            if (command.name().equals("create")) {
+                o.request().handle((r, e) -> null).join(); // so the next prompt names it
+            }
+        }
     }
 
     private CompletableFuture<RoomHandle> join(String room) {
@@ -336,6 +360,35 @@ public final class ChatScreen implements SessionListener {
     }
 
     @Override
+    public void onFloorUpdate(RoomHandle room, FloorUpdate update) {
+        system(prefix(room) + FloorCommands.describe(update, session.name()));
+        refreshStatus();
+    }
+
+    @Override
+    public void onFloorIdle(RoomHandle room) {
+        system(prefix(room) + "* the floor is free" + (room.policy() == TurnPolicy.QUEUE ? ": /hand to ask for it"
+                : room.isChair() ? ": /grant NAME to give it" : ""));
+        refreshStatus();
+    }
+
+    @Override
+    public void onChairChanged(RoomHandle room, String name, String by) {
+        system(prefix(room) + "* " + name + " is now a chair" + (by.isEmpty() ? " (the last chair left)" : " (by " + by + ")"));
+        refreshStatus();
+    }
+
+    @Override
+    public void onMemberMuted(RoomHandle room, String name, boolean muted, String by) {
+        system(prefix(room) + "* " + name + (muted ? " was muted" : " was unmuted") + " by " + by);
+    }
+
+    @Override
+    public void onTurnWarning(RoomHandle room, Duration remaining) {
+        print(new AttributedString(prefix(room) + ">>> " + seconds(remaining) + " left in your turn <<<", NOTICE));
+    }
+
+    @Override
     public void onServerError(ServerErrorException error) {
         error(humane(error));
     }
@@ -406,7 +459,7 @@ public final class ChatScreen implements SessionListener {
                 text = " " + room.name() + " | " + turn.holder() + "'s turn" + left + " ";
             }
         }
-        status.update(List.of(new AttributedString(text + "| " + room(room), style)));
+        status.update(List.of(new AttributedString(text + FloorCommands.status(room) + "| " + room(room), style)));
     }
 
     private static String room(RoomHandle room) {
