@@ -23,7 +23,7 @@ public final class FloorCommands {
             "                           (N: end the room after N turns)",
             "  /hand         raise your hand for the floor (queue and moderated rooms)",
             "  /withdraw     lower your raised hand",
-            "  /queue        who has a hand up, in order, and who chairs the room",
+            "  /hands        who has a hand up, in order, and who chairs the room",
             "  chairs only:",
             "  /grant [NAME] [SECONDS]  give the floor to NAME (default: the head of the queue)",
             "  /revoke [REASON]         take the floor back from its holder",
@@ -53,7 +53,7 @@ public final class FloorCommands {
     /** Whether {@code name} is one of these commands. */
     public static boolean isFloorCommand(String name) {
         return switch (name) {
-            case "create", "hand", "withdraw", "queue", "grant", "revoke", "deny", "mute", "unmute", "remove", "chair" ->
+            case "create", "hand", "withdraw", "hands", "grant", "revoke", "deny", "mute", "unmute", "remove", "chair" ->
                     true;
             default -> false;
         };
@@ -73,7 +73,7 @@ public final class FloorCommands {
         return switch (c.name()) {
             case "hand" -> Outcome.request(room.raiseHand());
             case "withdraw" -> Outcome.request(room.withdraw());
-            case "queue" -> Outcome.info(queueLine(room));
+            case "hands" -> Outcome.info(queueLine(room));
             case "grant" -> grant(room, first, rest);
             case "revoke" -> Outcome.request(room.revoke(arg));
             case "deny" -> first.isEmpty() ? Outcome.error("usage: /deny NAME [REASON]")
@@ -134,47 +134,52 @@ public final class FloorCommands {
         return space < 0 ? s : s.substring(0, space);
     }
 
-    /** {@code /queue}: the raised hands in order, the chairs, and who is muted. */
+    /** {@code /hands}: the raised hands in order, the chairs, and who is muted. */
     public static String queueLine(RoomHandle room) {
         String policy = room.policy().name().toLowerCase(Locale.ROOT).replace('_', '-');
-        return room.name() + " (" + policy + "): "
+        return SafeText.name(room.name()) + " (" + policy + "): "
                 + (room.queue().isEmpty() ? "no hands up" : "hands up: " + numbered(room))
-                + "; chairs: " + (room.chairs().isEmpty() ? "none" : String.join(", ", room.chairs()))
-                + (room.muted().isEmpty() ? "" : "; muted: " + String.join(", ", room.muted()));
+                + "; chairs: " + (room.chairs().isEmpty() ? "none" : names(room.chairs()))
+                + (room.muted().isEmpty() ? "" : "; muted: " + names(room.muted()));
+    }
+
+    private static String names(java.util.Collection<String> names) {
+        return String.join(", ", names.stream().map(SafeText::name).sorted().toList());
     }
 
     private static String numbered(RoomHandle room) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < room.queue().size(); i++) {
-            b.append(i == 0 ? "" : ", ").append(i + 1).append(". ").append(room.queue().get(i));
+            b.append(i == 0 ? "" : ", ").append(i + 1).append(". ").append(SafeText.name(room.queue().get(i)));
         }
         return b.toString();
     }
 
-    /** What the status bar adds for a room: the queue, or that its floor is idle; "" for round robin. */
+    /** What the status bar adds for a room: the raised hands and whether this client chairs; "" for round robin. */
     public static String status(RoomHandle room) {
         if (room == null || room.policy() == TurnPolicy.ROUND_ROBIN) {
             return "";
         }
         String me = room.session().name();
         int mine = room.queue().indexOf(me) + 1;
-        return (room.queue().isEmpty() ? "| no hands up " : "| hands: " + String.join(", ", room.queue()) + " ")
-                + (mine > 0 ? "(you are #" + mine + ") " : "")
-                + (room.isChair() ? "| you chair " : "");
+        return (room.queue().isEmpty() ? " | no hands up"
+                : " | hands: " + String.join(", ", room.queue().stream().map(SafeText::name).toList()))
+                + (mine > 0 ? " (you are #" + mine + ")" : "")
+                + (room.isChair() ? " | you chair" : "");
     }
 
     /** A floor update as a line for {@code me}. */
     public static String describe(FloorUpdate u, String me) {
-        String who = u.member().equals(me) ? "you" : u.member();
-        String by = u.by().isEmpty() ? "" : " by " + u.by();
-        String why = u.reason().isEmpty() ? "" : " (" + u.reason() + ")";
+        String who = u.member().equals(me) ? "you" : SafeText.name(u.member());
+        String by = u.by().isEmpty() ? "" : " by " + SafeText.name(u.by());
+        String why = u.reason().isEmpty() ? "" : " (" + SafeText.name(u.reason()) + ")";
         return "* " + switch (u.state()) {
             case PENDING -> who + " raised a hand (#" + u.position() + " in the queue)";
             case GRANTED -> who + " got the floor" + by
                     + (u.talkTime().isZero() ? "" : " for " + u.talkTime().toSeconds() + "s");
             case RELEASED -> who + " gave up the floor" + why;
             case REVOKED -> who + " lost the floor" + by + why;
-            case DENIED -> (u.member().equals(me) ? "your" : u.member() + "'s") + " raised hand was denied" + by + why;
+            case DENIED -> (u.member().equals(me) ? "your" : SafeText.name(u.member()) + "'s") + " raised hand was denied" + by + why;
             case WITHDRAWN -> who + " lowered a hand" + why;
             case UNKNOWN -> who + ": floor changed";
         };

@@ -78,13 +78,13 @@ class FloorCommandsTest {
         run("/hand", bobRoom, bob);
         run("/hand", carolRoom, carol);
         eventually(() -> room.queue().equals(List.of("carol")) && room.holder().equals(java.util.Optional.of("bob")));
-        assertEquals("hands (queue): hands up: 1. carol; chairs: alice", run("/queue", room, alice));
-        assertEquals("| hands: carol | you chair ", FloorCommands.status(room));
+        assertEquals("hands (queue): hands up: 1. carol; chairs: alice", run("/hands", room, alice));
+        assertEquals(" | hands: carol | you chair", FloorCommands.status(room));
         eventually(() -> carolRoom.queue().equals(List.of("carol")));
-        assertEquals("| hands: carol (you are #1) ", FloorCommands.status(carolRoom));
+        assertEquals(" | hands: carol (you are #1)", FloorCommands.status(carolRoom));
         run("/withdraw", carolRoom, carol);
         eventually(() -> room.queue().isEmpty());
-        assertEquals("| no hands up | you chair ", FloorCommands.status(room));
+        assertEquals(" | no hands up | you chair", FloorCommands.status(room));
     }
 
     @Test
@@ -115,6 +115,12 @@ class FloorCommandsTest {
         assertTrue(bad.error().startsWith("unknown policy parliament"));
         assertTrue(FloorCommands.run(ChatCommand.parse("/hand"), bobRoom, bob).error().startsWith("you are not in a room"),
                 "bob was removed");
+    }
+
+    @Test
+    void whatOthersSentIsShownAsTextNeverAsControlCharacters() {
+        assertEquals("* bob lost the floor by chair (x^[[2Jy)", FloorCommands.describe(new FloorUpdate("r", "bob",
+                FloorState.REVOKED, List.of(), "chair", "x\u001b[2Jy", Duration.ZERO), "me"));
     }
 
     @Test
