@@ -233,4 +233,56 @@ class PolicyEndToEndTest {
         c.send(ClientFrame.newBuilder().setRaiseHand(RaiseHand.newBuilder().setRoom("x")));
         c.expectError(Error.Code.UNKNOWN_ROOM);
     }
+
+    @Test
+    void aMemberResumingAQueueRoomGetsTheFloorEventsItMissedWithoutGaps() throws Exception {
+        try (ServerFixture f = new ServerFixture(ServerOptions.builder().resumeGrace(Duration.ofSeconds(30)))) {
+            List<TestClient> m = f.room("rq", RoomOptions.newBuilder().setPolicy(TurnPolicy.QUEUE).build(),
+                    "alice", "bob", "carol");
+            TestClient alice = m.get(0);
+            TestClient bob = m.get(1);
+            TestClient carol = m.get(2);
+            carol.send(ClientFrame.newBuilder().setRaiseHand(RaiseHand.newBuilder().setRoom("rq")));
+            for (TestClient c : m) {
+                floor(c, FloorState.PENDING, "carol");
+                floor(c, FloorState.GRANTED, "carol");
+                c.expect(BodyCase.TURN_GRANTED);
+            }
+            long carolSaw = carol.lastSeq("rq");
+            carol.close();
+            for (TestClient c : List.of(alice, bob)) {
+                c.expect(BodyCase.MEMBER_AWAY);
+                assertEquals("away", floor(c, FloorState.RELEASED, "carol").getReason());
+                c.expect(BodyCase.FLOOR_IDLE);
+            }
+            bob.send(ClientFrame.newBuilder().setRaiseHand(RaiseHand.newBuilder().setRoom("rq")));
+            alice.send(ClientFrame.newBuilder().setRaiseHand(RaiseHand.newBuilder().setRoom("rq")));
+            for (TestClient c : List.of(alice, bob)) {
+                floor(c, FloorState.PENDING, "bob");
+                floor(c, FloorState.GRANTED, "bob");
+                c.expect(BodyCase.TURN_GRANTED);
+                assertEquals(List.of("alice"), floor(c, FloorState.PENDING, "alice").getQueueList());
+            }
+
+            TestClient back = f.track(TestClient.resume(f.address, carol, java.util.Map.of("rq", carolSaw)));
+            List<ServerFrame> replay = new ArrayList<>();
+            ServerFrame frame;
+            while ((frame = back.next()).getBodyCase() != BodyCase.MEMBER_BACK) {
+                if (frame.getBodyCase() != BodyCase.TURN_TIME_LEFT) {
+                    replay.add(frame);
+                }
+            }
+            assertEquals(List.of(BodyCase.MEMBER_AWAY, BodyCase.FLOOR_UPDATE, BodyCase.FLOOR_IDLE, BodyCase.FLOOR_UPDATE,
+                    BodyCase.FLOOR_UPDATE, BodyCase.TURN_GRANTED, BodyCase.FLOOR_UPDATE),
+                    replay.stream().map(ServerFrame::getBodyCase).toList());
+            long seq = carolSaw;
+            for (ServerFrame r : replay) {
+                assertEquals(++seq, dev.hotpochato.protocol.RoomEvents.seq(r), "no gap, no duplicate");
+            }
+            assertEquals(seq + 1, frame.getMemberBack().getSeq());
+            back.send(ClientFrame.newBuilder().setRaiseHand(RaiseHand.newBuilder().setRoom("rq")));
+            assertEquals(List.of("alice", "carol"), floor(back, FloorState.PENDING, "carol").getQueueList(),
+                    "back, carol queues behind alice");
+        }
+    }
 }
