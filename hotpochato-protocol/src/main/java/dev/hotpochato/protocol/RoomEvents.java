@@ -28,6 +28,7 @@ public final class RoomEvents {
             case FLOOR_IDLE -> frame.getFloorIdle().getSeq();
             case CHAIR_CHANGED -> frame.getChairChanged().getSeq();
             case MEMBER_MUTED -> frame.getMemberMuted().getSeq();
+            case MEMBER_MOVED -> frame.getMemberMoved().getSeq();
             default -> 0;
         };
     }
@@ -55,6 +56,7 @@ public final class RoomEvents {
             case FLOOR_IDLE -> frame.getFloorIdle().getRoom();
             case CHAIR_CHANGED -> frame.getChairChanged().getRoom();
             case MEMBER_MUTED -> frame.getMemberMuted().getRoom();
+            case MEMBER_MOVED -> frame.getMemberMoved().getRoom();
             case TURN_WARNING -> frame.getTurnWarning().getRoom();
             default -> "";
         };

@@ -285,4 +285,33 @@ class PolicyEndToEndTest {
                     "back, carol queues behind alice");
         }
     }
+
+    @Test
+    void anAudienceMemberListensRaisesAHandAndIsMovedToTheSpeakers() throws Exception {
+        List<TestClient> m = room("stage", RoomOptions.getDefaultInstance(), new ArrayList<>(), "host", "guest");
+        TestClient fan = TestClient.hello(address, "fan");
+        clients.add(fan);
+        fan.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("stage").setAudience(true)));
+        RoomSnapshot snapshot = fan.expect(BodyCase.JOINED).getJoined().getRoom();
+        assertEquals(List.of("fan"), snapshot.getAudienceList());
+        for (TestClient c : m) {
+            c.expect(BodyCase.MEMBER_JOINED);
+        }
+        m.get(0).say("stage", "welcome");
+        m.get(1).say("stage", "thanks");
+        assertEquals("host", fan.await(f -> f.hasTurnGranted() && f.getTurnGranted().getTurn() == 3)
+                .getTurnGranted().getHolder(), "the audience is passed over");
+        fan.send(ClientFrame.newBuilder().setRaiseHand(RaiseHand.newBuilder().setRoom("stage")));
+        floor(fan, FloorState.PENDING, "fan");
+        m.get(0).send(ClientFrame.newBuilder().setMove(dev.hotpochato.protocol.v1.Move.newBuilder().setRoom("stage")
+                .setMember("fan")));
+        dev.hotpochato.protocol.v1.MemberMoved moved = fan.expect(BodyCase.MEMBER_MOVED).getMemberMoved();
+        assertEquals("host", moved.getBy());
+        assertTrue(!moved.getAudience());
+        floor(fan, FloorState.ACCEPTED, "fan");
+        m.get(0).say("stage", "over to our guest");
+        m.get(1).say("stage", "and to the fan");
+        assertEquals("fan", fan.await(f -> f.hasTurnGranted() && f.getTurnGranted().getTurn() == 5)
+                .getTurnGranted().getHolder(), "a speaker now");
+    }
 }

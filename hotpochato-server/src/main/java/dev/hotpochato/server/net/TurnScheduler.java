@@ -61,6 +61,8 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
                     session.sessionId(), requestId, frame.getAppointChair().getMember()));
             case MUTE -> rooms.floor(session, new RoomCommand.Mute(frame.getMute().getRoom(), session.sessionId(),
                     requestId, frame.getMute().getMember(), frame.getMute().getMuted()));
+            case MOVE -> rooms.floor(session, new RoomCommand.Move(frame.getMove().getRoom(), session.sessionId(),
+                    requestId, frame.getMove().getMember(), frame.getMove().getAudience()));
             case REMOVE -> rooms.floor(session, new RoomCommand.Remove(frame.getRemove().getRoom(),
                     session.sessionId(), requestId, frame.getRemove().getMember(), frame.getRemove().getReason()));
             default -> throw new ProtocolException(Error.Code.PROTOCOL_VIOLATION,
@@ -82,8 +84,13 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
             session.send(Frames.error(requestId, Error.Code.INVALID_OPTION, problem, name));
             return;
         }
-        rooms.join(session, requestId, name, WireOptions.resolve(join.getOptions(), rooms.defaults()),
-                join.getPassword());
+        if (join.getAudience()) {
+            rooms.join(session, requestId, name, WireOptions.resolve(join.getOptions(), rooms.defaults()),
+                    join.getPassword(), true);
+        } else {
+            rooms.join(session, requestId, name, WireOptions.resolve(join.getOptions(), rooms.defaults()),
+                    join.getPassword());
+        }
     }
 
     private void invite(ServerSession session, long requestId, String room, String invitee) {

@@ -48,7 +48,14 @@ public final class MemoryRoomStore implements RoomStore {
     @Override
     public void join(Participant p, long requestId, String room, RoomSettings settingsIfCreated, String password) {
         RoomShard shard = shardFor(room);
-        shard.execute(() -> shard.join(p, requestId, room, settingsIfCreated, password));
+        shard.execute(() -> shard.join(p, requestId, room, settingsIfCreated, password, false));
+    }
+
+    @Override
+    public void join(Participant p, long requestId, String room, RoomSettings settingsIfCreated, String password,
+                     boolean audience) {
+        RoomShard shard = shardFor(room);
+        shard.execute(() -> shard.join(p, requestId, room, settingsIfCreated, password, audience));
     }
 
     @Override

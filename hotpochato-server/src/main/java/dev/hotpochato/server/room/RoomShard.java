@@ -130,11 +130,17 @@ public final class RoomShard {
      * and gives the slot back if {@code p} was not admitted after all.
      */
     public void join(Participant p, long requestId, String room, RoomSettings settingsIfCreated, String password) {
+        join(p, requestId, room, settingsIfCreated, password, false);
+    }
+
+    /** As {@link #join(Participant, long, String, RoomSettings, String)}, as audience if {@code audience}. */
+    public void join(Participant p, long requestId, String room, RoomSettings settingsIfCreated, String password,
+                     boolean audience) {
         LocalRoom entry = rooms.get(room);
         boolean slot = RoomRules.joinNeedsSlot(entry == null ? null : entry.state, p.sessionId(), p.name(), password)
                 && p.tryTakeRoomSlot();
-        apply(new RoomCommand.Join(room, p.sessionId(), p.name(), requestId, password, slot, settingsIfCreated), p,
-                null);
+        apply(new RoomCommand.Join(room, p.sessionId(), p.name(), requestId, password, slot, settingsIfCreated,
+                audience), p, null);
         if (slot && !admitted(p.sessionId())) {
             p.releaseRoomSlot();
         }

@@ -33,6 +33,13 @@ public interface RoomStore {
     void join(Participant p, long requestId, String room, RoomSettings settingsIfCreated, String password);
 
     /**
+     * As {@link #join}, as audience if {@code audience}: listening, with no place in the turns until
+     * a chair moves it to the speakers or its raised hand is granted.
+     */
+    void join(Participant p, long requestId, String room, RoomSettings settingsIfCreated, String password,
+              boolean audience);
+
+    /**
      * {@code Leave} ({@link LeaveReason#LEFT}, answered), or the end of {@code p}'s session for
      * another reason (silent if it is not a member).
      */

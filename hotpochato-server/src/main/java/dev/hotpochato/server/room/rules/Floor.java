@@ -18,14 +18,34 @@ import java.util.List;
  * @param stopPhraseSaid someone has said the stop phrase (sticky, for AND)
  * @param timeUp         {@link FloorRules#endAfterMillis()} has passed (sticky, for AND)
  * @param warnAtMillis   when the holder is to be warned that its turn runs out; 0 for no warning due
+ * @param audience       members who listen without taking turns, until moved to the speakers
  */
 public record Floor(List<Long> chairs, List<Long> queue, List<Long> muted, int saidThisTurn, long turnsEnded,
-                    long createdMillis, boolean stopPhraseSaid, boolean timeUp, long warnAtMillis) {
+                    long createdMillis, boolean stopPhraseSaid, boolean timeUp, long warnAtMillis,
+                    List<Long> audience) {
 
     public Floor {
         chairs = List.copyOf(chairs);
         queue = List.copyOf(queue);
         muted = List.copyOf(muted);
+        audience = List.copyOf(audience);
+    }
+
+    /** As the canonical constructor, with nobody in the audience. */
+    public Floor(List<Long> chairs, List<Long> queue, List<Long> muted, int saidThisTurn, long turnsEnded,
+                 long createdMillis, boolean stopPhraseSaid, boolean timeUp, long warnAtMillis) {
+        this(chairs, queue, muted, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, timeUp, warnAtMillis,
+                List.of());
+    }
+
+    /** In the audience: listens, takes no turn until moved to the speakers. */
+    public boolean isAudience(long sessionId) {
+        return audience.contains(sessionId);
+    }
+
+    Floor withAudience(List<Long> a) {
+        return new Floor(chairs, queue, muted, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, timeUp,
+                warnAtMillis, a);
     }
 
     /** The floor of a room created at {@code nowMillis}: no chairs yet, nobody queued or muted. */
@@ -59,35 +79,35 @@ public record Floor(List<Long> chairs, List<Long> queue, List<Long> muted, int s
     }
 
     Floor withChairs(List<Long> c) {
-        return new Floor(c, queue, muted, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, timeUp, warnAtMillis);
+        return new Floor(c, queue, muted, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, timeUp, warnAtMillis, audience);
     }
 
     Floor withQueue(List<Long> q) {
-        return new Floor(chairs, q, muted, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, timeUp, warnAtMillis);
+        return new Floor(chairs, q, muted, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, timeUp, warnAtMillis, audience);
     }
 
     Floor withMuted(List<Long> m) {
-        return new Floor(chairs, queue, m, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, timeUp, warnAtMillis);
+        return new Floor(chairs, queue, m, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, timeUp, warnAtMillis, audience);
     }
 
     Floor withSaid(int n) {
-        return new Floor(chairs, queue, muted, n, turnsEnded, createdMillis, stopPhraseSaid, timeUp, warnAtMillis);
+        return new Floor(chairs, queue, muted, n, turnsEnded, createdMillis, stopPhraseSaid, timeUp, warnAtMillis, audience);
     }
 
     Floor withTurnsEnded(long n) {
-        return new Floor(chairs, queue, muted, saidThisTurn, n, createdMillis, stopPhraseSaid, timeUp, warnAtMillis);
+        return new Floor(chairs, queue, muted, saidThisTurn, n, createdMillis, stopPhraseSaid, timeUp, warnAtMillis, audience);
     }
 
     Floor withStopPhraseSaid() {
-        return new Floor(chairs, queue, muted, saidThisTurn, turnsEnded, createdMillis, true, timeUp, warnAtMillis);
+        return new Floor(chairs, queue, muted, saidThisTurn, turnsEnded, createdMillis, true, timeUp, warnAtMillis, audience);
     }
 
     Floor withTimeUp() {
-        return new Floor(chairs, queue, muted, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, true, warnAtMillis);
+        return new Floor(chairs, queue, muted, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, true, warnAtMillis, audience);
     }
 
     Floor withWarnAt(long at) {
-        return new Floor(chairs, queue, muted, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, timeUp, at);
+        return new Floor(chairs, queue, muted, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, timeUp, at, audience);
     }
 
     static List<Long> plus(List<Long> list, long id) {

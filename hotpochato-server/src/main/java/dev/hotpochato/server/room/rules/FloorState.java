@@ -13,5 +13,7 @@ public enum FloorState {
     /** A chair turned the request down, or its member was muted. */
     DENIED,
     /** Its member took it back, went away or left. */
-    WITHDRAWN
+    WITHDRAWN,
+    /** Round robin: an audience member's raised hand was accepted; it joined the speakers. */
+    ACCEPTED
 }

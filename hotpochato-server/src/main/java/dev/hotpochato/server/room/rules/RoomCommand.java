@@ -19,9 +19,16 @@ public sealed interface RoomCommand {
      *                  {@link RoomRules#joinNeedsSlot}); if false, the join is refused with
      *                  {@link Refusal#TOO_MANY_ROOMS} where it would otherwise need one
      * @param settings  the room's settings if this join creates it; ignored otherwise
+     * @param audience  join as audience (listen, no turns until moved to the speakers); ignored for the creator
      */
     record Join(String room, long sessionId, String name, long requestId, String password, boolean slotTaken,
-                RoomSettings settings) implements RoomCommand {
+                RoomSettings settings, boolean audience) implements RoomCommand {
+
+        /** A join as a speaker. */
+        public Join(String room, long sessionId, String name, long requestId, String password, boolean slotTaken,
+                    RoomSettings settings) {
+            this(room, sessionId, name, requestId, password, slotTaken, settings, false);
+        }
     }
 
     /** {@code Leave} ({@link LeaveReason#LEFT}), or the end of a session for another reason. */
@@ -104,6 +111,10 @@ public sealed interface RoomCommand {
 
     /** {@code Remove}: a chair removes {@code member} from the room. */
     record Remove(String room, long sessionId, long requestId, String member, String reason) implements RoomCommand {
+    }
+
+    /** {@code Move}: a chair moves {@code member} to the audience ({@code audience}) or to the speakers. */
+    record Move(String room, long sessionId, long requestId, String member, boolean audience) implements RoomCommand {
     }
 
     /**

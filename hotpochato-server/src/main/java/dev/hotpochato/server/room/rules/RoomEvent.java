@@ -80,6 +80,10 @@ public sealed interface RoomEvent {
     record MemberRemoved(long seq, long sessionId, String name, String by, String message) implements RoomEvent {
     }
 
+    /** {@code name} moved to the audience ({@code audience}) or to the speakers; {@code by} "" when a grant moved it. */
+    record MemberMoved(long seq, long sessionId, String name, boolean audience, String by) implements RoomEvent {
+    }
+
     /** The room ended by its end rule {@code rule} ({@code RoomClosed} with {@code ended_by}). */
     record RoomEnded(long seq, EndRule rule, String reason) implements RoomEvent {
     }

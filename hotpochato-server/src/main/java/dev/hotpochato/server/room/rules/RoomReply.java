@@ -69,6 +69,11 @@ public sealed interface RoomReply {
             implements RoomReply {
     }
 
+    /** A move to where the member is already: the answer to the requester alone ({@code MemberMoved}, seq 0). */
+    record MoveUnchanged(long sessionId, long requestId, long afterSeq, String member, boolean audience, String by)
+            implements RoomReply {
+    }
+
     /**
      * A request that changed nothing (muting a muted member): its answer, the current state of
      * things, to the requester alone ({@code MemberMuted} with seq 0).

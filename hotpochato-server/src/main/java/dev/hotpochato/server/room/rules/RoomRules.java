@@ -103,6 +103,8 @@ public final class RoomRules {
             mute(state, c, nowMillis, out);
         } else if (command instanceof RoomCommand.Remove c) {
             remove(state, c, nowMillis, out);
+        } else if (command instanceof RoomCommand.Move c) {
+            move(state, c, nowMillis, out);
         } else if (command instanceof RoomCommand.Wake c) {
             wake(state, nowMillis, out);
         } else {
@@ -150,7 +152,7 @@ public final class RoomRules {
         } else if (!c.slotTaken()) {
             refuse(out, state, c.sessionId(), c.requestId(), Refusal.TOO_MANY_ROOMS, "already in as many rooms as allowed");
         } else {
-            admit(state, c.sessionId(), c.name(), c.requestId(), now, out);
+            admit(state, c.sessionId(), c.name(), c.requestId(), c.audience() && state.creatorSessionId >= 0, now, out);
         }
         if (state.members.isEmpty()) {
             out.state(null); // the creator was refused: no empty room is left behind
@@ -165,8 +167,8 @@ public final class RoomRules {
     }
 
     /** Seats a session whose room slot is taken; false if the room refused it. */
-    private static boolean admit(RoomState state, long sessionId, String name, long requestId, long now,
-                                 RoomOutcome out) {
+    private static boolean admit(RoomState state, long sessionId, String name, long requestId, boolean audience,
+                                 long now, RoomOutcome out) {
         for (RoomMember m : state.members) {
             if (m.name().equals(name)) {
                 refuse(out, state, sessionId, requestId, Refusal.NAME_TAKEN,
@@ -191,6 +193,9 @@ public final class RoomRules {
         }
         RoomMember member = new RoomMember(sessionId, name, false, state.seq);
         state.members.add(member);
+        if (audience) {
+            state.floor = state.floor.withAudience(Floor.plus(state.floor.audience(), sessionId));
+        }
         out.markChanged();
         out.admitted(member);
         out.reply(new RoomReply.Joined(sessionId, requestId, state.seq, state.view()));
@@ -208,8 +213,8 @@ public final class RoomRules {
         RoomCommand.Pairing second = c.second();
         out.reply(new RoomReply.Paired(first.sessionId(), first.matchRequestId(), 0, second.name(), true));
         out.reply(new RoomReply.Paired(second.sessionId(), second.matchRequestId(), 0, first.name(), false));
-        if (!admit(state, first.sessionId(), first.name(), 0, now, out)
-                || !admit(state, second.sessionId(), second.name(), 0, now, out)) {
+        if (!admit(state, first.sessionId(), first.name(), 0, false, now, out)
+                || !admit(state, second.sessionId(), second.name(), 0, false, now, out)) {
             throw new IllegalArgumentException("a pair must be two different names: " + c);
         }
     }
@@ -288,7 +293,8 @@ public final class RoomRules {
             state.floor = f.withQueue(Floor.minus(f.queue(), id));
             floorUpdate(state, gone, FloorState.WITHDRAWN, "", "left", 0, out);
         }
-        state.floor = state.floor.withMuted(Floor.minus(state.floor.muted(), id));
+        state.floor = state.floor.withMuted(Floor.minus(state.floor.muted(), id))
+                .withAudience(Floor.minus(state.floor.audience(), id));
         if (state.floor.isChair(id)) {
             state.floor = state.floor.withChairs(Floor.minus(state.floor.chairs(), id));
             if (state.floor.chairs().isEmpty()) {
@@ -512,7 +518,12 @@ public final class RoomRules {
 
     /** Announces the grant to the member at {@code index} (already out of the queue) and starts its turn. */
     private static void giveFloor(RoomState state, int index, String by, long timeout, long now, RoomOutcome out) {
-        floorUpdate(state, state.members.get(index), FloorState.GRANTED, by, "", timeout, out);
+        RoomMember m = state.members.get(index);
+        if (state.floor.isAudience(m.sessionId())) { // granted: the rule moves it to the speakers
+            state.floor = state.floor.withAudience(Floor.minus(state.floor.audience(), m.sessionId()));
+            out.event(new RoomEvent.MemberMoved(++state.seq, m.sessionId(), m.name(), false, ""));
+        }
+        floorUpdate(state, m, FloorState.GRANTED, by, "", timeout, out);
         state.turn++;
         grant(state, index, timeout, now, out);
     }
@@ -609,8 +620,8 @@ public final class RoomRules {
         for (int tried = 0; tried < size; tried++) {
             int i = (index + tried) % size;
             RoomMember m = state.members.get(i);
-            if (state.floor.isMuted(m.sessionId())) {
-                continue; // muted: never granted, and passed over without a turn of its own
+            if (state.floor.isMuted(m.sessionId()) || state.floor.isAudience(m.sessionId())) {
+                continue; // muted or audience: never granted, and passed over without a turn of its own
             }
             state.turn++;
             if (m.away()) {
@@ -653,7 +664,7 @@ public final class RoomRules {
             return;
         }
         long id = m.sessionId();
-        if (state.policy() == TurnPolicy.ROUND_ROBIN) {
+        if (state.policy() == TurnPolicy.ROUND_ROBIN && !state.floor.isAudience(id)) {
             refuse(out, state, id, c.requestId(), Refusal.WRONG_POLICY,
                     state.name() + " takes turns round robin: there is no hand to raise");
         } else if (state.floor.isMuted(id)) {
@@ -812,6 +823,40 @@ public final class RoomRules {
         }
         if (state.indexOf(id) == state.holderIndex) {
             endTurnAndGoOn(state, FloorState.REVOKED, chair.name(), "muted", now, out);
+        }
+    }
+
+    private static void move(RoomState state, RoomCommand.Move c, long now, RoomOutcome out) {
+        RoomMember chair = chair(state, c.room(), c.sessionId(), c.requestId(), false, out);
+        if (chair == null) {
+            return;
+        }
+        RoomMember m = named(state, c.member(), chair.sessionId(), c.requestId(), out);
+        if (m == null) {
+            return;
+        }
+        long id = m.sessionId();
+        if (state.floor.isAudience(id) == c.audience()) {
+            out.reply(new RoomReply.MoveUnchanged(chair.sessionId(), c.requestId(), state.seq, m.name(), c.audience(),
+                    chair.name()));
+            return;
+        }
+        state.floor = state.floor.withAudience(c.audience() ? Floor.plus(state.floor.audience(), id)
+                : Floor.minus(state.floor.audience(), id));
+        out.event(new RoomEvent.MemberMoved(++state.seq, id, m.name(), c.audience(), chair.name()));
+        receipt(out, chair.sessionId(), c.requestId(), state.seq);
+        if (c.audience()) {
+            if (state.indexOf(id) == state.holderIndex) {
+                endTurnAndGoOn(state, FloorState.REVOKED, chair.name(), "moved to the audience", now, out);
+            }
+            return;
+        }
+        if (state.policy() == TurnPolicy.ROUND_ROBIN) {
+            if (state.floor.isQueued(id)) { // its raised hand asked for exactly this
+                state.floor = state.floor.withQueue(Floor.minus(state.floor.queue(), id));
+                floorUpdate(state, m, FloorState.ACCEPTED, chair.name(), "", 0, out);
+            }
+            startTurnsIfReady(state, now, out);
         }
     }
 

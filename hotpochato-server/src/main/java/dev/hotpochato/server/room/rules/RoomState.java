@@ -211,7 +211,8 @@ public final class RoomState {
         RoomMember holder = holder();
         return new RoomView(name, List.copyOf(members), holder == null ? "" : holder.name(), turn,
                 holder == null ? 0 : deadlineMillis, seq, settings, holderIndex < 0, privateRoom,
-                names(floor.chairs()), names(floor.queue()), names(floor.muted()), floor.turnsEnded());
+                names(floor.chairs()), names(floor.queue()), names(floor.muted()), floor.turnsEnded(),
+                names(floor.audience()));
     }
 
     int indexOf(long sessionId) {

@@ -15,8 +15,10 @@ import java.util.List;
  * @param queue          the names of the pending floor requests, head first
  * @param muted          the muted members' names
  * @param turnsEnded     turns ended so far
+ * @param audience       the names of the members in the audience
  */
 public record RoomView(String name, List<RoomMember> members, String holder, long turn, long deadlineMillis,
                        long lastSeq, RoomSettings settings, boolean waiting, boolean privateRoom,
-                       List<String> chairs, List<String> queue, List<String> muted, long turnsEnded) {
+                       List<String> chairs, List<String> queue, List<String> muted, long turnsEnded,
+                       List<String> audience) {
 }

@@ -175,7 +175,8 @@ public final class RoomFrames {
     private static boolean isFloorEvent(RoomEvent e) {
         return e instanceof RoomEvent.FloorUpdate || e instanceof RoomEvent.FloorIdle
                 || e instanceof RoomEvent.ChairChanged || e instanceof RoomEvent.MemberMuted
-                || e instanceof RoomEvent.MemberRemoved || e instanceof RoomEvent.RoomEnded;
+                || e instanceof RoomEvent.MemberRemoved || e instanceof RoomEvent.RoomEnded
+                || e instanceof RoomEvent.MemberMoved;
     }
 
     private static MessageLite floorMessage(String room, RoomEvent e) {
@@ -185,6 +186,7 @@ public final class RoomFrames {
             case FLOOR_IDLE -> f.getFloorIdle();
             case CHAIR_CHANGED -> f.getChairChanged();
             case MEMBER_MUTED -> f.getMemberMuted();
+            case MEMBER_MOVED -> f.getMemberMoved();
             case MEMBER_LEFT -> f.getMemberLeft();
             case ROOM_CLOSED -> f.getRoomClosed();
             default -> throw new IllegalArgumentException("not a floor event: " + e);
@@ -202,6 +204,8 @@ public final class RoomFrames {
             return ServerFrame.MEMBER_MUTED_FIELD_NUMBER;
         } else if (e instanceof RoomEvent.MemberRemoved) {
             return ServerFrame.MEMBER_LEFT_FIELD_NUMBER;
+        } else if (e instanceof RoomEvent.MemberMoved) {
+            return ServerFrame.MEMBER_MOVED_FIELD_NUMBER;
         } else if (e instanceof RoomEvent.RoomEnded) {
             return ServerFrame.ROOM_CLOSED_FIELD_NUMBER;
         } else if (e instanceof RoomEvent.Said) {
@@ -347,6 +351,9 @@ public final class RoomFrames {
         } else if (e instanceof RoomEvent.MemberMuted m) {
             f.setMemberMuted(MemberMuted.newBuilder().setRoom(room).setSeq(m.seq()).setName(m.name())
                     .setMuted(m.muted()).setBy(m.by()));
+        } else if (e instanceof RoomEvent.MemberMoved m) {
+            f.setMemberMoved(dev.hotpochato.protocol.v1.MemberMoved.newBuilder().setRoom(room).setSeq(m.seq())
+                    .setName(m.name()).setAudience(m.audience()).setBy(m.by()));
         } else if (e instanceof RoomEvent.MemberRemoved r) {
             f.setMemberLeft(MemberLeft.newBuilder().setRoom(room).setSeq(r.seq()).setName(r.name())
                     .setReason(MemberLeft.Reason.REMOVED).setBy(r.by()).setMessage(r.message()));
@@ -405,6 +412,9 @@ public final class RoomFrames {
         } else if (r instanceof RoomReply.TurnWarning w) {
             f.setTurnWarning(TurnWarning.newBuilder().setRoom(room).setTurn(w.turn())
                     .setRemainingMs((int) Math.min(w.remainingMillis(), Integer.MAX_VALUE)));
+        } else if (r instanceof RoomReply.MoveUnchanged m) {
+            f.setMemberMoved(dev.hotpochato.protocol.v1.MemberMoved.newBuilder().setRoom(room).setName(m.member())
+                    .setAudience(m.audience()).setBy(m.by()));
         } else if (r instanceof RoomReply.MuteUnchanged m) {
             f.setMemberMuted(MemberMuted.newBuilder().setRoom(room).setName(m.member()).setMuted(m.muted())
                     .setBy(m.by()));
@@ -436,6 +446,7 @@ public final class RoomFrames {
                 .addAllChairs(v.chairs())
                 .addAllQueue(v.queue())
                 .addAllMuted(v.muted())
+                .addAllAudience(v.audience())
                 .setTurnsEnded(v.turnsEnded());
         for (RoomMember m : v.members()) {
             b.addMembers(Member.newBuilder().setName(m.name()).setAway(m.away()));

@@ -297,6 +297,53 @@ class FloorRulesTest {
         assertEquals(Refusal.NOT_A_CHAIR, refusal());
     }
 
+    // ------------------------------------------------------------------ audience
+
+    @Test
+    void anAudienceMemberListensOutsideTheRotationUntilAChairMovesItToTheSpeakers() {
+        room(FloorRules.DEFAULT);
+        apply(new RoomCommand.Join("r", 4, "d", 0, "", true, BASE, true));
+        assertEquals(List.of("d"), s.view().audience());
+        apply(new RoomCommand.Pass("r", 1, 0));
+        apply(new RoomCommand.Pass("r", 2, 0));
+        apply(new RoomCommand.Pass("r", 3, 0));
+        assertEquals(List.of("Passed", "turn a"), events(), "d is audience: not in the rotation");
+        apply(new RoomCommand.Say("r", 4, 0, "me?"));
+        assertEquals(Refusal.NOT_YOUR_TURN, refusal());
+        apply(new RoomCommand.RaiseHand("r", 4, 3));
+        assertEquals(List.of("PENDING d [d]"), events(), "in round robin only the audience raises hands");
+        apply(new RoomCommand.Move("r", 2, 0, "d", false));
+        assertEquals(Refusal.NOT_A_CHAIR, refusal());
+        apply(new RoomCommand.Move("r", 1, 5, "d", false));
+        assertEquals(List.of("MemberMoved", "ACCEPTED d []"), events());
+        assertEquals(5, out.receiptRequestId());
+        apply(new RoomCommand.Pass("r", 1, 0));
+        apply(new RoomCommand.Pass("r", 2, 0));
+        apply(new RoomCommand.Pass("r", 3, 0));
+        assertEquals(List.of("Passed", "turn d"), events(), "a speaker now");
+        apply(new RoomCommand.Move("r", 1, 0, "d", true));
+        assertEquals(List.of("MemberMoved", "REVOKED d [] (moved to the audience)", "turn a"), events());
+        apply(new RoomCommand.Move("r", 1, 0, "d", true));
+        assertInstanceOf(RoomReply.MoveUnchanged.class, out.replies().get(0));
+        assertFalse(out.changed());
+    }
+
+    @Test
+    void inAQueueRoomAnAudienceMembersGrantedHandMovesItToTheSpeakers() {
+        room(rules(TurnPolicy.QUEUE));
+        apply(new RoomCommand.Join("r", 4, "d", 0, "", true, BASE, true));
+        apply(new RoomCommand.RaiseHand("r", 4, 0));
+        assertEquals(List.of("PENDING d [d]", "MemberMoved", "GRANTED d []", "turn d"), events());
+        assertEquals(List.of(), s.view().audience());
+    }
+
+    @Test
+    void theCreatorIsNeverAudience() {
+        s = null;
+        apply(new RoomCommand.Join("r", 1, "a", 0, "", true, BASE, true));
+        assertEquals(List.of(), s.view().audience());
+    }
+
     // ------------------------------------------------------------------ messages per turn and warnings
 
     @Test
@@ -429,7 +476,8 @@ class FloorRulesTest {
             for (int step = 0; step < 3_000 && s != null; step++) {
                 long who = 1 + random.nextInt(5);
                 String other = "abcde".substring(random.nextInt(5)).substring(0, 1);
-                RoomCommand c = switch (random.nextInt(14)) {
+                RoomCommand c = switch (random.nextInt(16)) {
+                    case 14 -> new RoomCommand.Move("r", who, 0, other, random.nextBoolean());
                     case 0 -> new RoomCommand.Say("r", who, 0, "x");
                     case 1 -> new RoomCommand.Pass("r", who, 0);
                     case 2 -> new RoomCommand.RaiseHand("r", who, 0);
@@ -445,7 +493,7 @@ class FloorRulesTest {
                     case 12 -> members.size() > 2 ? new RoomCommand.Leave("r", who, 0, LeaveReason.LEFT)
                             : new RoomCommand.Wake("r");
                     default -> new RoomCommand.Join("r", who, "abcde".substring((int) who - 1, (int) who), 0, "",
-                            true, BASE);
+                            true, BASE, random.nextBoolean());
                 };
                 now += random.nextInt(500);
                 RoomRules.apply(s, c, now, out);
@@ -464,13 +512,14 @@ class FloorRulesTest {
                     assertFalse(holder.away(), policy + ": an away member never holds the turn");
                     assertFalse(f.isMuted(holder.sessionId()), policy + ": a muted member never holds the turn");
                     assertFalse(f.isQueued(holder.sessionId()), policy + ": the holder is not also queued");
+                    assertFalse(f.isAudience(holder.sessionId()), policy + ": the audience never holds the turn");
                 }
                 assertEquals(new HashSet<>(f.queue()).size(), f.queue().size(), policy + ": no request twice");
                 assertTrue(members.containsAll(f.queue()) && members.containsAll(f.chairs())
-                        && members.containsAll(f.muted()), policy + ": the floor names members only");
+                        && members.containsAll(f.muted()) && members.containsAll(f.audience()), policy + ": the floor names members only");
                 assertFalse(f.chairs().isEmpty(), policy + ": a room always has a chair");
                 if (policy == TurnPolicy.ROUND_ROBIN) {
-                    assertTrue(f.queue().isEmpty());
+                    assertTrue(f.audience().containsAll(f.queue()), "round robin: only the audience raises hands");
                 }
             }
         }
