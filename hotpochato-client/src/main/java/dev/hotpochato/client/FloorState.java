@@ -14,6 +14,8 @@ public enum FloorState {
     DENIED,
     /** Its member took it back, went away or left. */
     WITHDRAWN,
+    /** Round robin: an audience member's raised hand was accepted by a chair; it joined the speakers. */
+    ACCEPTED,
     /** A state this client does not know. */
     UNKNOWN
 }

@@ -26,8 +26,10 @@ public final class JoinOptions {
     private final Duration endAfter;
     private final String stopPhrase;
     private final boolean endWhenAll;
+    private final boolean audience;
 
     private JoinOptions(Builder b) {
+        this.audience = b.audience;
         this.turnTimeout = b.turnTimeout;
         this.maxMembers = b.maxMembers;
         this.password = b.password;
@@ -76,6 +78,11 @@ public final class JoinOptions {
         return endWhenAll;
     }
 
+    /** Join as audience: listen without a place in the turns until a chair moves this client to the speakers. */
+    public boolean audience() {
+        return audience;
+    }
+
     /** Whether any end rule is set. */
     public boolean hasEndRules() {
         return endAfterTurns > 0 || endAfter != null || !stopPhrase.isEmpty();
@@ -116,13 +123,13 @@ public final class JoinOptions {
                 && password.equals(j.password) && inviteOnly == j.inviteOnly && policy == j.policy
                 && messagesPerTurn == j.messagesPerTurn && Objects.equals(warning, j.warning)
                 && endAfterTurns == j.endAfterTurns && Objects.equals(endAfter, j.endAfter)
-                && stopPhrase.equals(j.stopPhrase) && endWhenAll == j.endWhenAll;
+                && stopPhrase.equals(j.stopPhrase) && endWhenAll == j.endWhenAll && audience == j.audience;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(turnTimeout, maxMembers, password, inviteOnly, policy, messagesPerTurn, warning,
-                endAfterTurns, endAfter, stopPhrase, endWhenAll);
+                endAfterTurns, endAfter, stopPhrase, endWhenAll, audience);
     }
 
     @Override
@@ -136,7 +143,7 @@ public final class JoinOptions {
                 + (endAfterTurns == 0 ? "" : ", endAfterTurns=" + endAfterTurns)
                 + (endAfter == null ? "" : ", endAfter=" + Durations.format(endAfter))
                 + (stopPhrase.isEmpty() ? "" : ", stopPhrase=" + stopPhrase)
-                + (hasEndRules() ? (endWhenAll ? " (all)" : " (any)") : "") + "}";
+                + (hasEndRules() ? (endWhenAll ? " (all)" : " (any)") : "") + (audience ? ", audience" : "") + "}";
     }
 
     /** Builds {@link JoinOptions}; every setter checks its argument. */
@@ -152,8 +159,19 @@ public final class JoinOptions {
         private Duration endAfter;
         private String stopPhrase = "";
         private boolean endWhenAll;
+        private boolean audience;
 
         private Builder() {
+        }
+
+        /**
+         * Join as audience: hear everything, take no turn until a chair moves this client to the
+         * speakers ({@link RoomHandle#move}) or its raised hand is granted. Ignored when this join
+         * creates the room.
+         */
+        public Builder audience(boolean audience) {
+            this.audience = audience;
+            return this;
         }
 
         /** Who gets the turn in a new room (default {@link TurnPolicy#ROUND_ROBIN}). */

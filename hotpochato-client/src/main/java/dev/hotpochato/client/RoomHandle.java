@@ -123,6 +123,17 @@ public interface RoomHandle {
     /** The muted members. */
     Set<String> muted();
 
+    /** The members in the audience (listening, not taking turns). */
+    Set<String> audience();
+
+    /** True if this client is in the audience. */
+    default boolean isAudience() {
+        return audience().contains(session().name());
+    }
+
+    /** Chair: moves {@code member} to the audience ({@code toAudience}) or to the speakers. */
+    CompletableFuture<Void> move(String member, boolean toAudience);
+
     /**
      * Asks for the floor ({@link TurnPolicy#QUEUE}, {@link TurnPolicy#MODERATED}). Completes when the
      * request is queued; the turn itself comes as usual ({@link #onMyTurn}). Fails with

@@ -98,6 +98,13 @@ public interface RoomListener {
     default void onChairChanged(RoomHandle room, String name, String by) {
     }
 
+    /**
+     * {@code name} moved to the audience ({@code audience}) or to the speakers: by a chair
+     * ({@code by}), or (by empty) because its raised hand was granted.
+     */
+    default void onMemberMoved(RoomHandle room, String name, boolean audience, String by) {
+    }
+
     /** A chair ({@code by}) muted or unmuted {@code name}. */
     default void onMemberMuted(RoomHandle room, String name, boolean muted, String by) {
     }

@@ -43,6 +43,11 @@ class FloorTest extends ServerFixture {
         }
 
         @Override
+        public void onMemberMoved(RoomHandle room, String name, boolean audience, String by) {
+            events.add("moved " + name + (audience ? " to the audience" : " to the speakers") + " by " + by);
+        }
+
+        @Override
         public void onMemberMuted(RoomHandle room, String name, boolean muted, String by) {
             events.add((muted ? "muted " : "unmuted ") + name);
         }
@@ -70,6 +75,14 @@ class FloorTest extends ServerFixture {
         @Override
         public void onSaid(RoomHandle room, Message message) {
             events.add("said " + message.speaker() + ": " + message.text());
+        }
+
+        void skipTo(String expected) throws InterruptedException {
+            String got;
+            do {
+                got = events.poll(EventLog.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                assertNotNull(got, "no " + expected);
+            } while (!got.equals(expected));
         }
 
         void expect(String... expected) throws InterruptedException {
@@ -185,5 +198,21 @@ class FloorTest extends ServerFixture {
         join("bob", "warn-room", JoinOptions.defaults(), bobLog);
         Futures.await(chair.grant("bob", Duration.ofSeconds(1)));
         bobLog.expect("GRANTED bob [] by chair", "turn bob", "warning", "RELEASED bob []", "idle");
+    }
+
+    @Test
+    void anAudienceMemberIsMovedToTheSpeakersByAChair() throws Exception {
+        FloorLog fanLog = new FloorLog();
+        RoomHandle host = join("host", "stage-room", JoinOptions.defaults(), new FloorLog());
+        join("guest", "stage-room", JoinOptions.defaults(), new FloorLog());
+        RoomHandle fan = join("fan", "stage-room", JoinOptions.builder().audience(true).build(), fanLog);
+        assertTrue(fan.isAudience());
+        assertEquals(ErrorCode.NOT_A_CHAIR, code(fan.move("fan", false)));
+        Futures.await(fan.raiseHand());
+        fanLog.skipTo("PENDING fan [fan]"); // the MemberMoved of its own audience join may come before the listener
+
+        Futures.await(host.move("fan", false));
+        fanLog.expect("moved fan to the speakers by host", "ACCEPTED fan [] by host");
+        assertTrue(!fan.isAudience());
     }
 }

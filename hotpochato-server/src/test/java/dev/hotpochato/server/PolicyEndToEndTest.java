@@ -294,8 +294,13 @@ class PolicyEndToEndTest {
         fan.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("stage").setAudience(true)));
         RoomSnapshot snapshot = fan.expect(BodyCase.JOINED).getJoined().getRoom();
         assertEquals(List.of("fan"), snapshot.getAudienceList());
+        assertTrue(fan.expect(BodyCase.MEMBER_MOVED).getMemberMoved().getAudience(), "the joiner's copy too");
         for (TestClient c : m) {
             c.expect(BodyCase.MEMBER_JOINED);
+            dev.hotpochato.protocol.v1.MemberMoved joinedAudience = c.expect(BodyCase.MEMBER_MOVED).getMemberMoved();
+            assertEquals("fan", joinedAudience.getName());
+            assertTrue(joinedAudience.getAudience());
+            assertEquals("", joinedAudience.getBy());
         }
         m.get(0).say("stage", "welcome");
         m.get(1).say("stage", "thanks");

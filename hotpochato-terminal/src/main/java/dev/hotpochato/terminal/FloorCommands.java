@@ -21,7 +21,8 @@ public final class FloorCommands {
     public static final String HELP = String.join("\n",
             "  /create ROOM POLICY [N]  create ROOM with POLICY round-robin, queue or moderated",
             "                           (N: end the room after N turns)",
-            "  /hand         raise your hand for the floor (queue and moderated rooms)",
+            "  /listen ROOM  join ROOM as audience: listen; /hand to ask to speak",
+            "  /hand         raise your hand for the floor (queue and moderated rooms; audience anywhere)",
             "  /withdraw     lower your raised hand",
             "  /hands        who has a hand up, in order, and who chairs the room",
             "  chairs only:",
@@ -30,7 +31,8 @@ public final class FloorCommands {
             "  /deny NAME [REASON]      turn down NAME's raised hand",
             "  /mute NAME, /unmute NAME keep NAME from getting the floor, or stop",
             "  /remove NAME [REASON]    remove NAME from the room",
-            "  /chair NAME              make NAME a chair too");
+            "  /chair NAME              make NAME a chair too",
+            "  /speaker NAME, /audience NAME  move NAME to the speakers, or to the audience");
 
     /** What a command asked for: a request to report, a line to show, or a usage error. */
     public record Outcome(CompletableFuture<?> request, String info, String error) {
@@ -53,8 +55,8 @@ public final class FloorCommands {
     /** Whether {@code name} is one of these commands. */
     public static boolean isFloorCommand(String name) {
         return switch (name) {
-            case "create", "hand", "withdraw", "hands", "grant", "revoke", "deny", "mute", "unmute", "remove", "chair" ->
-                    true;
+            case "create", "listen", "hand", "withdraw", "hands", "grant", "revoke", "deny", "mute", "unmute", "remove",
+                 "chair", "speaker", "audience" -> true;
             default -> false;
         };
     }
@@ -64,6 +66,10 @@ public final class FloorCommands {
         String arg = c.argument();
         if (c.name().equals("create")) {
             return create(arg, session);
+        }
+        if (c.name().equals("listen")) {
+            return arg.isEmpty() || arg.contains(" ") ? Outcome.error("usage: /listen ROOM")
+                    : Outcome.request(session.join(arg, JoinOptions.builder().audience(true).build()));
         }
         if (room == null || !room.isOpen()) {
             return Outcome.error("you are not in a room: /join ROOM or /create ROOM POLICY");
@@ -84,6 +90,8 @@ public final class FloorCommands {
                     : Outcome.request(room.remove(first, rest));
             case "chair" -> first.isEmpty() ? Outcome.error("usage: /chair NAME")
                     : Outcome.request(room.appointChair(first));
+            case "speaker", "audience" -> first.isEmpty() ? Outcome.error("usage: /" + c.name() + " NAME")
+                    : Outcome.request(room.move(first, c.name().equals("audience")));
             default -> throw new IllegalArgumentException("not a floor command: /" + c.name());
         };
     }
@@ -140,7 +148,8 @@ public final class FloorCommands {
         return SafeText.name(room.name()) + " (" + policy + "): "
                 + (room.queue().isEmpty() ? "no hands up" : "hands up: " + numbered(room))
                 + "; chairs: " + (room.chairs().isEmpty() ? "none" : names(room.chairs()))
-                + (room.muted().isEmpty() ? "" : "; muted: " + names(room.muted()));
+                + (room.muted().isEmpty() ? "" : "; muted: " + names(room.muted()))
+                + (room.audience().isEmpty() ? "" : "; audience: " + names(room.audience()));
     }
 
     private static String names(java.util.Collection<String> names) {
@@ -157,15 +166,20 @@ public final class FloorCommands {
 
     /** What the status bar adds for a room: the raised hands and whether this client chairs; "" for round robin. */
     public static String status(RoomHandle room) {
-        if (room == null || room.policy() == TurnPolicy.ROUND_ROBIN) {
+        if (room == null) {
             return "";
+        }
+        if (room.policy() == TurnPolicy.ROUND_ROBIN) {
+            return (room.isAudience() ? " | audience" : "") + (room.queue().isEmpty() ? ""
+                    : " | hands: " + String.join(", ", room.queue().stream().map(SafeText::name).toList()))
+                    + (room.isChair() ? " | you chair" : "");
         }
         String me = room.session().name();
         int mine = room.queue().indexOf(me) + 1;
         return (room.queue().isEmpty() ? " | no hands up"
                 : " | hands: " + String.join(", ", room.queue().stream().map(SafeText::name).toList()))
                 + (mine > 0 ? " (you are #" + mine + ")" : "")
-                + (room.isChair() ? " | you chair" : "");
+                + (room.isChair() ? " | you chair" : "") + (room.isAudience() ? " | audience" : "");
     }
 
     /** A floor update as a line for {@code me}. */
@@ -181,6 +195,7 @@ public final class FloorCommands {
             case REVOKED -> who + " lost the floor" + by + why;
             case DENIED -> (u.member().equals(me) ? "your" : SafeText.name(u.member()) + "'s") + " raised hand was denied" + by + why;
             case WITHDRAWN -> who + " lowered a hand" + why;
+            case ACCEPTED -> who + " joined the speakers" + by;
             case UNKNOWN -> who + ": floor changed";
         };
     }

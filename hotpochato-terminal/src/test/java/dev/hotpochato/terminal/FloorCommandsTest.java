@@ -118,6 +118,23 @@ class FloorCommandsTest {
     }
 
     @Test
+    void aListenerJoinsAsAudienceAndAChairMovesItToTheSpeakers() throws Exception {
+        Session host = connect("host");
+        RoomHandle room = (RoomHandle) run("/create stage round-robin", null, host);
+        Session fan = connect("fan");
+        RoomHandle fanRoom = (RoomHandle) run("/listen stage", null, fan);
+        assertTrue(fanRoom.isAudience());
+        assertEquals(" | audience", FloorCommands.status(fanRoom));
+        run("/hand", fanRoom, fan);
+        eventually(() -> room.queue().equals(List.of("fan")));
+        assertEquals("stage (round-robin): hands up: 1. fan; chairs: host; audience: fan", run("/hands", room, host));
+        run("/speaker fan", room, host);
+        eventually(() -> !fanRoom.isAudience() && fanRoom.queue().isEmpty());
+        run("/audience fan", room, host);
+        eventually(fanRoom::isAudience);
+    }
+
+    @Test
     void whatOthersSentIsShownAsTextNeverAsControlCharacters() {
         assertEquals("* bob lost the floor by chair (x^[[2Jy)", FloorCommands.describe(new FloorUpdate("r", "bob",
                 FloorState.REVOKED, List.of(), "chair", "x\u001b[2Jy", Duration.ZERO), "me"));

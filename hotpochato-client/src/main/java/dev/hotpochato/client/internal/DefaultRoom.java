@@ -75,6 +75,7 @@ final class DefaultRoom implements RoomHandle {
     private volatile List<String> chairs = List.of();
     private volatile List<String> queue = List.of();
     private volatile Set<String> muted = Set.of();
+    private volatile Set<String> audience = Set.of();
     /** How many things the holder said in the current turn. Callback executor only. */
     private int saidThisTurn;
     /** Callback executor only. */
@@ -131,6 +132,7 @@ final class DefaultRoom implements RoomHandle {
         this.chairs = List.copyOf(snapshot.getChairsList());
         this.queue = List.copyOf(snapshot.getQueueList());
         this.muted = Set.copyOf(snapshot.getMutedList());
+        this.audience = Set.copyOf(snapshot.getAudienceList());
         this.saidThisTurn = 0; // not in the snapshot: a turn joined midway counts from here
         this.turn = null;
         if (!snapshot.getWaiting() && !snapshot.getHolder().isEmpty()) {
@@ -221,6 +223,17 @@ final class DefaultRoom implements RoomHandle {
     @Override
     public Set<String> muted() {
         return muted;
+    }
+
+    @Override
+    public Set<String> audience() {
+        return audience;
+    }
+
+    @Override
+    public CompletableFuture<Void> move(String member, boolean toAudience) {
+        return floor(ClientFrame.newBuilder().setMove(dev.hotpochato.protocol.v1.Move.newBuilder().setRoom(name)
+                .setMember(member).setAudience(toAudience)));
     }
 
     // ------------------------------------------------------------------ requests
@@ -373,6 +386,7 @@ final class DefaultRoom implements RoomHandle {
                 chairs = chairs.stream().filter(c -> !c.equals(left.getName())).toList();
                 queue = queue.stream().filter(c -> !c.equals(left.getName())).toList();
                 muted = without(muted, left.getName());
+                audience = without(audience, left.getName());
                 Turn t = turn;
                 if (now.size() < 2 || (t != null && t.holder().equals(left.getName()))) {
                     turn = null;
@@ -429,6 +443,7 @@ final class DefaultRoom implements RoomHandle {
                     case REVOKED -> FloorState.REVOKED;
                     case DENIED -> FloorState.DENIED;
                     case WITHDRAWN -> FloorState.WITHDRAWN;
+                    case ACCEPTED -> FloorState.ACCEPTED;
                     default -> FloorState.UNKNOWN;
                 };
                 if (state == FloorState.REVOKED) {
@@ -446,6 +461,17 @@ final class DefaultRoom implements RoomHandle {
                 String who = frame.getChairChanged().getName();
                 chairs = append(chairs, who, Integer.MAX_VALUE);
                 fire(l -> l.onChairChanged(this, who, frame.getChairChanged().getBy()));
+            }
+            case MEMBER_MOVED -> {
+                dev.hotpochato.protocol.v1.MemberMoved m = frame.getMemberMoved();
+                Set<String> now = new HashSet<>(audience);
+                if (m.getAudience()) {
+                    now.add(m.getName());
+                } else {
+                    now.remove(m.getName());
+                }
+                audience = Set.copyOf(now);
+                fire(l -> l.onMemberMoved(this, m.getName(), m.getAudience(), m.getBy()));
             }
             case MEMBER_MUTED -> {
                 dev.hotpochato.protocol.v1.MemberMuted m = frame.getMemberMuted();

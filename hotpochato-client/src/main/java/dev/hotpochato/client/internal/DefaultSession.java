@@ -173,7 +173,7 @@ final class DefaultSession implements Session, SessionEvents {
                     .setAll(joinOptions.endWhenAll()));
         }
         PendingRequest<RoomHandle> request = new PendingRequest<>(ClientFrame.newBuilder().setJoin(Join.newBuilder()
-                .setRoom(room).setOptions(o).setPassword(joinOptions.password())),
+                .setRoom(room).setOptions(o).setPassword(joinOptions.password()).setAudience(joinOptions.audience())),
                 newFuture("joining " + room), RoomHandle.class, options.requestTimeout().toMillis());
         request.joinOptions = joinOptions;
         return request;

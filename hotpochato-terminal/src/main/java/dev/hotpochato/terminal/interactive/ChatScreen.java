@@ -328,8 +328,8 @@ public final class ChatScreen implements SessionListener {
                 }
             }
             case "quit", "exit" -> quit = true;
-            case "create", "hand", "withdraw", "hands", "grant", "revoke", "deny", "mute", "unmute", "remove", "chair" ->
-                    floor(w, command);
+            case "create", "listen", "hand", "withdraw", "hands", "grant", "revoke", "deny", "mute", "unmute", "remove",
+                 "chair", "speaker", "audience" -> floor(w, command);
             default -> {
                 errorLine("unknown command /" + SafeText.name(command.name())
                         + "; /help lists the commands (// says text that starts with a slash)");
@@ -964,6 +964,15 @@ public final class ChatScreen implements SessionListener {
         reader.locked(() -> {
             systemLine(window(room), "* " + SafeText.name(name) + " is now a chair"
                     + (by.isEmpty() ? " (the last chair left)" : " (by " + SafeText.name(by) + ")"));
+            refreshStatus();
+        });
+    }
+
+    @Override
+    public void onMemberMoved(RoomHandle room, String name, boolean audience, String by) {
+        reader.locked(() -> {
+            systemLine(window(room), "* " + SafeText.name(name) + (audience ? " moved to the audience" : " joined the speakers")
+                    + (by.isEmpty() ? "" : " (by " + SafeText.name(by) + ")"));
             refreshStatus();
         });
     }

@@ -199,6 +199,9 @@ public final class RoomRules {
         out.markChanged();
         out.admitted(member);
         out.reply(new RoomReply.Joined(sessionId, requestId, state.seq, state.view()));
+        if (audience) { // MemberJoined does not say so: the others learn it from this
+            out.event(new RoomEvent.MemberMoved(++state.seq, sessionId, name, true, ""));
+        }
         startTurnsIfReady(state, now, out);
         return true;
     }

@@ -303,6 +303,7 @@ class FloorRulesTest {
     void anAudienceMemberListensOutsideTheRotationUntilAChairMovesItToTheSpeakers() {
         room(FloorRules.DEFAULT);
         apply(new RoomCommand.Join("r", 4, "d", 0, "", true, BASE, true));
+        assertEquals(List.of("MemberJoined", "MemberMoved"), events(), "the others learn that d is audience");
         assertEquals(List.of("d"), s.view().audience());
         apply(new RoomCommand.Pass("r", 1, 0));
         apply(new RoomCommand.Pass("r", 2, 0));
