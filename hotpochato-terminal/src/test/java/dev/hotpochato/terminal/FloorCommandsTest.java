@@ -47,22 +47,74 @@ class FloorCommandsTest {
     private Session connect(String name) throws Exception {
         Session s = HotPochatoClient.connect(ClientOptions.builder(name).host("127.0.0.1").port(server.port())
                 .handshakeTimeout(Duration.ofSeconds(30)).build()).get(30, TimeUnit.SECONDS);
+        s.addListener(ticker);
         sessions.add(s);
         return s;
     }
 
-    private static Object run(String line, RoomHandle room, Session session) throws Exception {
+    private Object run(String line, RoomHandle room, Session session) throws Exception {
         FloorCommands.Outcome o = FloorCommands.run(ChatCommand.parse(line), room, session);
         assertNull(o.error(), () -> line + ": " + o.error());
         return o.info() != null ? o.info() : o.request().get(30, TimeUnit.SECONDS);
     }
 
-    /** Waits until {@code room}'s view agrees, the library updating it from the server's events. */
-    private static void eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    /** Ticks once for every event any session of the test hears. */
+    private final java.util.concurrent.BlockingQueue<String> ticks = new java.util.concurrent.LinkedBlockingQueue<>();
+
+    private final dev.hotpochato.client.SessionListener ticker = new dev.hotpochato.client.SessionListener() {
+        @Override
+        public void onJoined(RoomHandle room) {
+            ticks.add("joined");
+        }
+
+        @Override
+        public void onTurnGranted(RoomHandle room, dev.hotpochato.client.Turn turn) {
+            ticks.add("turn");
+        }
+
+        @Override
+        public void onMemberLeft(RoomHandle room, String name, dev.hotpochato.client.LeaveReason reason) {
+            ticks.add("left");
+        }
+
+        @Override
+        public void onRoomClosed(RoomHandle room, String reason) {
+            ticks.add("closed");
+        }
+
+        @Override
+        public void onFloorUpdate(RoomHandle room, FloorUpdate update) {
+            ticks.add("floor");
+        }
+
+        @Override
+        public void onFloorIdle(RoomHandle room) {
+            ticks.add("idle");
+        }
+
+        @Override
+        public void onChairChanged(RoomHandle room, String name, String by) {
+            ticks.add("chair");
+        }
+
+        @Override
+        public void onMemberMuted(RoomHandle room, String name, boolean muted, String by) {
+            ticks.add("muted");
+        }
+
+        @Override
+        public void onMemberMoved(RoomHandle room, String name, boolean audience, String by) {
+            ticks.add("moved");
+        }
+    };
+
+    /**
+     * Waits until the views agree, the library updating them from the server's events: checked
+     * again after each event any session hears; no sleeping, a generous deadline.
+     */
+    private void eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
         while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < end, "not within 30 s");
-            Thread.sleep(10); // polling a view; the deadline is generous, nothing depends on the interval
+            assertTrue(ticks.poll(30, TimeUnit.SECONDS) != null, "not within 30 s of the last event");
         }
     }
 
