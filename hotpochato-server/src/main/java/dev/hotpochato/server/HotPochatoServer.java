@@ -76,6 +76,7 @@ public final class HotPochatoServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final RuntimeMetrics runtimeMetrics;
     private final Health health;
+    private final ServerInitializer initializer;
     private final Channel serverChannel;
     /** The web page and WebSocket listener; null unless {@link ServerOptions#httpPort()} asks for one. */
     private final Channel webChannel;
@@ -117,8 +118,7 @@ public final class HotPochatoServer implements AutoCloseable {
         this.rooms = store;
         Matchmaker matchmaker = new Matchmaker(store, shards.get(0));
 
-        ServerInitializer initializer = new ServerInitializer(options, rooms, matchmaker,
-                tls == null ? null : tls.context(), channels);
+        this.initializer = new ServerInitializer(options, rooms, matchmaker, tls == null ? null : tls.context(), channels);
         try {
             this.serverChannel = bind("bindAddress, port", options.bindAddress(), options.port(), new ServerBootstrap()
                     .group(acceptor, workers)
@@ -340,6 +340,23 @@ public final class HotPochatoServer implements AutoCloseable {
         }
         log.info("reloaded {}", summary);
         return summary;
+    }
+
+    /**
+     * Bytes queued for clients and not yet written to their sockets, over every connection: what
+     * slow readers cost the server (each is cut off at {@link ServerOptions#maxPendingOutboundBytes()}).
+     */
+    public long pendingOutboundBytes() {
+        long pending = 0;
+        for (Channel ch : channels) {
+            pending += ServerInitializer.pendingBytes(ch);
+        }
+        return pending;
+    }
+
+    /** How many sessions the server keeps: connected ones, and those away within their resume grace period. */
+    public int sessionCount() {
+        return initializer.resumableSessions();
     }
 
     /**

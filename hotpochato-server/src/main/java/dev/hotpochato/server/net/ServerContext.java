@@ -5,5 +5,6 @@ import dev.hotpochato.server.room.Matchmaker;
 import dev.hotpochato.server.room.RoomStore;
 
 /** What every connection of one server shares. */
-record ServerContext(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, Sessions sessions) {
+record ServerContext(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, ResumeTokens tokens,
+                     AddressLedger addresses) {
 }
