@@ -126,7 +126,7 @@ class FloorTest extends ServerFixture {
         aliceLog.expect("PENDING bob [bob]", "GRANTED bob []", "turn bob");
         Futures.await(alice.raiseHand());
         aliceLog.expect("PENDING alice [alice]");
-        assertEquals(List.of("alice"), bob.queue());
+        assertEquals(List.of("alice"), alice.queue(), "her own view is up to date when her request completes");
         assertEquals(ErrorCode.ALREADY_REQUESTED, code(alice.raiseHand()));
         Futures.await(alice.withdraw());
         aliceLog.expect("WITHDRAWN alice []");
