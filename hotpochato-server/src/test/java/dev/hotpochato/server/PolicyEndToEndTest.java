@@ -97,9 +97,11 @@ class PolicyEndToEndTest {
             assertEquals("bob", c.expect(BodyCase.TURN_GRANTED).getTurnGranted().getHolder());
         }
         m.get(2).send(ClientFrame.newBuilder().setRaiseHand(RaiseHand.newBuilder().setRoom("q")));
-        m.get(0).send(ClientFrame.newBuilder().setRaiseHand(RaiseHand.newBuilder().setRoom("q")));
         for (TestClient c : m) {
             assertEquals(List.of("carol"), floor(c, FloorState.PENDING, "carol").getQueueList());
+        }
+        m.get(0).send(ClientFrame.newBuilder().setRaiseHand(RaiseHand.newBuilder().setRoom("q")));
+        for (TestClient c : m) {
             assertEquals(List.of("carol", "alice"), floor(c, FloorState.PENDING, "alice").getQueueList());
         }
         m.get(0).send(ClientFrame.newBuilder().setWithdraw(Withdraw.newBuilder().setRoom("q")));
@@ -256,11 +258,13 @@ class PolicyEndToEndTest {
                 c.expect(BodyCase.FLOOR_IDLE);
             }
             bob.send(ClientFrame.newBuilder().setRaiseHand(RaiseHand.newBuilder().setRoom("rq")));
-            alice.send(ClientFrame.newBuilder().setRaiseHand(RaiseHand.newBuilder().setRoom("rq")));
             for (TestClient c : List.of(alice, bob)) {
                 floor(c, FloorState.PENDING, "bob");
                 floor(c, FloorState.GRANTED, "bob");
                 c.expect(BodyCase.TURN_GRANTED);
+            }
+            alice.send(ClientFrame.newBuilder().setRaiseHand(RaiseHand.newBuilder().setRoom("rq")));
+            for (TestClient c : List.of(alice, bob)) {
                 assertEquals(List.of("alice"), floor(c, FloorState.PENDING, "alice").getQueueList());
             }
 
@@ -303,6 +307,7 @@ class PolicyEndToEndTest {
             assertEquals("", joinedAudience.getBy());
         }
         m.get(0).say("stage", "welcome");
+        m.get(1).await(f -> f.hasTurnGranted() && f.getTurnGranted().getHolder().equals("guest"));
         m.get(1).say("stage", "thanks");
         assertEquals("host", fan.await(f -> f.hasTurnGranted() && f.getTurnGranted().getTurn() == 3)
                 .getTurnGranted().getHolder(), "the audience is passed over");
@@ -314,7 +319,9 @@ class PolicyEndToEndTest {
         assertEquals("host", moved.getBy());
         assertTrue(!moved.getAudience());
         floor(fan, FloorState.ACCEPTED, "fan");
+        m.get(0).await(f -> f.hasTurnGranted() && f.getTurnGranted().getTurn() == 3);
         m.get(0).say("stage", "over to our guest");
+        m.get(1).await(f -> f.hasTurnGranted() && f.getTurnGranted().getTurn() == 4);
         m.get(1).say("stage", "and to the fan");
         assertEquals("fan", fan.await(f -> f.hasTurnGranted() && f.getTurnGranted().getTurn() == 5)
                 .getTurnGranted().getHolder(), "a speaker now");
