@@ -41,5 +41,26 @@ public enum ErrorCode {
     /** Too many failed password (or authentication) attempts within the last minute: wait before trying again. */
     TOO_MANY_ATTEMPTS,
     /** The handshake did not complete within the server's handshake timeout. */
-    HANDSHAKE_TIMEOUT
+    HANDSHAKE_TIMEOUT,
+    // Floor control (turn policies): see RoomHandle#raiseHand and the chair's requests.
+    /** The request needs a chair of the room. */
+    NOT_A_CHAIR,
+    /** The room's policy has no such request (a raised hand in a round-robin room, a grant outside a moderated one). */
+    WRONG_POLICY,
+    /** A raised hand from a member whose hand is up already, or from the holder. */
+    ALREADY_REQUESTED,
+    /** A withdraw or deny without a raised hand; a grant to the head of an empty queue. */
+    NOT_REQUESTED,
+    /** A grant while someone holds the floor: revoke it first. */
+    FLOOR_TAKEN,
+    /** A revoke while nobody holds the floor. */
+    FLOOR_IDLE,
+    /** A raised hand from, or a grant to, a muted member. */
+    MUTED,
+    /** The request names nobody in the room. */
+    UNKNOWN_MEMBER,
+    /** Appointing a chair who is one already. */
+    ALREADY_CHAIR,
+    /** A grant to a member whose connection is lost. */
+    MEMBER_AWAY
 }

@@ -19,12 +19,73 @@ public final class JoinOptions {
     private final int maxMembers;
     private final String password;
     private final boolean inviteOnly;
+    private final TurnPolicy policy;
+    private final int messagesPerTurn;
+    private final Duration warning;
+    private final int endAfterTurns;
+    private final Duration endAfter;
+    private final String stopPhrase;
+    private final boolean endWhenAll;
+    private final boolean audience;
 
     private JoinOptions(Builder b) {
+        this.audience = b.audience;
         this.turnTimeout = b.turnTimeout;
         this.maxMembers = b.maxMembers;
         this.password = b.password;
         this.inviteOnly = b.inviteOnly;
+        this.policy = b.policy;
+        this.messagesPerTurn = b.messagesPerTurn;
+        this.warning = b.warning;
+        this.endAfterTurns = b.endAfterTurns;
+        this.endAfter = b.endAfter;
+        this.stopPhrase = b.stopPhrase;
+        this.endWhenAll = b.endWhenAll;
+    }
+
+    /** The turn policy of a new room. */
+    public TurnPolicy policy() {
+        return policy;
+    }
+
+    /** How many things a holder of a new room may say in one turn. */
+    public int messagesPerTurn() {
+        return messagesPerTurn;
+    }
+
+    /** How long before a turn runs out its holder is warned; empty for never. */
+    public Optional<Duration> warning() {
+        return Optional.ofNullable(warning);
+    }
+
+    /** A new room ends after this many turns; 0: not a rule. */
+    public int endAfterTurns() {
+        return endAfterTurns;
+    }
+
+    /** A new room ends this long after it was created; empty: not a rule. */
+    public Optional<Duration> endAfter() {
+        return Optional.ofNullable(endAfter);
+    }
+
+    /** A new room ends when someone says this (ignoring case); empty: not a rule. */
+    public String stopPhrase() {
+        return stopPhrase;
+    }
+
+    /** True: a new room ends when every end rule holds (AND); false: when any does (OR). */
+    public boolean endWhenAll() {
+        return endWhenAll;
+    }
+
+    /** Join as audience: listen without a place in the turns until a chair moves this client to the speakers. */
+    public boolean audience() {
+        return audience;
+    }
+
+    /** Whether any end rule is set. */
+    public boolean hasEndRules() {
+        return endAfterTurns > 0 || endAfter != null || !stopPhrase.isEmpty();
     }
 
     /** No password, and the server's defaults for a new room. */
@@ -59,19 +120,30 @@ public final class JoinOptions {
     @Override
     public boolean equals(Object o) {
         return o instanceof JoinOptions j && Objects.equals(turnTimeout, j.turnTimeout) && maxMembers == j.maxMembers
-                && password.equals(j.password) && inviteOnly == j.inviteOnly;
+                && password.equals(j.password) && inviteOnly == j.inviteOnly && policy == j.policy
+                && messagesPerTurn == j.messagesPerTurn && Objects.equals(warning, j.warning)
+                && endAfterTurns == j.endAfterTurns && Objects.equals(endAfter, j.endAfter)
+                && stopPhrase.equals(j.stopPhrase) && endWhenAll == j.endWhenAll && audience == j.audience;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(turnTimeout, maxMembers, password, inviteOnly);
+        return Objects.hash(turnTimeout, maxMembers, password, inviteOnly, policy, messagesPerTurn, warning,
+                endAfterTurns, endAfter, stopPhrase, endWhenAll, audience);
     }
 
     @Override
     public String toString() {
         // Never the password itself: options end up in logs.
         return "JoinOptions{" + (turnTimeout == null ? "" : "turnTimeout=" + Durations.format(turnTimeout) + ", ")
-                + "maxMembers=" + maxMembers + (password.isEmpty() ? "" : ", password") + (inviteOnly ? ", invite-only" : "") + "}";
+                + "maxMembers=" + maxMembers + (password.isEmpty() ? "" : ", password") + (inviteOnly ? ", invite-only" : "")
+                + (policy == TurnPolicy.ROUND_ROBIN ? "" : ", " + policy)
+                + (messagesPerTurn == 1 ? "" : ", messagesPerTurn=" + messagesPerTurn)
+                + (warning == null ? "" : ", warning=" + Durations.format(warning))
+                + (endAfterTurns == 0 ? "" : ", endAfterTurns=" + endAfterTurns)
+                + (endAfter == null ? "" : ", endAfter=" + Durations.format(endAfter))
+                + (stopPhrase.isEmpty() ? "" : ", stopPhrase=" + stopPhrase)
+                + (hasEndRules() ? (endWhenAll ? " (all)" : " (any)") : "") + (audience ? ", audience" : "") + "}";
     }
 
     /** Builds {@link JoinOptions}; every setter checks its argument. */
@@ -80,8 +152,86 @@ public final class JoinOptions {
         private int maxMembers;
         private String password = "";
         private boolean inviteOnly;
+        private TurnPolicy policy = TurnPolicy.ROUND_ROBIN;
+        private int messagesPerTurn = 1;
+        private Duration warning;
+        private int endAfterTurns;
+        private Duration endAfter;
+        private String stopPhrase = "";
+        private boolean endWhenAll;
+        private boolean audience;
 
         private Builder() {
+        }
+
+        /**
+         * Join as audience: hear everything, take no turn until a chair moves this client to the
+         * speakers ({@link RoomHandle#move}) or its raised hand is granted. Ignored when this join
+         * creates the room.
+         */
+        public Builder audience(boolean audience) {
+            this.audience = audience;
+            return this;
+        }
+
+        /** Who gets the turn in a new room (default {@link TurnPolicy#ROUND_ROBIN}). */
+        public Builder policy(TurnPolicy policy) {
+            if (policy == null || policy == TurnPolicy.UNKNOWN) {
+                throw new InvalidOptionException("policy", "the turn policy", "must be ROUND_ROBIN, QUEUE or MODERATED");
+            }
+            this.policy = policy;
+            return this;
+        }
+
+        /** How many things a holder may say in one turn (1..100; default 1); it can end the turn earlier by passing. */
+        public Builder messagesPerTurn(int n) {
+            if (n < 1 || n > 100) {
+                throw new InvalidOptionException("messagesPerTurn", "the messages per turn", "must be 1..100, not " + n);
+            }
+            this.messagesPerTurn = n;
+            return this;
+        }
+
+        /** Warn the holder this long before its turn runs out ({@link RoomListener#onTurnWarning}). */
+        public Builder warning(Duration warning) {
+            if (warning == null || warning.isNegative() || warning.isZero() || warning.toMillis() > Integer.MAX_VALUE) {
+                throw new InvalidOptionException("warning", "the turn warning", "must be positive and at most 24 days");
+            }
+            this.warning = warning;
+            return this;
+        }
+
+        /** End a new room after this many turns have ended (said, passed, expired, revoked, left). */
+        public Builder endAfterTurns(int turns) {
+            if (turns < 1) {
+                throw new InvalidOptionException("endAfterTurns", "the turn count", "must be positive, not " + turns);
+            }
+            this.endAfterTurns = turns;
+            return this;
+        }
+
+        /** End a new room this long after it was created. */
+        public Builder endAfter(Duration time) {
+            if (time == null || time.isNegative() || time.isZero() || time.toMillis() > Integer.MAX_VALUE) {
+                throw new InvalidOptionException("endAfter", "the room's time", "must be positive and at most 24 days");
+            }
+            this.endAfter = time;
+            return this;
+        }
+
+        /** End a new room when someone says {@code phrase} (ignoring case; at most 100 characters). */
+        public Builder stopPhrase(String phrase) {
+            if (phrase == null || phrase.isBlank() || phrase.length() > 100) {
+                throw new InvalidOptionException("stopPhrase", "the stop phrase", "must be 1..100 characters, not blank");
+            }
+            this.stopPhrase = phrase;
+            return this;
+        }
+
+        /** True: end only when every end rule holds (AND); false (default): when any does (OR). */
+        public Builder endWhenAll(boolean all) {
+            this.endWhenAll = all;
+            return this;
         }
 
         /**

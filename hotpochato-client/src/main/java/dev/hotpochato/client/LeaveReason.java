@@ -10,6 +10,8 @@ public enum LeaveReason {
     TIMED_OUT,
     /** The server closed it for breaking the protocol or a limit. */
     KICKED,
+    /** A chair removed it ({@link RoomHandle#remove}). */
+    REMOVED,
     /** A reason this client does not know. */
     UNKNOWN
 }

@@ -101,6 +101,84 @@ public interface RoomHandle {
      */
     void onMyTurn(TurnHandler handler);
 
+    // ------------------------------------------------------------------ floor control
+
+    /** The room's turn policy. */
+    TurnPolicy policy();
+
+    /** How many things a holder may say in one turn (1 unless the room's creator chose more). */
+    int messagesPerTurn();
+
+    /** The chairs, the first chair first; empty in a private room. */
+    List<String> chairs();
+
+    /** True if this client is a chair of the room. */
+    default boolean isChair() {
+        return chairs().contains(session().name());
+    }
+
+    /** The raised hands (pending floor requests), head first. */
+    List<String> queue();
+
+    /** The muted members. */
+    Set<String> muted();
+
+    /** The members in the audience (listening, not taking turns). */
+    Set<String> audience();
+
+    /** True if this client is in the audience. */
+    default boolean isAudience() {
+        return audience().contains(session().name());
+    }
+
+    /** Chair: moves {@code member} to the audience ({@code toAudience}) or to the speakers. */
+    CompletableFuture<Void> move(String member, boolean toAudience);
+
+    /**
+     * Asks for the floor ({@link TurnPolicy#QUEUE}, {@link TurnPolicy#MODERATED}). Completes when the
+     * request is queued; the turn itself comes as usual ({@link #onMyTurn}). Fails with
+     * {@link ServerErrorException}: {@code WRONG_POLICY}, {@code ALREADY_REQUESTED}, {@code MUTED}.
+     */
+    CompletableFuture<Void> raiseHand();
+
+    /** Takes back this client's raised hand; fails with {@code NOT_REQUESTED} if there is none. */
+    CompletableFuture<Void> withdraw();
+
+    /**
+     * Chair of a {@link TurnPolicy#MODERATED} room: gives the floor to {@code member} (whether or not
+     * it raised a hand) for the room's turn length. Fails with {@code NOT_A_CHAIR}, {@code WRONG_POLICY},
+     * {@code FLOOR_TAKEN}, {@code UNKNOWN_MEMBER}, {@code MUTED}, {@code MEMBER_AWAY}.
+     */
+    default CompletableFuture<Void> grant(String member) {
+        return grant(member, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #grant(String)}, for {@code talkTime} ({@link Duration#ZERO}: the room's turn length;
+     * more than it fails with {@code INVALID_OPTION}). An empty {@code member} is the head of the queue.
+     */
+    CompletableFuture<Void> grant(String member, Duration talkTime);
+
+    /** Chair: gives the floor to the head of the queue; fails with {@code NOT_REQUESTED} if nobody is queued. */
+    default CompletableFuture<Void> grantNext() {
+        return grant("", Duration.ZERO);
+    }
+
+    /** Chair of a moderated room: takes the floor back from its holder, telling everyone {@code reason}. */
+    CompletableFuture<Void> revoke(String reason);
+
+    /** Chair of a moderated room: turns down {@code member}'s raised hand, telling everyone {@code reason}. */
+    CompletableFuture<Void> deny(String member, String reason);
+
+    /** Chair: makes {@code member} a chair too. */
+    CompletableFuture<Void> appointChair(String member);
+
+    /** Chair: mutes {@code member} (it stays and listens, but never gets the floor), or unmutes it. */
+    CompletableFuture<Void> mute(String member, boolean muted);
+
+    /** Chair: removes {@code member} from the room, telling everyone {@code reason}. */
+    CompletableFuture<Void> remove(String member, String reason);
+
     /** This room with blocking methods, for simple programs (see {@link Session#sync()}). */
     SyncRoom sync();
 }

@@ -84,6 +84,42 @@ public interface RoomListener {
     }
 
     /**
+     * A floor request changed state (someone raised a hand, withdrew, was granted, released,
+     * revoked or denied the floor); {@link RoomHandle#queue()} already shows the queue after it.
+     */
+    default void onFloorUpdate(RoomHandle room, FloorUpdate update) {
+    }
+
+    /** Nobody holds the floor of a queue or moderated room (and, in a queue room, nobody is queued). */
+    default void onFloorIdle(RoomHandle room) {
+    }
+
+    /** {@code name} became a chair: appointed by {@code by}, or (by empty) because the last chair left. */
+    default void onChairChanged(RoomHandle room, String name, String by) {
+    }
+
+    /**
+     * {@code name} moved to the audience ({@code audience}) or to the speakers: by a chair
+     * ({@code by}), or (by empty) because its raised hand was granted.
+     */
+    default void onMemberMoved(RoomHandle room, String name, boolean audience, String by) {
+    }
+
+    /** A chair ({@code by}) muted or unmuted {@code name}. */
+    default void onMemberMuted(RoomHandle room, String name, boolean muted, String by) {
+    }
+
+    /** This client holds the turn, and it runs out in {@code remaining} ({@link JoinOptions.Builder#warning}). */
+    default void onTurnWarning(RoomHandle room, java.time.Duration remaining) {
+    }
+
+    /**
+     * The room ended by one of its end rules; {@link #onRoomClosed} follows with the same reason.
+     */
+    default void onRoomEnded(RoomHandle room, EndRule rule, String reason) {
+    }
+
+    /**
      * The room is gone for this client without it having asked to leave: the server closed it (a
      * private room whose partner left, or the server stopping), or the connection was lost.
      */

@@ -24,6 +24,11 @@ public final class RoomEvents {
             case MEMBER_AWAY -> frame.getMemberAway().getSeq();
             case MEMBER_BACK -> frame.getMemberBack().getSeq();
             case ROOM_CLOSED -> frame.getRoomClosed().getSeq();
+            case FLOOR_UPDATE -> frame.getFloorUpdate().getSeq();
+            case FLOOR_IDLE -> frame.getFloorIdle().getSeq();
+            case CHAIR_CHANGED -> frame.getChairChanged().getSeq();
+            case MEMBER_MUTED -> frame.getMemberMuted().getSeq();
+            case MEMBER_MOVED -> frame.getMemberMoved().getSeq();
             default -> 0;
         };
     }
@@ -47,6 +52,12 @@ public final class RoomEvents {
             case HISTORY_LOST -> frame.getHistoryLost().getRoom();
             case INVITED -> frame.getInvited().getRoom();
             case ERROR -> frame.getError().getRoom();
+            case FLOOR_UPDATE -> frame.getFloorUpdate().getRoom();
+            case FLOOR_IDLE -> frame.getFloorIdle().getRoom();
+            case CHAIR_CHANGED -> frame.getChairChanged().getRoom();
+            case MEMBER_MUTED -> frame.getMemberMuted().getRoom();
+            case MEMBER_MOVED -> frame.getMemberMoved().getRoom();
+            case TURN_WARNING -> frame.getTurnWarning().getRoom();
             default -> "";
         };
     }

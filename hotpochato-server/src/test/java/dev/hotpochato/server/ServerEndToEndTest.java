@@ -129,6 +129,8 @@ class ServerEndToEndTest {
             ServerFrame left = c.expect(BodyCase.MEMBER_LEFT);
             assertEquals("alice", left.getMemberLeft().getName());
             assertEquals(MemberLeft.Reason.DISCONNECTED, left.getMemberLeft().getReason());
+            // alice created the room and was its chair: the longest-present member succeeds her.
+            assertEquals("bob", c.expect(BodyCase.CHAIR_CHANGED).getChairChanged().getName());
             assertEquals("bob", c.expect(BodyCase.TURN_GRANTED).getTurnGranted().getHolder());
         }
     }

@@ -21,7 +21,10 @@ public record ChatCommand(String name, String argument) {
 
     /** The commands of the interactive mode, for completion. */
     public static final List<String> COMMANDS = List.of("/me", "/pass", "/queue", "/edit", "/drop", "/who",
-            "/rooms", "/join", "/switch", "/leave", "/match", "/nick", "/help", "/quit");
+            "/rooms", "/join", "/switch", "/leave", "/match", "/nick", "/help", "/quit",
+            // floor control (FloorCommands)
+            "/create", "/hand", "/withdraw", "/hands", "/grant", "/revoke", "/deny", "/mute", "/unmute", "/remove",
+            "/chair", "/listen", "/speaker", "/audience");
 
     /** The commands a user can type, with what they do; printed by {@code /help}. */
     public static final String HELP = String.join("\n",

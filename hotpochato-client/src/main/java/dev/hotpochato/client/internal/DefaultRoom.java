@@ -24,6 +24,11 @@ import dev.hotpochato.protocol.v1.Say;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.protocol.v1.TurnGranted;
 import dev.hotpochato.protocol.v1.TurnTimeLeft;
+import dev.hotpochato.protocol.v1.TurnWarning;
+import dev.hotpochato.client.EndRule;
+import dev.hotpochato.client.FloorState;
+import dev.hotpochato.client.FloorUpdate;
+import dev.hotpochato.client.TurnPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +70,14 @@ final class DefaultRoom implements RoomHandle {
     private volatile Turn turn;
     private volatile List<Message> history = List.of();
     private volatile boolean open = true;
+    private volatile TurnPolicy policy = TurnPolicy.ROUND_ROBIN;
+    private volatile int messagesPerTurn = 1;
+    private volatile List<String> chairs = List.of();
+    private volatile List<String> queue = List.of();
+    private volatile Set<String> muted = Set.of();
+    private volatile Set<String> audience = Set.of();
+    /** How many things the holder said in the current turn. Callback executor only. */
+    private int saidThisTurn;
     /** Callback executor only. */
     private long lastSeq;
     /** True between HistoryLost and the fresh snapshot that follows it. Callback executor only. */
@@ -109,6 +122,18 @@ final class DefaultRoom implements RoomHandle {
         this.away = snapshot.getMembersList().stream().filter(Member::getAway).map(Member::getName)
                 .collect(Collectors.toUnmodifiableSet());
         this.lastSeq = snapshot.getLastSeq();
+        this.policy = switch (snapshot.getOptions().getPolicy()) {
+            case ROUND_ROBIN -> TurnPolicy.ROUND_ROBIN;
+            case QUEUE -> TurnPolicy.QUEUE;
+            case MODERATED -> TurnPolicy.MODERATED;
+            default -> TurnPolicy.UNKNOWN;
+        };
+        this.messagesPerTurn = Math.max(1, snapshot.getOptions().getMessagesPerTurn());
+        this.chairs = List.copyOf(snapshot.getChairsList());
+        this.queue = List.copyOf(snapshot.getQueueList());
+        this.muted = Set.copyOf(snapshot.getMutedList());
+        this.audience = Set.copyOf(snapshot.getAudienceList());
+        this.saidThisTurn = 0; // not in the snapshot: a turn joined midway counts from here
         this.turn = null;
         if (!snapshot.getWaiting() && !snapshot.getHolder().isEmpty()) {
             long length = snapshot.getDeadlineMs() == 0 ? 0 : Math.max(1, turnTimeoutMillis);
@@ -175,7 +200,97 @@ final class DefaultRoom implements RoomHandle {
         return h.isEmpty() ? Optional.empty() : Optional.of(h.get(h.size() - 1));
     }
 
+    @Override
+    public TurnPolicy policy() {
+        return policy;
+    }
+
+    @Override
+    public int messagesPerTurn() {
+        return messagesPerTurn;
+    }
+
+    @Override
+    public List<String> chairs() {
+        return chairs;
+    }
+
+    @Override
+    public List<String> queue() {
+        return queue;
+    }
+
+    @Override
+    public Set<String> muted() {
+        return muted;
+    }
+
+    @Override
+    public Set<String> audience() {
+        return audience;
+    }
+
+    @Override
+    public CompletableFuture<Void> move(String member, boolean toAudience) {
+        return floor(ClientFrame.newBuilder().setMove(dev.hotpochato.protocol.v1.Move.newBuilder().setRoom(name)
+                .setMember(member).setAudience(toAudience)));
+    }
+
     // ------------------------------------------------------------------ requests
+
+    @Override
+    public CompletableFuture<Void> raiseHand() {
+        return floor(ClientFrame.newBuilder().setRaiseHand(dev.hotpochato.protocol.v1.RaiseHand.newBuilder().setRoom(name)));
+    }
+
+    @Override
+    public CompletableFuture<Void> withdraw() {
+        return floor(ClientFrame.newBuilder().setWithdraw(dev.hotpochato.protocol.v1.Withdraw.newBuilder().setRoom(name)));
+    }
+
+    @Override
+    public CompletableFuture<Void> grant(String member, Duration talkTime) {
+        if (talkTime == null || talkTime.isNegative() || talkTime.toMillis() > Integer.MAX_VALUE) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("talk time must be 0..24 days: " + talkTime));
+        }
+        return floor(ClientFrame.newBuilder().setGrant(dev.hotpochato.protocol.v1.Grant.newBuilder().setRoom(name)
+                .setMember(member == null ? "" : member).setTalkTimeMs((int) talkTime.toMillis())));
+    }
+
+    @Override
+    public CompletableFuture<Void> revoke(String reason) {
+        return floor(ClientFrame.newBuilder().setRevoke(dev.hotpochato.protocol.v1.Revoke.newBuilder().setRoom(name)
+                .setReason(reason == null ? "" : reason)));
+    }
+
+    @Override
+    public CompletableFuture<Void> deny(String member, String reason) {
+        return floor(ClientFrame.newBuilder().setDeny(dev.hotpochato.protocol.v1.Deny.newBuilder().setRoom(name)
+                .setMember(member).setReason(reason == null ? "" : reason)));
+    }
+
+    @Override
+    public CompletableFuture<Void> appointChair(String member) {
+        return floor(ClientFrame.newBuilder().setAppointChair(dev.hotpochato.protocol.v1.AppointChair.newBuilder()
+                .setRoom(name).setMember(member)));
+    }
+
+    @Override
+    public CompletableFuture<Void> mute(String member, boolean mute) {
+        return floor(ClientFrame.newBuilder().setMute(dev.hotpochato.protocol.v1.Mute.newBuilder().setRoom(name)
+                .setMember(member).setMuted(mute)));
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(String member, String reason) {
+        return floor(ClientFrame.newBuilder().setRemove(dev.hotpochato.protocol.v1.Remove.newBuilder().setRoom(name)
+                .setMember(member).setReason(reason == null ? "" : reason)));
+    }
+
+    /** A floor request: answered by the event it causes (the copy echoing its request id), or an error. */
+    private CompletableFuture<Void> floor(ClientFrame.Builder frame) {
+        return session.request(frame, Void.class);
+    }
 
     @Override
     public CompletableFuture<Message> say(String text) {
@@ -268,6 +383,10 @@ final class DefaultRoom implements RoomHandle {
                 now.remove(left.getName());
                 members = List.copyOf(now);
                 away = without(away, left.getName());
+                chairs = chairs.stream().filter(c -> !c.equals(left.getName())).toList();
+                queue = queue.stream().filter(c -> !c.equals(left.getName())).toList();
+                muted = without(muted, left.getName());
+                audience = without(audience, left.getName());
                 Turn t = turn;
                 if (now.size() < 2 || (t != null && t.holder().equals(left.getName()))) {
                     turn = null;
@@ -284,7 +403,10 @@ final class DefaultRoom implements RoomHandle {
                         heard = append(heard, m, historySize);
                     }
                 }
-                turn = null;
+                // With several messages per turn, the holder keeps the turn until its last one.
+                if (++saidThisTurn >= messagesPerTurn) {
+                    turn = null;
+                }
                 fire(l -> l.onSaid(this, m));
             }
             case PASSED -> {
@@ -311,9 +433,69 @@ final class DefaultRoom implements RoomHandle {
                 away = without(away, who);
                 fire(l -> l.onMemberBack(this, who));
             }
+            case FLOOR_UPDATE -> {
+                dev.hotpochato.protocol.v1.FloorUpdate u = frame.getFloorUpdate();
+                queue = List.copyOf(u.getQueueList());
+                FloorState state = switch (u.getState()) {
+                    case PENDING -> FloorState.PENDING;
+                    case GRANTED -> FloorState.GRANTED;
+                    case RELEASED -> FloorState.RELEASED;
+                    case REVOKED -> FloorState.REVOKED;
+                    case DENIED -> FloorState.DENIED;
+                    case WITHDRAWN -> FloorState.WITHDRAWN;
+                    case ACCEPTED -> FloorState.ACCEPTED;
+                    default -> FloorState.UNKNOWN;
+                };
+                if (state == FloorState.REVOKED) {
+                    turn = null;
+                }
+                FloorUpdate update = new FloorUpdate(name, u.getName(), state, u.getQueueList(), u.getBy(),
+                        u.getReason(), Duration.ofMillis(Integer.toUnsignedLong(u.getTalkTimeMs())));
+                fire(l -> l.onFloorUpdate(this, update));
+            }
+            case FLOOR_IDLE -> {
+                turn = null;
+                fire(l -> l.onFloorIdle(this));
+            }
+            case CHAIR_CHANGED -> {
+                String who = frame.getChairChanged().getName();
+                chairs = append(chairs, who, Integer.MAX_VALUE);
+                fire(l -> l.onChairChanged(this, who, frame.getChairChanged().getBy()));
+            }
+            case MEMBER_MOVED -> {
+                dev.hotpochato.protocol.v1.MemberMoved m = frame.getMemberMoved();
+                Set<String> now = new HashSet<>(audience);
+                if (m.getAudience()) {
+                    now.add(m.getName());
+                } else {
+                    now.remove(m.getName());
+                }
+                audience = Set.copyOf(now);
+                fire(l -> l.onMemberMoved(this, m.getName(), m.getAudience(), m.getBy()));
+            }
+            case MEMBER_MUTED -> {
+                dev.hotpochato.protocol.v1.MemberMuted m = frame.getMemberMuted();
+                Set<String> now = new HashSet<>(muted);
+                if (m.getMuted()) {
+                    now.add(m.getName());
+                } else {
+                    now.remove(m.getName());
+                }
+                muted = Set.copyOf(now);
+                fire(l -> l.onMemberMuted(this, m.getName(), m.getMuted(), m.getBy()));
+            }
             case ROOM_CLOSED -> {
                 session.forget(this);
                 close(frame.getRoomClosed().getReason());
+                if (frame.getRoomClosed().getEndedByValue() != 0) {
+                    EndRule rule = switch (frame.getRoomClosed().getEndedBy()) {
+                        case AFTER_TURNS -> EndRule.AFTER_TURNS;
+                        case AFTER_TIME -> EndRule.AFTER_TIME;
+                        case STOP_PHRASE -> EndRule.STOP_PHRASE;
+                        default -> EndRule.UNKNOWN;
+                    };
+                    fire(l -> l.onRoomEnded(this, rule, frame.getRoomClosed().getReason()));
+                }
                 fire(l -> l.onRoomClosed(this, frame.getRoomClosed().getReason()));
             }
             default -> log.debug("{}: ignoring {}", name, frame.getBodyCase());
@@ -394,7 +576,17 @@ final class DefaultRoom implements RoomHandle {
         }
     }
 
+    /** To the holder: its turn runs out soon. */
+    void warned(TurnWarning w) {
+        Turn t = turn;
+        if (t != null && t.isMine() && t.number() == w.getTurn()) {
+            Duration remaining = Duration.ofMillis(Integer.toUnsignedLong(w.getRemainingMs()));
+            fire(l -> l.onTurnWarning(this, remaining));
+        }
+    }
+
     private void granted(TurnGranted g, long receivedNanos) {
+        saidThisTurn = 0;
         boolean mine = g.getHolder().equals(session.name());
         Turn t = new Turn(name, g.getHolder(), g.getTurn(), mine, g.getDurationMs(), g.getDurationMs(), receivedNanos);
         turn = t;

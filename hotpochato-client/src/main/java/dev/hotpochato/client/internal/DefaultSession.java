@@ -22,6 +22,7 @@ import dev.hotpochato.protocol.v1.Match;
 import dev.hotpochato.protocol.v1.Paired;
 import dev.hotpochato.protocol.v1.Ping;
 import dev.hotpochato.protocol.v1.RoomOptions;
+import dev.hotpochato.client.TurnPolicy;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.protocol.v1.Welcome;
 import io.netty.channel.Channel;
@@ -159,8 +160,20 @@ final class DefaultSession implements Session, SessionEvents {
                 .setPassword(joinOptions.password())
                 .setInviteOnly(joinOptions.inviteOnly());
         joinOptions.turnTimeout().ifPresent(t -> o.setTurnTimeoutMs((int) t.toMillis()));
+        if (joinOptions.policy() != TurnPolicy.ROUND_ROBIN) {
+            o.setPolicy(dev.hotpochato.protocol.v1.TurnPolicy.valueOf(joinOptions.policy().name()));
+        }
+        o.setMessagesPerTurn(joinOptions.messagesPerTurn() == 1 ? 0 : joinOptions.messagesPerTurn());
+        joinOptions.warning().ifPresent(w -> o.setWarningMs((int) w.toMillis()));
+        if (joinOptions.hasEndRules()) {
+            o.setEnd(dev.hotpochato.protocol.v1.EndRules.newBuilder()
+                    .setAfterTurns(joinOptions.endAfterTurns())
+                    .setAfterMs((int) joinOptions.endAfter().map(Duration::toMillis).orElse(0L).longValue())
+                    .setStopPhrase(joinOptions.stopPhrase())
+                    .setAll(joinOptions.endWhenAll()));
+        }
         PendingRequest<RoomHandle> request = new PendingRequest<>(ClientFrame.newBuilder().setJoin(Join.newBuilder()
-                .setRoom(room).setOptions(o).setPassword(joinOptions.password())),
+                .setRoom(room).setOptions(o).setPassword(joinOptions.password()).setAudience(joinOptions.audience())),
                 newFuture("joining " + room), RoomHandle.class, options.requestTimeout().toMillis());
         request.joinOptions = joinOptions;
         return request;
@@ -388,6 +401,12 @@ final class DefaultSession implements Session, SessionEvents {
                     room.historyLost();
                 }
             }
+            case TURN_WARNING -> {
+                DefaultRoom room = rooms.get(frame.getTurnWarning().getRoom());
+                if (room != null) {
+                    room.warned(frame.getTurnWarning());
+                }
+            }
             case TURN_TIME_LEFT -> {
                 DefaultRoom room = rooms.get(frame.getTurnTimeLeft().getRoom());
                 if (room != null) {
@@ -396,7 +415,11 @@ final class DefaultSession implements Session, SessionEvents {
             }
             case LEFT -> {
                 DefaultRoom room = rooms.remove(frame.getLeft().getRoom());
-                if (room != null) {
+                if (room != null && frame.getLeft().getReason() == dev.hotpochato.protocol.v1.MemberLeft.Reason.REMOVED) {
+                    // Not asked for: a chair removed this client. Listeners hear it as the room closing.
+                    room.end("removed by " + frame.getLeft().getBy()
+                            + (frame.getLeft().getMessage().isEmpty() ? "" : ": " + frame.getLeft().getMessage()));
+                } else if (room != null) {
                     room.close("you left");
                 }
                 complete(answered, null);
@@ -420,7 +443,7 @@ final class DefaultSession implements Session, SessionEvents {
                     forget(room); // before listeners hear of it, as for a RoomClosed of the room itself
                     room.end(frame.getRoomClosed().getReason());
                 } else if (room != null) {
-                    if (!room.isPrivate()) {
+                    if (!room.isPrivate() && frame.getRoomClosed().getEndedByValue() == 0) {
                         // A server closes public rooms only when it stops; if it is stopping, they are joined again.
                         closedOnConnection.put(room.name(), room);
                     }

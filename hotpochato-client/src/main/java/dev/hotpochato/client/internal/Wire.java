@@ -46,6 +46,7 @@ final class Wire {
             case DISCONNECTED -> LeaveReason.DISCONNECTED;
             case TIMED_OUT -> LeaveReason.TIMED_OUT;
             case KICKED -> LeaveReason.KICKED;
+            case REMOVED -> LeaveReason.REMOVED;
             default -> LeaveReason.UNKNOWN;
         };
     }

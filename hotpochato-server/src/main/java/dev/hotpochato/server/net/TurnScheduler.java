@@ -11,6 +11,7 @@ import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.server.room.Frames;
 import dev.hotpochato.server.room.RoomStore;
 import dev.hotpochato.server.room.rules.LeaveReason;
+import dev.hotpochato.server.room.rules.RoomCommand;
 import dev.hotpochato.server.room.wire.RoomFrames;
 import dev.hotpochato.server.room.wire.WireOptions;
 import io.netty.channel.ChannelHandler;
@@ -57,6 +58,33 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
             case MATCH -> session.match(requestId);
             case CANCEL_MATCH -> session.cancelMatch(requestId);
             case LIST_ROOMS -> listRooms(session, requestId, frame.getListRooms());
+            case RAISE_HAND -> floor(session, requestId, frame.getRaiseHand().getRoom(), "", "",
+                    new RoomCommand.RaiseHand(frame.getRaiseHand().getRoom(), session.sessionId(), requestId));
+            case WITHDRAW -> floor(session, requestId, frame.getWithdraw().getRoom(), "", "",
+                    new RoomCommand.Withdraw(frame.getWithdraw().getRoom(), session.sessionId(), requestId));
+            case GRANT -> floor(session, requestId, frame.getGrant().getRoom(), frame.getGrant().getMember(), "",
+                    new RoomCommand.Grant(frame.getGrant().getRoom(), session.sessionId(), requestId,
+                            frame.getGrant().getMember(), Integer.toUnsignedLong(frame.getGrant().getTalkTimeMs())));
+            case REVOKE -> floor(session, requestId, frame.getRevoke().getRoom(), "", frame.getRevoke().getReason(),
+                    new RoomCommand.Revoke(frame.getRevoke().getRoom(), session.sessionId(), requestId,
+                            frame.getRevoke().getReason()));
+            case DENY -> floor(session, requestId, frame.getDeny().getRoom(), frame.getDeny().getMember(),
+                    frame.getDeny().getReason(), new RoomCommand.Deny(frame.getDeny().getRoom(), session.sessionId(),
+                            requestId, frame.getDeny().getMember(), frame.getDeny().getReason()));
+            case APPOINT_CHAIR -> floor(session, requestId, frame.getAppointChair().getRoom(),
+                    frame.getAppointChair().getMember(), "", new RoomCommand.AppointChair(
+                            frame.getAppointChair().getRoom(), session.sessionId(), requestId,
+                            frame.getAppointChair().getMember()));
+            case MUTE -> floor(session, requestId, frame.getMute().getRoom(), frame.getMute().getMember(), "",
+                    new RoomCommand.Mute(frame.getMute().getRoom(), session.sessionId(), requestId,
+                            frame.getMute().getMember(), frame.getMute().getMuted()));
+            case MOVE -> floor(session, requestId, frame.getMove().getRoom(), frame.getMove().getMember(), "",
+                    new RoomCommand.Move(frame.getMove().getRoom(), session.sessionId(), requestId,
+                            frame.getMove().getMember(), frame.getMove().getAudience()));
+            case REMOVE -> floor(session, requestId, frame.getRemove().getRoom(), frame.getRemove().getMember(),
+                    frame.getRemove().getReason(), new RoomCommand.Remove(frame.getRemove().getRoom(),
+                            session.sessionId(), requestId, frame.getRemove().getMember(),
+                            frame.getRemove().getReason()));
             default -> throw new ProtocolException(Error.Code.PROTOCOL_VIOLATION,
                     frame.getBodyCase() + " is not valid here", requestId);
         }
@@ -72,6 +100,9 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
         // Checked whether or not this Join would create the room, so that the answer does not
         // depend on who got there first.
         problem = WireOptions.checkRequested(join.getOptions(), maxTurnTimeoutMillis);
+        if (problem == null && NameRules.checkText(join.getOptions().getEnd().getStopPhrase()) != null) {
+            problem = "the stop phrase: " + NameRules.checkText(join.getOptions().getEnd().getStopPhrase());
+        }
         if (problem != null) {
             session.send(Frames.error(requestId, Error.Code.INVALID_OPTION, problem, name));
             return;
@@ -87,8 +118,13 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
             }
             session.passwordAttempted(name, place);
         }
-        rooms.join(session, requestId, name, WireOptions.resolve(join.getOptions(), rooms.defaults()),
-                join.getPassword());
+        if (join.getAudience()) {
+            rooms.join(session, requestId, name, WireOptions.resolve(join.getOptions(), rooms.defaults()),
+                    join.getPassword(), true);
+        } else {
+            rooms.join(session, requestId, name, WireOptions.resolve(join.getOptions(), rooms.defaults()),
+                    join.getPassword());
+        }
     }
 
     private void say(ServerSession session, long requestId, Say say) {
@@ -119,6 +155,27 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
      * excerpt, so that no request's name reaches the rooms, or the replies they quote it in,
      * longer than that.
      */
+    /**
+     * A floor-control request: checked here for what needs no room (a room name that may exist, a
+     * member name that may be one, a reason that is text), then applied by the room.
+     */
+    private void floor(ServerSession session, long requestId, String room, String member, String reason,
+                       RoomCommand command) {
+        if (!mayExist(session, requestId, room)) {
+            return;
+        }
+        if (!member.isEmpty() && NameRules.checkDisplayName(member) != null) {
+            session.send(Frames.error(requestId, Error.Code.UNKNOWN_MEMBER, "no member by that name", room));
+            return;
+        }
+        String problem = NameRules.checkText(reason);
+        if (problem != null) {
+            session.send(Frames.error(requestId, Error.Code.INVALID_TEXT, "the reason: " + problem, room));
+            return;
+        }
+        rooms.floor(session, command);
+    }
+
     private static boolean mayExist(ServerSession session, long requestId, String name) {
         if (name.length() <= ProtocolLimits.MAX_ROOM_NAME_CHARS
                 || name.codePointCount(0, name.length()) <= ProtocolLimits.MAX_ROOM_NAME_CHARS) {

@@ -15,6 +15,8 @@ final class LocalRoom {
     /** Its members whose sessions are on this server, in join order. */
     final ArrayList<Local> locals = new ArrayList<>(4);
     TurnClock.Cancellable expiry;
+    /** The floor's wake-up timer (a talk-time warning, the room's time running out), if armed. */
+    TurnClock.Cancellable wake;
 
     LocalRoom(RoomState state) {
         this.state = state;

@@ -48,7 +48,14 @@ public final class MemoryRoomStore implements RoomStore {
     @Override
     public void join(Participant p, long requestId, String room, RoomSettings settingsIfCreated, String password) {
         RoomShard shard = shardFor(room);
-        shard.execute(() -> shard.join(p, requestId, room, settingsIfCreated, password));
+        shard.execute(() -> shard.join(p, requestId, room, settingsIfCreated, password, false));
+    }
+
+    @Override
+    public void join(Participant p, long requestId, String room, RoomSettings settingsIfCreated, String password,
+                     boolean audience) {
+        RoomShard shard = shardFor(room);
+        shard.execute(() -> shard.join(p, requestId, room, settingsIfCreated, password, audience));
     }
 
     @Override
@@ -69,6 +76,11 @@ public final class MemoryRoomStore implements RoomStore {
     @Override
     public void invite(Participant p, long requestId, String room, String invitee) {
         submit(p, new RoomCommand.Invite(room, p.sessionId(), requestId, invitee));
+    }
+
+    @Override
+    public void floor(Participant p, RoomCommand command) {
+        submit(p, command);
     }
 
     @Override

@@ -168,6 +168,8 @@ final class RoomDelivery {
                 addSpecial(j.sessionId());
             } else if (e instanceof RoomEvent.MemberLeft l) {
                 addSpecial(l.sessionId());
+            } else if (e instanceof RoomEvent.MemberRemoved x) {
+                addSpecial(x.sessionId());
             } else if (e instanceof RoomEvent.MemberAway w) {
                 addSpecial(w.sessionId());
             } else if (e instanceof RoomEvent.MemberBack k) {
@@ -260,6 +262,7 @@ final class RoomDelivery {
                 joinedAfter = -1;
             }
             if (e instanceof RoomEvent.MemberLeft l && l.sessionId() == sessionId
+                    || e instanceof RoomEvent.MemberRemoved x && x.sessionId() == sessionId
                     || e instanceof RoomEvent.MemberAway w && w.sessionId() == sessionId) {
                 present = false;
             } else if (e instanceof RoomEvent.MemberBack k && k.sessionId() == sessionId) {

@@ -145,11 +145,17 @@ public final class RoomShard {
      * and gives the slot back if {@code p} was not admitted after all.
      */
     public void join(Participant p, long requestId, String room, RoomSettings settingsIfCreated, String password) {
+        join(p, requestId, room, settingsIfCreated, password, false);
+    }
+
+    /** As {@link #join(Participant, long, String, RoomSettings, String)}, as audience if {@code audience}. */
+    public void join(Participant p, long requestId, String room, RoomSettings settingsIfCreated, String password,
+                     boolean audience) {
         LocalRoom entry = rooms.get(room);
         boolean slot = RoomRules.joinNeedsSlot(entry == null ? null : entry.state, p.sessionId(), p.name(), password)
                 && p.tryTakeRoomSlot();
-        apply(new RoomCommand.Join(room, p.sessionId(), p.name(), requestId, password, slot, settingsIfCreated), p,
-                null);
+        apply(new RoomCommand.Join(room, p.sessionId(), p.name(), requestId, password, slot, settingsIfCreated,
+                audience), p, null);
         if (slot && !admitted(p.sessionId())) {
             p.releaseRoomSlot();
         }
@@ -250,6 +256,16 @@ public final class RoomShard {
     private void rearm(LocalRoom entry, long now) {
         cancelExpiry(entry);
         RoomState s = entry.state;
+        long wakeAt = s.wakeAtMillis();
+        if (wakeAt > 0) {
+            String name = s.name();
+            entry.wake = clock.schedule(() -> {
+                if (rooms.get(name) == entry) {
+                    entry.wake = null;
+                    apply(new RoomCommand.Wake(name), null);
+                }
+            }, Math.max(0, wakeAt - now));
+        }
         if (s.holderIndex() >= 0 && s.deadlineMillis() > 0) {
             long turn = s.turn();
             String name = s.name();
@@ -266,6 +282,10 @@ public final class RoomShard {
         if (entry.expiry != null) {
             entry.expiry.cancel();
             entry.expiry = null;
+        }
+        if (entry.wake != null) {
+            entry.wake.cancel();
+            entry.wake = null;
         }
     }
 

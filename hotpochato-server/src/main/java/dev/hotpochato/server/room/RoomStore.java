@@ -33,6 +33,13 @@ public interface RoomStore {
     void join(Participant p, long requestId, String room, RoomSettings settingsIfCreated, String password);
 
     /**
+     * As {@link #join}, as audience if {@code audience}: listening, with no place in the turns until
+     * a chair moves it to the speakers or its raised hand is granted.
+     */
+    void join(Participant p, long requestId, String room, RoomSettings settingsIfCreated, String password,
+              boolean audience);
+
+    /**
      * {@code Leave} ({@link LeaveReason#LEFT}, answered), or the end of {@code p}'s session for
      * another reason (silent if it is not a member).
      */
@@ -43,6 +50,13 @@ public interface RoomStore {
     void pass(Participant p, long requestId, String room);
 
     void invite(Participant p, long requestId, String room, String invitee);
+
+    /**
+     * A floor-control request of {@code p}: {@code RaiseHand}, {@code Withdraw}, {@code Grant},
+     * {@code Revoke}, {@code Deny}, {@code AppointChair}, {@code Mute} or {@code Remove}, as the
+     * {@link dev.hotpochato.server.room.rules.RoomCommand} of that name made by {@code p}'s session.
+     */
+    void floor(Participant p, dev.hotpochato.server.room.rules.RoomCommand command);
 
     /**
      * {@code p}'s connection is lost: it is away in {@code room} and receives nothing from it. The

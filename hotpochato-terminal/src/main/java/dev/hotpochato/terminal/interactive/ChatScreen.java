@@ -3,7 +3,10 @@ package dev.hotpochato.terminal.interactive;
 import dev.hotpochato.client.ConnectionClosedException;
 import dev.hotpochato.client.ErrorCode;
 import dev.hotpochato.client.HotPochatoException;
+import dev.hotpochato.client.FloorUpdate;
 import dev.hotpochato.client.LeaveReason;
+import dev.hotpochato.client.TurnPolicy;
+import dev.hotpochato.terminal.FloorCommands;
 import dev.hotpochato.client.Message;
 import dev.hotpochato.client.NotYourTurnException;
 import dev.hotpochato.client.RoomHandle;
@@ -249,6 +252,22 @@ public final class ChatScreen implements SessionListener {
         return true;
     }
 
+    /** A floor command ({@link FloorCommands}) in window {@code w}: its answer, or its failure, as a line. */
+    private void floor(Window w, ChatCommand command) {
+        FloorCommands.Outcome o = FloorCommands.run(command, handle(w), session);
+        if (o.error() != null) {
+            errorLine(o.error());
+        } else if (o.info() != null) {
+            systemLine(w, o.info());
+        } else {
+            o.request().whenComplete((v, e) -> {
+                if (e != null) {
+                    reader.locked(() -> errorLine(Failures.message(Failures.unwrap(e))));
+                }
+            });
+        }
+    }
+
     /** Carries out one command; returns the text to leave in the editor, or null. */
     private String handle(ChatCommand command, String line) {
         Window w = current;
@@ -303,8 +322,14 @@ public final class ChatScreen implements SessionListener {
                 for (String help : ChatCommand.HELP.split("\n")) {
                     systemLine(current, help);
                 }
+                systemLine(current, "turn policies (docs/client.md):");
+                for (String help : FloorCommands.HELP.split("\n")) {
+                    systemLine(current, help);
+                }
             }
             case "quit", "exit" -> quit = true;
+            case "create", "listen", "hand", "withdraw", "hands", "grant", "revoke", "deny", "mute", "unmute", "remove",
+                 "chair", "speaker", "audience" -> floor(w, command);
             default -> {
                 errorLine("unknown command /" + SafeText.name(command.name())
                         + "; /help lists the commands (// says text that starts with a slash)");
@@ -918,6 +943,52 @@ public final class ChatScreen implements SessionListener {
     }
 
     @Override
+    public void onFloorUpdate(RoomHandle room, FloorUpdate update) {
+        reader.locked(() -> {
+            systemLine(window(room), FloorCommands.describe(update, session.name()));
+            refreshStatus();
+        });
+    }
+
+    @Override
+    public void onFloorIdle(RoomHandle room) {
+        reader.locked(() -> {
+            systemLine(window(room), "* the floor is free" + (room.policy() == TurnPolicy.QUEUE ? ": /hand to ask for it"
+                    : room.isChair() ? ": /grant NAME to give it" : ""));
+            refreshStatus();
+        });
+    }
+
+    @Override
+    public void onChairChanged(RoomHandle room, String name, String by) {
+        reader.locked(() -> {
+            systemLine(window(room), "* " + SafeText.name(name) + " is now a chair"
+                    + (by.isEmpty() ? " (the last chair left)" : " (by " + SafeText.name(by) + ")"));
+            refreshStatus();
+        });
+    }
+
+    @Override
+    public void onMemberMoved(RoomHandle room, String name, boolean audience, String by) {
+        reader.locked(() -> {
+            systemLine(window(room), "* " + SafeText.name(name) + (audience ? " moved to the audience" : " joined the speakers")
+                    + (by.isEmpty() ? "" : " (by " + SafeText.name(by) + ")"));
+            refreshStatus();
+        });
+    }
+
+    @Override
+    public void onMemberMuted(RoomHandle room, String name, boolean muted, String by) {
+        reader.locked(() -> systemLine(window(room), "* " + SafeText.name(name) + (muted ? " was muted" : " was unmuted")
+                + " by " + SafeText.name(by)));
+    }
+
+    @Override
+    public void onTurnWarning(RoomHandle room, Duration remaining) {
+        reader.locked(() -> systemLine(window(room), "* " + seconds(remaining) + " left in your turn"));
+    }
+
+    @Override
     public void onServerError(ServerErrorException e) {
         reader.locked(() -> {
             if (isShutdown(e)) {
@@ -1058,6 +1129,7 @@ public final class ChatScreen implements SessionListener {
             }
             int members = room.members().size();
             text.append(" | ").append(members).append(members == 1 ? " member" : " members");
+            text.append(FloorCommands.status(room));
         }
         int drafts = w.drafts().size();
         if (drafts > 0) {

@@ -19,9 +19,16 @@ public sealed interface RoomCommand {
      *                  {@link RoomRules#joinNeedsSlot}); if false, the join is refused with
      *                  {@link Refusal#TOO_MANY_ROOMS} where it would otherwise need one
      * @param settings  the room's settings if this join creates it; ignored otherwise
+     * @param audience  join as audience (listen, no turns until moved to the speakers); ignored for the creator
      */
     record Join(String room, long sessionId, String name, long requestId, String password, boolean slotTaken,
-                RoomSettings settings) implements RoomCommand {
+                RoomSettings settings, boolean audience) implements RoomCommand {
+
+        /** A join as a speaker. */
+        public Join(String room, long sessionId, String name, long requestId, String password, boolean slotTaken,
+                    RoomSettings settings) {
+            this(room, sessionId, name, requestId, password, slotTaken, settings, false);
+        }
     }
 
     /** {@code Leave} ({@link LeaveReason#LEFT}), or the end of a session for another reason. */
@@ -66,5 +73,55 @@ public sealed interface RoomCommand {
 
     /** One side of a pair: the session, its name, and the request id of its {@code Match}. */
     record Pairing(long sessionId, String name, long matchRequestId) {
+    }
+
+    // ------------------------------------------------------------------ floor control
+
+    /** {@code RaiseHand}: ask for the floor (QUEUE, MODERATED). */
+    record RaiseHand(String room, long sessionId, long requestId) implements RoomCommand {
+    }
+
+    /** {@code Withdraw}: take back one's pending floor request. */
+    record Withdraw(String room, long sessionId, long requestId) implements RoomCommand {
+    }
+
+    /**
+     * {@code Grant}: a chair gives the floor to {@code member}, or to the head of the queue if it is
+     * empty, for {@code talkTimeMillis} (0: the room's turn timeout). MODERATED only.
+     */
+    record Grant(String room, long sessionId, long requestId, String member, long talkTimeMillis)
+            implements RoomCommand {
+    }
+
+    /** {@code Revoke}: a chair takes the floor back from its holder. MODERATED only. */
+    record Revoke(String room, long sessionId, long requestId, String reason) implements RoomCommand {
+    }
+
+    /** {@code Deny}: a chair turns down {@code member}'s pending request. MODERATED only. */
+    record Deny(String room, long sessionId, long requestId, String member, String reason) implements RoomCommand {
+    }
+
+    /** {@code AppointChair}: a chair makes {@code member} a chair too. */
+    record AppointChair(String room, long sessionId, long requestId, String member) implements RoomCommand {
+    }
+
+    /** {@code Mute}: a chair mutes ({@code muted}) or unmutes {@code member}. */
+    record Mute(String room, long sessionId, long requestId, String member, boolean muted) implements RoomCommand {
+    }
+
+    /** {@code Remove}: a chair removes {@code member} from the room. */
+    record Remove(String room, long sessionId, long requestId, String member, String reason) implements RoomCommand {
+    }
+
+    /** {@code Move}: a chair moves {@code member} to the audience ({@code audience}) or to the speakers. */
+    record Move(String room, long sessionId, long requestId, String member, boolean audience) implements RoomCommand {
+    }
+
+    /**
+     * The room's wake-up time ({@link Floor#wakeAtMillis}) has come: a talk-time warning is due, or
+     * the room's time is up. Whoever owns the timers submits it; anything not yet due is left as
+     * it is, so a stale or duplicate wake-up changes nothing.
+     */
+    record Wake(String room) implements RoomCommand {
     }
 }

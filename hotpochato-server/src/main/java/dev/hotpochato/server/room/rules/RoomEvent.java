@@ -47,4 +47,44 @@ public sealed interface RoomEvent {
 
     record RoomClosed(long seq, String reason) implements RoomEvent {
     }
+
+    // ------------------------------------------------------------------ floor control
+
+    /**
+     * A floor request changed state ({@code FloorUpdate}).
+     *
+     * @param queue          the pending requests after the change, head first (names)
+     * @param by             the chair who granted, revoked or denied; "" otherwise
+     * @param reason         the chair's reason, or the server's; "" for none
+     * @param talkTimeMillis for {@link FloorState#GRANTED}: the turn's length (0: no limit)
+     */
+    record FloorUpdate(long seq, long sessionId, String name, FloorState state, java.util.List<String> queue,
+                       String by, String reason, long talkTimeMillis) implements RoomEvent {
+    }
+
+    /** Nobody holds the floor of a QUEUE or MODERATED room, and (QUEUE) nobody is queued. */
+    record FloorIdle(long seq) implements RoomEvent {
+    }
+
+    /** {@code name} became a chair: appointed by {@code by}, or by succession ({@code by} ""). */
+    record ChairChanged(long seq, long sessionId, String name, String by) implements RoomEvent {
+    }
+
+    record MemberMuted(long seq, long sessionId, String name, boolean muted, String by) implements RoomEvent {
+    }
+
+    /**
+     * A chair removed a member ({@code MemberLeft} with reason {@code REMOVED}): like
+     * {@link MemberLeft}, not sent to the member it is about (it gets a {@code Left}).
+     */
+    record MemberRemoved(long seq, long sessionId, String name, String by, String message) implements RoomEvent {
+    }
+
+    /** {@code name} moved to the audience ({@code audience}) or to the speakers; {@code by} "" when a grant moved it. */
+    record MemberMoved(long seq, long sessionId, String name, boolean audience, String by) implements RoomEvent {
+    }
+
+    /** The room ended by its end rule {@code rule} ({@code RoomClosed} with {@code ended_by}). */
+    record RoomEnded(long seq, EndRule rule, String reason) implements RoomEvent {
+    }
 }

@@ -59,4 +59,26 @@ public sealed interface RoomReply {
     record TurnTimeLeft(long sessionId, long requestId, long afterSeq, long turn, String holder,
                         long remainingMillis, long deadlineMillis) implements RoomReply {
     }
+
+    /** To a member a chair removed: {@code Left} with reason {@code REMOVED}. */
+    record Removed(long sessionId, long requestId, long afterSeq, String by, String message) implements RoomReply {
+    }
+
+    /** To the holder, {@link FloorRules#warningMillis()} before its turn runs out ({@code TurnWarning}). */
+    record TurnWarning(long sessionId, long requestId, long afterSeq, long turn, long remainingMillis)
+            implements RoomReply {
+    }
+
+    /** A move to where the member is already: the answer to the requester alone ({@code MemberMoved}, seq 0). */
+    record MoveUnchanged(long sessionId, long requestId, long afterSeq, String member, boolean audience, String by)
+            implements RoomReply {
+    }
+
+    /**
+     * A request that changed nothing (muting a muted member): its answer, the current state of
+     * things, to the requester alone ({@code MemberMuted} with seq 0).
+     */
+    record MuteUnchanged(long sessionId, long requestId, long afterSeq, String member, boolean muted, String by)
+            implements RoomReply {
+    }
 }

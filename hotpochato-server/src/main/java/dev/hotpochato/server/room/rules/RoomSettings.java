@@ -11,9 +11,16 @@ package dev.hotpochato.server.room.rules;
  * @param inviteOnly        only the creator and those it invites may join
  * @param maxTextBytes      longest {@code Say.text} in UTF-8 bytes
  * @param historySize       how many recent events the room keeps for members that resume
+ * @param floor             the turn policy, messages per turn, talk-time warning and end rules
  */
 public record RoomSettings(long turnTimeoutMillis, int maxMembers, String password, boolean inviteOnly,
-                           int maxTextBytes, int historySize) {
+                           int maxTextBytes, int historySize, FloorRules floor) {
+
+    /** Settings with {@link FloorRules#DEFAULT}: round robin, one message a turn, no end rules. */
+    public RoomSettings(long turnTimeoutMillis, int maxMembers, String password, boolean inviteOnly,
+                        int maxTextBytes, int historySize) {
+        this(turnTimeoutMillis, maxMembers, password, inviteOnly, maxTextBytes, historySize, FloorRules.DEFAULT);
+    }
 
     public RoomSettings {
         if (turnTimeoutMillis < 0) {
@@ -29,6 +36,12 @@ public record RoomSettings(long turnTimeoutMillis, int maxMembers, String passwo
             throw new IllegalArgumentException("historySize must be >= 0: " + historySize);
         }
         password = password == null ? "" : password;
+        floor = floor == null ? FloorRules.DEFAULT : floor;
+    }
+
+    /** The same settings with other floor rules. */
+    public RoomSettings withFloor(FloorRules rules) {
+        return new RoomSettings(turnTimeoutMillis, maxMembers, password, inviteOnly, maxTextBytes, historySize, rules);
     }
 
     /** The settings of a private room made by pairing: two members, otherwise the defaults. */
@@ -41,6 +54,6 @@ public record RoomSettings(long turnTimeoutMillis, int maxMembers, String passwo
     public String toString() {
         return "RoomSettings[turnTimeoutMillis=" + turnTimeoutMillis + ", maxMembers=" + maxMembers
                 + ", password=" + (password.isEmpty() ? "none" : "set") + ", inviteOnly=" + inviteOnly
-                + ", maxTextBytes=" + maxTextBytes + ", historySize=" + historySize + "]";
+                + ", maxTextBytes=" + maxTextBytes + ", historySize=" + historySize + ", floor=" + floor + "]";
     }
 }

@@ -33,6 +33,8 @@ public final class RoomState {
     long seq;
     boolean closed;
     long version;
+    /** Chairs, floor requests, muted members and the end rules' counters; replaced, never changed. */
+    Floor floor = Floor.created(0);
 
     private RoomState(String name, RoomSettings settings, boolean privateRoom, ArrayList<RoomMember> members,
                       LinkedHashSet<String> invited) {
@@ -69,10 +71,56 @@ public final class RoomState {
         return s;
     }
 
+    /** As {@link #restore(String, RoomSettings, boolean, long, List, Collection, int, long, long, long, boolean, long)}, with its floor. */
+    public static RoomState restore(String name, RoomSettings settings, boolean privateRoom, long creatorSessionId,
+                                    List<RoomMember> members, Collection<String> invited, int holderIndex, long turn,
+                                    long deadlineMillis, long seq, boolean closed, long version, Floor floor) {
+        RoomState s = restore(name, settings, privateRoom, creatorSessionId, members, invited, holderIndex, turn,
+                deadlineMillis, seq, closed, version);
+        s.floor = floor;
+        return s;
+    }
+
     /** An independent copy: changing one does not change the other. */
     public RoomState copy() {
         return restore(name, settings, privateRoom, creatorSessionId, members, invited, holderIndex, turn,
-                deadlineMillis, seq, closed, version);
+                deadlineMillis, seq, closed, version, floor);
+    }
+
+    /** The floor: chairs, queued requests, muted members, counters. Immutable. */
+    public Floor floor() {
+        return floor;
+    }
+
+    public TurnPolicy policy() {
+        return settings.floor().policy();
+    }
+
+    /** When the store should submit {@link RoomCommand.Wake}; 0 for never. */
+    public long wakeAtMillis() {
+        return closed ? 0 : floor.wakeAtMillis(settings.floor());
+    }
+
+    /** The display names of these members, in the given order (members no longer here are left out). */
+    List<String> names(List<Long> sessionIds) {
+        List<String> names = new ArrayList<>(sessionIds.size());
+        for (long id : sessionIds) {
+            RoomMember m = member(id);
+            if (m != null) {
+                names.add(m.name());
+            }
+        }
+        return names;
+    }
+
+    /** The member with this display name, or null. */
+    RoomMember named(String name) {
+        for (RoomMember m : members) {
+            if (m.name().equals(name)) {
+                return m;
+            }
+        }
+        return null;
     }
 
     public String name() {
@@ -162,7 +210,9 @@ public final class RoomState {
     public RoomView view() {
         RoomMember holder = holder();
         return new RoomView(name, List.copyOf(members), holder == null ? "" : holder.name(), turn,
-                holder == null ? 0 : deadlineMillis, seq, settings, holderIndex < 0, privateRoom);
+                holder == null ? 0 : deadlineMillis, seq, settings, holderIndex < 0, privateRoom,
+                names(floor.chairs()), names(floor.queue()), names(floor.muted()), floor.turnsEnded(),
+                names(floor.audience()));
     }
 
     int indexOf(long sessionId) {
@@ -178,6 +228,6 @@ public final class RoomState {
     public String toString() {
         return "RoomState{" + name + (privateRoom ? " (private)" : "") + ", v" + version + ", seq " + seq
                 + ", turn " + turn + ", holder " + (holderIndex < 0 ? "none" : members.get(holderIndex).name())
-                + ", " + members + (closed ? ", closed" : "") + "}";
+                + ", " + members + (closed ? ", closed" : "") + ", " + floor + "}";
     }
 }

@@ -10,8 +10,15 @@ import java.util.List;
  * @param turn           the latest turn number (0 before the first)
  * @param deadlineMillis when the current turn ends; 0 while waiting or for no limit
  * @param lastSeq        the seq of the room's latest event
- * @param waiting        no turn runs (fewer than two members are present)
+ * @param waiting        no turn runs (fewer than two members are present; in QUEUE and MODERATED rooms, the floor is idle)
+ * @param chairs         the chairs' names, the first chair first
+ * @param queue          the names of the pending floor requests, head first
+ * @param muted          the muted members' names
+ * @param turnsEnded     turns ended so far
+ * @param audience       the names of the members in the audience
  */
 public record RoomView(String name, List<RoomMember> members, String holder, long turn, long deadlineMillis,
-                       long lastSeq, RoomSettings settings, boolean waiting, boolean privateRoom) {
+                       long lastSeq, RoomSettings settings, boolean waiting, boolean privateRoom,
+                       List<String> chairs, List<String> queue, List<String> muted, long turnsEnded,
+                       List<String> audience) {
 }

@@ -1,8 +1,16 @@
 package dev.hotpochato.server.room.wire;
 
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.MessageLite;
 import com.google.protobuf.WireFormat;
+import dev.hotpochato.protocol.v1.ChairChanged;
+import dev.hotpochato.protocol.v1.EndRule;
 import dev.hotpochato.protocol.v1.Error;
+import dev.hotpochato.protocol.v1.FloorIdle;
+import dev.hotpochato.protocol.v1.FloorState;
+import dev.hotpochato.protocol.v1.FloorUpdate;
+import dev.hotpochato.protocol.v1.MemberMuted;
+import dev.hotpochato.protocol.v1.TurnWarning;
 import dev.hotpochato.protocol.v1.HistoryLost;
 import dev.hotpochato.protocol.v1.Invited;
 import dev.hotpochato.protocol.v1.Joined;
@@ -65,6 +73,9 @@ public final class RoomFrames {
      * {@link #writeFrameBody} needs again: compute it once per event.
      */
     public static int messageSize(String room, RoomEvent e) {
+        if (isFloorEvent(e)) {
+            return floorMessage(room, e).getSerializedSize();
+        }
         int size = stringSize(ROOM, room) + uint64Size(SEQ, e.seq());
         if (e instanceof RoomEvent.Said s) {
             return size + stringSize(NAME, s.speaker()) + stringSize(4, s.text()) + uint64Size(5, s.timeMillis())
@@ -105,6 +116,11 @@ public final class RoomFrames {
     public static int writeFrameBody(byte[] out, int at, String room, RoomEvent e, int messageSize) {
         at = writeVarint32(out, at, bodyField(e) << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED);
         at = writeVarint32(out, at, messageSize);
+        if (isFloorEvent(e)) {
+            byte[] message = floorMessage(room, e).toByteArray();
+            System.arraycopy(message, 0, out, at, message.length);
+            return at + message.length;
+        }
         at = writeString(out, at, ROOM, room);
         at = writeUInt64(out, at, SEQ, e.seq());
         if (e instanceof RoomEvent.Said s) {
@@ -152,8 +168,47 @@ public final class RoomFrames {
         return bytes;
     }
 
+    /**
+     * Floor-control events are rare (a few per turn at most, none in a round-robin room), so they
+     * are encoded with protobuf's builders rather than by hand: the same bytes, one array more.
+     */
+    private static boolean isFloorEvent(RoomEvent e) {
+        return e instanceof RoomEvent.FloorUpdate || e instanceof RoomEvent.FloorIdle
+                || e instanceof RoomEvent.ChairChanged || e instanceof RoomEvent.MemberMuted
+                || e instanceof RoomEvent.MemberRemoved || e instanceof RoomEvent.RoomEnded
+                || e instanceof RoomEvent.MemberMoved;
+    }
+
+    private static MessageLite floorMessage(String room, RoomEvent e) {
+        ServerFrame f = toFrame(room, e);
+        return switch (f.getBodyCase()) {
+            case FLOOR_UPDATE -> f.getFloorUpdate();
+            case FLOOR_IDLE -> f.getFloorIdle();
+            case CHAIR_CHANGED -> f.getChairChanged();
+            case MEMBER_MUTED -> f.getMemberMuted();
+            case MEMBER_MOVED -> f.getMemberMoved();
+            case MEMBER_LEFT -> f.getMemberLeft();
+            case ROOM_CLOSED -> f.getRoomClosed();
+            default -> throw new IllegalArgumentException("not a floor event: " + e);
+        };
+    }
+
     private static int bodyField(RoomEvent e) {
-        if (e instanceof RoomEvent.Said) {
+        if (e instanceof RoomEvent.FloorUpdate) {
+            return ServerFrame.FLOOR_UPDATE_FIELD_NUMBER;
+        } else if (e instanceof RoomEvent.FloorIdle) {
+            return ServerFrame.FLOOR_IDLE_FIELD_NUMBER;
+        } else if (e instanceof RoomEvent.ChairChanged) {
+            return ServerFrame.CHAIR_CHANGED_FIELD_NUMBER;
+        } else if (e instanceof RoomEvent.MemberMuted) {
+            return ServerFrame.MEMBER_MUTED_FIELD_NUMBER;
+        } else if (e instanceof RoomEvent.MemberRemoved) {
+            return ServerFrame.MEMBER_LEFT_FIELD_NUMBER;
+        } else if (e instanceof RoomEvent.MemberMoved) {
+            return ServerFrame.MEMBER_MOVED_FIELD_NUMBER;
+        } else if (e instanceof RoomEvent.RoomEnded) {
+            return ServerFrame.ROOM_CLOSED_FIELD_NUMBER;
+        } else if (e instanceof RoomEvent.Said) {
             return ServerFrame.SAID_FIELD_NUMBER;
         } else if (e instanceof RoomEvent.TurnGranted) {
             return ServerFrame.TURN_GRANTED_FIELD_NUMBER;
@@ -285,6 +340,26 @@ public final class RoomFrames {
             f.setMemberBack(MemberBack.newBuilder().setRoom(room).setSeq(b.seq()).setName(b.name()));
         } else if (e instanceof RoomEvent.RoomClosed c) {
             f.setRoomClosed(RoomClosed.newBuilder().setRoom(room).setSeq(c.seq()).setReason(c.reason()));
+        } else if (e instanceof RoomEvent.FloorUpdate u) {
+            f.setFloorUpdate(FloorUpdate.newBuilder().setRoom(room).setSeq(u.seq()).setName(u.name())
+                    .setState(FloorState.valueOf(u.state().name())).addAllQueue(u.queue()).setBy(u.by())
+                    .setReason(u.reason()).setTalkTimeMs((int) Math.min(u.talkTimeMillis(), Integer.MAX_VALUE)));
+        } else if (e instanceof RoomEvent.FloorIdle i) {
+            f.setFloorIdle(FloorIdle.newBuilder().setRoom(room).setSeq(i.seq()));
+        } else if (e instanceof RoomEvent.ChairChanged c) {
+            f.setChairChanged(ChairChanged.newBuilder().setRoom(room).setSeq(c.seq()).setName(c.name()).setBy(c.by()));
+        } else if (e instanceof RoomEvent.MemberMuted m) {
+            f.setMemberMuted(MemberMuted.newBuilder().setRoom(room).setSeq(m.seq()).setName(m.name())
+                    .setMuted(m.muted()).setBy(m.by()));
+        } else if (e instanceof RoomEvent.MemberMoved m) {
+            f.setMemberMoved(dev.hotpochato.protocol.v1.MemberMoved.newBuilder().setRoom(room).setSeq(m.seq())
+                    .setName(m.name()).setAudience(m.audience()).setBy(m.by()));
+        } else if (e instanceof RoomEvent.MemberRemoved r) {
+            f.setMemberLeft(MemberLeft.newBuilder().setRoom(room).setSeq(r.seq()).setName(r.name())
+                    .setReason(MemberLeft.Reason.REMOVED).setBy(r.by()).setMessage(r.message()));
+        } else if (e instanceof RoomEvent.RoomEnded x) {
+            f.setRoomClosed(RoomClosed.newBuilder().setRoom(room).setSeq(x.seq()).setReason(x.reason())
+                    .setEndedBy(EndRule.valueOf(x.rule().name())));
         } else {
             throw new IllegalArgumentException("unknown event " + e);
         }
@@ -306,7 +381,7 @@ public final class RoomFrames {
             case DISCONNECTED -> LeaveReason.DISCONNECTED;
             case TIMED_OUT -> LeaveReason.TIMED_OUT;
             case KICKED -> LeaveReason.KICKED;
-            case REASON_UNSPECIFIED, UNRECOGNIZED -> throw new IllegalArgumentException("no reason: " + reason);
+            case REASON_UNSPECIFIED, REMOVED, UNRECOGNIZED -> throw new IllegalArgumentException("no reason: " + reason);
         };
     }
 
@@ -331,6 +406,18 @@ public final class RoomFrames {
         } else if (r instanceof RoomReply.HistoryLost h) {
             f.setHistoryLost(HistoryLost.newBuilder().setRoom(room).setOldestSeq(h.oldestSeq())
                     .setLastSeenSeq(h.lastSeenSeq()));
+        } else if (r instanceof RoomReply.Removed x) {
+            f.setLeft(Left.newBuilder().setRoom(room).setReason(MemberLeft.Reason.REMOVED).setBy(x.by())
+                    .setMessage(x.message()));
+        } else if (r instanceof RoomReply.TurnWarning w) {
+            f.setTurnWarning(TurnWarning.newBuilder().setRoom(room).setTurn(w.turn())
+                    .setRemainingMs((int) Math.min(w.remainingMillis(), Integer.MAX_VALUE)));
+        } else if (r instanceof RoomReply.MoveUnchanged m) {
+            f.setMemberMoved(dev.hotpochato.protocol.v1.MemberMoved.newBuilder().setRoom(room).setName(m.member())
+                    .setAudience(m.audience()).setBy(m.by()));
+        } else if (r instanceof RoomReply.MuteUnchanged m) {
+            f.setMemberMuted(MemberMuted.newBuilder().setRoom(room).setName(m.member()).setMuted(m.muted())
+                    .setBy(m.by()));
         } else if (r instanceof RoomReply.TurnTimeLeft t) {
             f.setTurnTimeLeft(TurnTimeLeft.newBuilder().setRoom(room).setTurn(t.turn()).setHolder(t.holder())
                     .setRemainingMs((int) Math.min(t.remainingMillis(), Integer.MAX_VALUE))
@@ -355,7 +442,12 @@ public final class RoomFrames {
                 .setWaiting(v.waiting())
                 .setPrivate(v.privateRoom())
                 .setHolder(v.holder())
-                .setDeadlineMs(v.deadlineMillis());
+                .setDeadlineMs(v.deadlineMillis())
+                .addAllChairs(v.chairs())
+                .addAllQueue(v.queue())
+                .addAllMuted(v.muted())
+                .addAllAudience(v.audience())
+                .setTurnsEnded(v.turnsEnded());
         for (RoomMember m : v.members()) {
             b.addMembers(Member.newBuilder().setName(m.name()).setAway(m.away()));
         }

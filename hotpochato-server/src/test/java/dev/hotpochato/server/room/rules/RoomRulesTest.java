@@ -90,7 +90,7 @@ class RoomRulesTest {
         apply(s, new RoomCommand.Invite("r", 1, 3, "c"));
         RoomState restored = RoomState.restore(s.name(), s.settings(), s.isPrivate(), s.creatorSessionId(),
                 s.members(), s.invited(), s.holderIndex(), s.turn(), s.deadlineMillis(), s.seq(), s.isClosed(),
-                s.version());
+                s.version(), s.floor());
         assertEquals(s.toString(), restored.toString());
         assertEquals(s.invited(), restored.invited());
         apply(restored, new RoomCommand.Pass("r", 1, 0));

@@ -1,0 +1,218 @@
+package dev.hotpochato.client;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Turn policies through the library, against a real server: raised hands, a chair, moderation, end rules. */
+class FloorTest extends ServerFixture {
+
+    /** A room's floor events as short lines. */
+    static final class FloorLog implements RoomListener {
+        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+
+        @Override
+        public void onFloorUpdate(RoomHandle room, FloorUpdate u) {
+            events.add(u.state() + " " + u.member() + " " + u.queue() + (u.by().isEmpty() ? "" : " by " + u.by())
+                    + (u.reason().isEmpty() ? "" : " (" + u.reason() + ")"));
+        }
+
+        @Override
+        public void onFloorIdle(RoomHandle room) {
+            events.add("idle");
+        }
+
+        @Override
+        public void onTurnGranted(RoomHandle room, Turn turn) {
+            events.add("turn " + turn.holder());
+        }
+
+        @Override
+        public void onChairChanged(RoomHandle room, String name, String by) {
+            events.add("chair " + name + " by " + by);
+        }
+
+        @Override
+        public void onMemberMoved(RoomHandle room, String name, boolean audience, String by) {
+            events.add("moved " + name + (audience ? " to the audience" : " to the speakers") + " by " + by);
+        }
+
+        @Override
+        public void onMemberMuted(RoomHandle room, String name, boolean muted, String by) {
+            events.add((muted ? "muted " : "unmuted ") + name);
+        }
+
+        @Override
+        public void onTurnWarning(RoomHandle room, Duration remaining) {
+            events.add("warning");
+        }
+
+        @Override
+        public void onRoomEnded(RoomHandle room, EndRule rule, String reason) {
+            events.add("ended " + rule);
+        }
+
+        @Override
+        public void onRoomClosed(RoomHandle room, String reason) {
+            events.add("closed " + reason);
+        }
+
+        @Override
+        public void onMemberLeft(RoomHandle room, String name, LeaveReason reason) {
+            events.add("left " + name + " " + reason);
+        }
+
+        @Override
+        public void onSaid(RoomHandle room, Message message) {
+            events.add("said " + message.speaker() + ": " + message.text());
+        }
+
+        void skipTo(String expected) throws InterruptedException {
+            String got;
+            do {
+                got = events.poll(EventLog.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                assertNotNull(got, "no " + expected);
+            } while (!got.equals(expected));
+        }
+
+        void expect(String... expected) throws InterruptedException {
+            for (String e : expected) {
+                String got = events.poll(EventLog.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                assertEquals(e, got);
+            }
+        }
+    }
+
+    private RoomHandle join(String name, String room, JoinOptions options, FloorLog log) throws Exception {
+        RoomHandle r = Futures.await(connect(name).join(room, options));
+        r.addListener(log);
+        return r;
+    }
+
+    private static ErrorCode code(java.util.concurrent.CompletableFuture<?> f) {
+        Throwable t = Futures.failure(f);
+        if (t instanceof CompletionException c) {
+            t = c.getCause();
+        }
+        return assertInstanceOf(ServerErrorException.class, t).code();
+    }
+
+    @Test
+    void inAQueueRoomARaisedHandGetsTheTurnAndTheHandlerIsCalledAsEver() throws Exception {
+        JoinOptions queue = JoinOptions.builder().policy(TurnPolicy.QUEUE).build();
+        FloorLog aliceLog = new FloorLog();
+        RoomHandle alice = join("alice", "q-room", queue, aliceLog);
+        RoomHandle bob = join("bob", "q-room", JoinOptions.defaults(), new FloorLog());
+        assertEquals(TurnPolicy.QUEUE, bob.policy(), "the policy in force, whoever asks");
+        assertEquals(List.of("alice"), bob.chairs());
+        assertTrue(alice.isChair());
+        assertTrue(bob.turn().isEmpty(), "nobody asked: the floor is idle");
+        BlockingQueue<MyTurn> bobTurns = new LinkedBlockingQueue<>();
+        bob.onMyTurn(bobTurns::add);
+
+        Futures.await(bob.raiseHand());
+        MyTurn turn = bobTurns.poll(EventLog.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertNotNull(turn, "the turn came to bob's handler");
+        aliceLog.expect("PENDING bob [bob]", "GRANTED bob []", "turn bob");
+        Futures.await(alice.raiseHand());
+        aliceLog.expect("PENDING alice [alice]");
+        assertEquals(List.of("alice"), alice.queue(), "her own view is up to date when her request completes");
+        assertEquals(ErrorCode.ALREADY_REQUESTED, code(alice.raiseHand()));
+        Futures.await(alice.withdraw());
+        aliceLog.expect("WITHDRAWN alice []");
+        Futures.await(turn.say("hello"));
+        aliceLog.expect("said bob: hello", "RELEASED bob []", "idle");
+        assertTrue(alice.turn().isEmpty());
+    }
+
+    @Test
+    void aChairProgramGrantsRevokesDeniesMutesAndRemoves() throws Exception {
+        JoinOptions moderated = JoinOptions.builder().policy(TurnPolicy.MODERATED).build();
+        FloorLog chairLog = new FloorLog();
+        FloorLog bobLog = new FloorLog();
+        RoomHandle chair = join("chair", "mod-room", moderated, chairLog);
+        RoomHandle bob = join("bob", "mod-room", JoinOptions.defaults(), bobLog);
+        RoomHandle carol = join("carol", "mod-room", JoinOptions.defaults(), new FloorLog());
+
+        assertEquals(ErrorCode.NOT_A_CHAIR, code(bob.grant("bob")));
+        assertEquals(ErrorCode.NOT_REQUESTED, code(chair.grantNext()));
+        Futures.await(bob.raiseHand());
+        Futures.await(carol.raiseHand());
+        Futures.await(chair.grantNext());
+        chairLog.expect("PENDING bob [bob]", "PENDING carol [bob, carol]", "GRANTED bob [carol] by chair", "turn bob");
+        assertEquals(ErrorCode.FLOOR_TAKEN, code(chair.grant("carol")));
+        Futures.await(chair.revoke("off topic"));
+        chairLog.expect("REVOKED bob [carol] by chair (off topic)", "idle");
+        bobLog.expect("PENDING bob [bob]", "PENDING carol [bob, carol]", "GRANTED bob [carol] by chair", "turn bob",
+                "REVOKED bob [carol] by chair (off topic)", "idle");
+        assertTrue(bob.turn().isEmpty());
+        Futures.await(chair.deny("carol", "later"));
+        chairLog.expect("DENIED carol [] by chair (later)");
+        Futures.await(chair.mute("bob", true));
+        chairLog.expect("muted bob");
+        assertEquals(java.util.Set.of("bob"), chair.muted());
+        assertEquals(ErrorCode.MUTED, code(bob.raiseHand()));
+        Futures.await(chair.appointChair("carol"));
+        chairLog.expect("chair carol by chair");
+        Futures.await(carol.remove("bob", "spam"));
+        bobLog.expect("DENIED carol [] by chair (later)", "muted bob", "chair carol by chair",
+                "closed removed by carol: spam");
+        assertTrue(!bob.isOpen());
+        chairLog.expect("left bob REMOVED");
+        assertEquals(List.of("chair", "carol"), chair.members());
+        assertEquals(List.of("chair", "carol"), chair.chairs());
+    }
+
+    @Test
+    void aHolderMaySayAsManyThingsAsTheRoomAllowsThenTheRoomEndsOnItsStopPhrase() throws Exception {
+        JoinOptions options = JoinOptions.builder().messagesPerTurn(2).stopPhrase("that is all").build();
+        FloorLog log = new FloorLog();
+        RoomHandle ann = join("ann", "mpt-room", options, log);
+        RoomHandle ben = join("ben", "mpt-room", JoinOptions.defaults(), new FloorLog());
+        log.expect("turn ann");
+        Futures.await(ann.say("one"));
+        assertTrue(ann.isMyTurn(), "one of two: the turn goes on");
+        Futures.await(ann.say("two"));
+        log.expect("said ann: one", "said ann: two", "turn ben");
+        Futures.await(ben.say("That Is All, folks"));
+        log.expect("said ben: That Is All, folks", "ended STOP_PHRASE",
+                "closed the room ended: the stop phrase was said");
+        assertTrue(!ann.isOpen());
+    }
+
+    @Test
+    void theHolderIsWarnedBeforeItsTalkTimeRunsOut() throws Exception {
+        JoinOptions options = JoinOptions.builder().policy(TurnPolicy.MODERATED).warning(Duration.ofMillis(900)).build();
+        RoomHandle chair = join("chair", "warn-room", options, new FloorLog());
+        FloorLog bobLog = new FloorLog();
+        join("bob", "warn-room", JoinOptions.defaults(), bobLog);
+        Futures.await(chair.grant("bob", Duration.ofSeconds(1)));
+        bobLog.expect("GRANTED bob [] by chair", "turn bob", "warning", "RELEASED bob []", "idle");
+    }
+
+    @Test
+    void anAudienceMemberIsMovedToTheSpeakersByAChair() throws Exception {
+        FloorLog fanLog = new FloorLog();
+        RoomHandle host = join("host", "stage-room", JoinOptions.defaults(), new FloorLog());
+        join("guest", "stage-room", JoinOptions.defaults(), new FloorLog());
+        RoomHandle fan = join("fan", "stage-room", JoinOptions.builder().audience(true).build(), fanLog);
+        assertTrue(fan.isAudience());
+        assertEquals(ErrorCode.NOT_A_CHAIR, code(fan.move("fan", false)));
+        Futures.await(fan.raiseHand());
+        fanLog.skipTo("PENDING fan [fan]"); // the MemberMoved of its own audience join may come before the listener
+
+        Futures.await(host.move("fan", false));
+        fanLog.expect("moved fan to the speakers by host", "ACCEPTED fan [] by host");
+        assertTrue(!fan.isAudience());
+    }
+}

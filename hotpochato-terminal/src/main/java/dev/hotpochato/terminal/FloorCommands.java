@@ -1,0 +1,202 @@
+package dev.hotpochato.terminal;
+
+import dev.hotpochato.client.FloorUpdate;
+import dev.hotpochato.client.JoinOptions;
+import dev.hotpochato.client.RoomHandle;
+import dev.hotpochato.client.Session;
+import dev.hotpochato.client.TurnPolicy;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The floor-control commands of the terminal ({@code /create}, {@code /hand}, {@code /grant}, ...),
+ * the lines that tell of floor events, and the queue shown in the status bar: kept apart from the
+ * screen so that they can be tested without a terminal.
+ */
+public final class FloorCommands {
+
+    /** The floor commands, with what they do; appended to {@code /help}. */
+    public static final String HELP = String.join("\n",
+            "  /create ROOM POLICY [N]  create ROOM with POLICY round-robin, queue or moderated",
+            "                           (N: end the room after N turns)",
+            "  /listen ROOM  join ROOM as audience: listen; /hand to ask to speak",
+            "  /hand         raise your hand for the floor (queue and moderated rooms; audience anywhere)",
+            "  /withdraw     lower your raised hand",
+            "  /hands        who has a hand up, in order, and who chairs the room",
+            "  chairs only:",
+            "  /grant [NAME] [SECONDS]  give the floor to NAME (default: the head of the queue)",
+            "  /revoke [REASON]         take the floor back from its holder",
+            "  /deny NAME [REASON]      turn down NAME's raised hand",
+            "  /mute NAME, /unmute NAME keep NAME from getting the floor, or stop",
+            "  /remove NAME [REASON]    remove NAME from the room",
+            "  /chair NAME              make NAME a chair too",
+            "  /speaker NAME, /audience NAME  move NAME to the speakers, or to the audience");
+
+    /** What a command asked for: a request to report, a line to show, or a usage error. */
+    public record Outcome(CompletableFuture<?> request, String info, String error) {
+        static Outcome request(CompletableFuture<?> r) {
+            return new Outcome(r, null, null);
+        }
+
+        static Outcome info(String text) {
+            return new Outcome(null, text, null);
+        }
+
+        static Outcome error(String text) {
+            return new Outcome(null, null, text);
+        }
+    }
+
+    private FloorCommands() {
+    }
+
+    /** Whether {@code name} is one of these commands. */
+    public static boolean isFloorCommand(String name) {
+        return switch (name) {
+            case "create", "listen", "hand", "withdraw", "hands", "grant", "revoke", "deny", "mute", "unmute", "remove",
+                 "chair", "speaker", "audience" -> true;
+            default -> false;
+        };
+    }
+
+    /** Carries out floor command {@code c} in {@code room} (null if the client is in none). */
+    public static Outcome run(ChatCommand c, RoomHandle room, Session session) {
+        String arg = c.argument();
+        if (c.name().equals("create")) {
+            return create(arg, session);
+        }
+        if (c.name().equals("listen")) {
+            return arg.isEmpty() || arg.contains(" ") ? Outcome.error("usage: /listen ROOM")
+                    : Outcome.request(session.join(arg, JoinOptions.builder().audience(true).build()));
+        }
+        if (room == null || !room.isOpen()) {
+            return Outcome.error("you are not in a room: /join ROOM or /create ROOM POLICY");
+        }
+        String first = firstWord(arg);
+        String rest = arg.substring(first.length()).trim();
+        return switch (c.name()) {
+            case "hand" -> Outcome.request(room.raiseHand());
+            case "withdraw" -> Outcome.request(room.withdraw());
+            case "hands" -> Outcome.info(queueLine(room));
+            case "grant" -> grant(room, first, rest);
+            case "revoke" -> Outcome.request(room.revoke(arg));
+            case "deny" -> first.isEmpty() ? Outcome.error("usage: /deny NAME [REASON]")
+                    : Outcome.request(room.deny(first, rest));
+            case "mute", "unmute" -> first.isEmpty() ? Outcome.error("usage: /" + c.name() + " NAME")
+                    : Outcome.request(room.mute(first, c.name().equals("mute")));
+            case "remove" -> first.isEmpty() ? Outcome.error("usage: /remove NAME [REASON]")
+                    : Outcome.request(room.remove(first, rest));
+            case "chair" -> first.isEmpty() ? Outcome.error("usage: /chair NAME")
+                    : Outcome.request(room.appointChair(first));
+            case "speaker", "audience" -> first.isEmpty() ? Outcome.error("usage: /" + c.name() + " NAME")
+                    : Outcome.request(room.move(first, c.name().equals("audience")));
+            default -> throw new IllegalArgumentException("not a floor command: /" + c.name());
+        };
+    }
+
+    private static Outcome create(String arg, Session session) {
+        String[] words = arg.isEmpty() ? new String[0] : arg.split("\\s+");
+        if (words.length < 2 || words.length > 3) {
+            return Outcome.error("usage: /create ROOM round-robin|queue|moderated [TURNS]");
+        }
+        TurnPolicy policy = switch (words[1].toLowerCase(Locale.ROOT)) {
+            case "round-robin", "roundrobin", "rr" -> TurnPolicy.ROUND_ROBIN;
+            case "queue", "hand", "hands" -> TurnPolicy.QUEUE;
+            case "moderated", "chair" -> TurnPolicy.MODERATED;
+            default -> null;
+        };
+        if (policy == null) {
+            return Outcome.error("unknown policy " + words[1] + ": round-robin, queue or moderated");
+        }
+        JoinOptions.Builder options = JoinOptions.builder().policy(policy);
+        if (words.length == 3) {
+            try {
+                options.endAfterTurns(Integer.parseInt(words[2]));
+            } catch (RuntimeException e) {
+                return Outcome.error("TURNS must be a positive number, not " + words[2]);
+            }
+        }
+        return Outcome.request(session.join(words[0], options.build()));
+    }
+
+    private static Outcome grant(RoomHandle room, String name, String rest) {
+        if (name.matches("\\d+") && rest.isEmpty()) { // "/grant 30": the head of the queue, for 30 s
+            rest = name;
+            name = "";
+        }
+        Duration talkTime = Duration.ZERO;
+        if (!rest.isEmpty()) {
+            try {
+                talkTime = Duration.ofSeconds(Long.parseLong(rest));
+            } catch (NumberFormatException e) {
+                return Outcome.error("usage: /grant [NAME] [SECONDS]");
+            }
+        }
+        return Outcome.request(room.grant(name, talkTime));
+    }
+
+    private static String firstWord(String s) {
+        int space = s.indexOf(' ');
+        return space < 0 ? s : s.substring(0, space);
+    }
+
+    /** {@code /hands}: the raised hands in order, the chairs, and who is muted. */
+    public static String queueLine(RoomHandle room) {
+        String policy = room.policy().name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return SafeText.name(room.name()) + " (" + policy + "): "
+                + (room.queue().isEmpty() ? "no hands up" : "hands up: " + numbered(room))
+                + "; chairs: " + (room.chairs().isEmpty() ? "none" : names(room.chairs()))
+                + (room.muted().isEmpty() ? "" : "; muted: " + names(room.muted()))
+                + (room.audience().isEmpty() ? "" : "; audience: " + names(room.audience()));
+    }
+
+    private static String names(java.util.Collection<String> names) {
+        return String.join(", ", names.stream().map(SafeText::name).sorted().toList());
+    }
+
+    private static String numbered(RoomHandle room) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < room.queue().size(); i++) {
+            b.append(i == 0 ? "" : ", ").append(i + 1).append(". ").append(SafeText.name(room.queue().get(i)));
+        }
+        return b.toString();
+    }
+
+    /** What the status bar adds for a room: the raised hands and whether this client chairs; "" for round robin. */
+    public static String status(RoomHandle room) {
+        if (room == null) {
+            return "";
+        }
+        if (room.policy() == TurnPolicy.ROUND_ROBIN) {
+            return (room.isAudience() ? " | audience" : "") + (room.queue().isEmpty() ? ""
+                    : " | hands: " + String.join(", ", room.queue().stream().map(SafeText::name).toList()))
+                    + (room.isChair() ? " | you chair" : "");
+        }
+        String me = room.session().name();
+        int mine = room.queue().indexOf(me) + 1;
+        return (room.queue().isEmpty() ? " | no hands up"
+                : " | hands: " + String.join(", ", room.queue().stream().map(SafeText::name).toList()))
+                + (mine > 0 ? " (you are #" + mine + ")" : "")
+                + (room.isChair() ? " | you chair" : "") + (room.isAudience() ? " | audience" : "");
+    }
+
+    /** A floor update as a line for {@code me}. */
+    public static String describe(FloorUpdate u, String me) {
+        String who = u.member().equals(me) ? "you" : SafeText.name(u.member());
+        String by = u.by().isEmpty() ? "" : " by " + SafeText.name(u.by());
+        String why = u.reason().isEmpty() ? "" : " (" + SafeText.name(u.reason()) + ")";
+        return "* " + switch (u.state()) {
+            case PENDING -> who + " raised a hand (#" + u.position() + " in the queue)";
+            case GRANTED -> who + " got the floor" + by
+                    + (u.talkTime().isZero() ? "" : " for " + u.talkTime().toSeconds() + "s");
+            case RELEASED -> who + " gave up the floor" + why;
+            case REVOKED -> who + " lost the floor" + by + why;
+            case DENIED -> (u.member().equals(me) ? "your" : SafeText.name(u.member()) + "'s") + " raised hand was denied" + by + why;
+            case WITHDRAWN -> who + " lowered a hand" + why;
+            case ACCEPTED -> who + " joined the speakers" + by;
+            case UNKNOWN -> who + ": floor changed";
+        };
+    }
+}
