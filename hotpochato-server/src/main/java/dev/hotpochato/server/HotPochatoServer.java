@@ -4,6 +4,8 @@ import dev.hotpochato.protocol.net.Transport;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.server.admin.AdminServer;
 import dev.hotpochato.server.admin.Health;
+import dev.hotpochato.server.cluster.ClusterRoomStore;
+import dev.hotpochato.server.cluster.RedisEngine;
 import dev.hotpochato.server.metrics.RuntimeMetrics;
 import dev.hotpochato.server.metrics.ServerMetrics;
 import dev.hotpochato.server.net.ServerInitializer;
@@ -71,6 +73,8 @@ public final class HotPochatoServer implements AutoCloseable {
     private final EventLoopGroup admin;
     private final ChannelGroup channels;
     private final RoomStore rooms;
+    /** Cluster mode's connection to Redis; null when the rooms live in memory. */
+    private final RedisEngine redis;
     private final ServerTls tls;
     private final PrometheusMeterRegistry registry;
     private final ServerMetrics metrics;
@@ -108,17 +112,54 @@ public final class HotPochatoServer implements AutoCloseable {
 
         // Each worker event loop also owns a shard of the rooms, with its own output.
         List<RoomShard> shards = new ArrayList<>();
-        for (EventExecutor loop : workers) {
-            shards.add(new RoomShard(loop, new ScheduledTurnClock(loop), new ChannelOutput(), PooledByteBufAllocator.DEFAULT));
-        }
         RoomSettings defaults = new RoomSettings(options.turnTimeout().toMillis(), options.maxMembersPerRoom(), "",
                 false, options.maxTextBytes(), options.historySize());
-        MemoryRoomStore store = new MemoryRoomStore(shards, defaults);
-        this.rooms = store;
-        Matchmaker matchmaker = new Matchmaker(store, shards.get(0));
+        Matchmaker matchmaker;
+        if (options.cluster() == null) {
+            for (EventExecutor loop : workers) {
+                shards.add(new RoomShard(loop, new ScheduledTurnClock(loop), new ChannelOutput(), PooledByteBufAllocator.DEFAULT));
+            }
+            MemoryRoomStore store = new MemoryRoomStore(shards, defaults);
+            this.rooms = store;
+            this.redis = null;
+            matchmaker = new Matchmaker(store, shards.get(0));
+        } else {
+            // Cluster mode: the rooms live in Redis; each loop keeps a shard of the rooms with members here.
+            ClusterRoomStore[] store = new ClusterRoomStore[1];
+            try {
+                this.redis = RedisEngine.connect(options.cluster(), java.time.Duration.ofSeconds(5),
+                        (room, message) -> store[0].published(room, message));
+            } catch (RuntimeException e) {
+                shutdownGroups();
+                runtimeMetrics.close();
+                registry.close();
+                throw e;
+            }
+            List<ClusterRoomStore.Loop> loops = new ArrayList<>();
+            for (EventExecutor loop : workers) {
+                loops.add(new ClusterRoomStore.Loop(loop, new ScheduledTurnClock(loop), new ChannelOutput()));
+            }
+            store[0] = new ClusterRoomStore(redis, loops, defaults, PooledByteBufAllocator.DEFAULT);
+            this.rooms = store[0];
+            // The matchmaker's queue is this node's (matching across nodes is not done yet); its pairs'
+            // room names carry the node's generation, so they are unique across the cluster.
+            EventExecutor home = workers.next();
+            shards.add(new RoomShard(home, new ScheduledTurnClock(home), new ChannelOutput(), PooledByteBufAllocator.DEFAULT));
+            java.util.concurrent.atomic.AtomicLong pairs = new java.util.concurrent.atomic.AtomicLong();
+            long generation = redis.generation();
+            matchmaker = new Matchmaker(rooms, shards.get(0),
+                    () -> Matchmaker.PRIVATE_PREFIX + "pair-" + generation + "-" + pairs.incrementAndGet());
+        }
 
-        ServerInitializer initializer = new ServerInitializer(options, rooms, matchmaker,
-                tls == null ? null : tls.context(), channels);
+        ServerInitializer initializer;
+        if (redis == null) {
+            initializer = new ServerInitializer(options, rooms, matchmaker, tls == null ? null : tls.context(), channels);
+        } else {
+            // Unique across the cluster: the node's generation (never reused) above a counter of its own.
+            java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong(redis.generation() << 32);
+            initializer = new ServerInitializer(options, rooms, matchmaker, tls == null ? null : tls.context(), channels,
+                    ids::incrementAndGet);
+        }
         try {
             this.serverChannel = bind("bindAddress, port", options.bindAddress(), options.port(), new ServerBootstrap()
                     .group(acceptor, workers)
@@ -135,6 +176,9 @@ public final class HotPochatoServer implements AutoCloseable {
             this.adminServer = admin == null ? null : startAdmin(transport, adminBindAddress);
         } catch (InterruptedException | RuntimeException e) {
             shutdownGroups();
+            if (redis != null) {
+                redis.close();
+            }
             runtimeMetrics.close();
             registry.close();
             throw e;
@@ -378,6 +422,9 @@ public final class HotPochatoServer implements AutoCloseable {
             adminServer.close();
         }
         shutdownGroups();
+        if (redis != null) {
+            redis.close();
+        }
         runtimeMetrics.close();
         registry.close();
         log.info("HotPochato stopped");

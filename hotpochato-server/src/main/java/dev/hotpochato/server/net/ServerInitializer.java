@@ -27,6 +27,9 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final ChannelGroup channels;
     private final SslContext tls;
     private final ConnectionLimiter connectionLimiter;
+    /** Session ids of the servers of this process that are not cluster nodes. */
+    private static final java.util.concurrent.atomic.AtomicLong NEXT_SESSION_ID = new java.util.concurrent.atomic.AtomicLong(1);
+
     private final TurnScheduler turnScheduler;
     private final ProtobufDecoder protobufDecoder = new ProtobufDecoder(ClientFrame.getDefaultInstance());
 
@@ -35,7 +38,13 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
      * @param channels every connection is added here, so that the server can say goodbye to them all
      */
     public ServerInitializer(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, SslContext tls, ChannelGroup channels) {
-        this.server = new ServerContext(options, rooms, matchmaker, new Sessions());
+        this(options, rooms, matchmaker, tls, channels, NEXT_SESSION_ID::getAndIncrement);
+    }
+
+    /** @param sessionIds new session ids, unique across the cluster (a node's generation in the high bits) */
+    public ServerInitializer(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, SslContext tls, ChannelGroup channels,
+                             java.util.function.LongSupplier sessionIds) {
+        this.server = new ServerContext(options, rooms, matchmaker, new Sessions(), sessionIds);
         this.channels = channels;
         this.tls = tls;
         this.connectionLimiter = new ConnectionLimiter(options.maxConnections(), options.maxConnectionsPerAddress());

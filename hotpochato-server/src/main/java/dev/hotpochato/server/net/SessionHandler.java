@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The connection's life: the handshake ({@code Hello}, or {@code Resume} of a lost session), which
@@ -34,7 +33,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
-    private static final AtomicLong NEXT_SESSION_ID = new AtomicLong(1);
     /** A client pipelining its first commands behind the handshake needs only a few. */
     private static final int MAX_HELD_FRAMES = 64;
     /** The same for every token that does not resume, so that a refusal tells nothing about the token. */
@@ -99,7 +97,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         authenticate(ctx, hello.getDisplayName(), hello.getAuthToken()).whenComplete((ok, failure) ->
                 onLoop(ctx, () -> {
                     requireAuthenticated(ok, failure, requestId);
-                    session = new ServerSession(NEXT_SESSION_ID.getAndIncrement(), hello.getDisplayName(), ctx.channel(),
+                    session = new ServerSession(server.sessionIds().getAsLong(), hello.getDisplayName(), ctx.channel(),
                             server);
                     ctx.channel().attr(ServerSession.KEY).set(session);
                     server.sessions().add(session.resumeToken(), session);
