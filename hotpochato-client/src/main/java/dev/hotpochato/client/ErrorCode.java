@@ -35,5 +35,7 @@ public enum ErrorCode {
     INTERNAL,
     INVALID_OPTION,
     /** An invite-only room keeps as many invitations as it may (100): invite fewer names. */
-    TOO_MANY_INVITATIONS
+    TOO_MANY_INVITATIONS,
+    /** Cluster mode: the server's shared store (Redis) did not answer; nothing changed: send the request again. */
+    UNAVAILABLE
 }
