@@ -184,9 +184,9 @@ public final class HotPochatoServer implements AutoCloseable {
             throw e;
         }
         health.serving();
-        log.info("HotPochato {} listening on {} ({}{} transport, {} room shards){}", VERSION,
+        log.info("HotPochato {} listening on {} ({}{} transport, {} room shards{}){}", VERSION,
                 hostAndPort(options.bindAddress(), port()), tls == null ? "" : "TLS over ",
-                transport.name().toLowerCase(Locale.ROOT), shards.size(),
+                transport.name().toLowerCase(Locale.ROOT), threads, redis == null ? "" : ", cluster node " + redis.generation(),
                 adminServer == null ? "" : "; admin on http://" + hostAndPort(options.adminBindAddress(),
                         adminServer.localAddress().getPort()));
         if (webChannel != null) {

@@ -14,6 +14,9 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +53,7 @@ public final class RedisEngine implements AutoCloseable {
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private final RedisClient client;
+    private final ClientResources resources;
     private final StatefulRedisConnection<String, byte[]> connection;
     private final RedisAsyncCommands<String, byte[]> commands;
     private final StatefulRedisPubSubConnection<String, byte[]> pubSub;
@@ -64,9 +68,10 @@ public final class RedisEngine implements AutoCloseable {
     record Stored(long version, byte[] state) {
     }
 
-    private RedisEngine(RedisClient client, StatefulRedisConnection<String, byte[]> connection,
+    private RedisEngine(RedisClient client, ClientResources resources, StatefulRedisConnection<String, byte[]> connection,
                         StatefulRedisPubSubConnection<String, byte[]> pubSub, long generation, String address) {
         this.client = client;
+        this.resources = resources;
         this.connection = connection;
         this.commands = connection.async();
         this.pubSub = pubSub;
@@ -92,7 +97,12 @@ public final class RedisEngine implements AutoCloseable {
         }
         redisUri.setTimeout(timeout);
         String address = redisUri.getHost() + ":" + redisUri.getPort();
-        RedisClient client = RedisClient.create(redisUri);
+        // Few threads (the node's own loops do the work), and a reconnect at least every 2 s while
+        // Redis is away, so that service resumes soon after it returns.
+        ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                .reconnectDelay(() -> Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+                .build();
+        RedisClient client = RedisClient.create(resources, redisUri);
         client.setOptions(ClientOptions.builder()
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
                 // While Redis is away, commands fail at once instead of queueing up behind it.
@@ -115,7 +125,7 @@ public final class RedisEngine implements AutoCloseable {
                 }
             });
             log.info("Cluster mode: Redis at {}, node generation {}", address, generation);
-            return new RedisEngine(client, connection, pubSub, generation, address);
+            return new RedisEngine(client, resources, connection, pubSub, generation, address);
         } catch (RuntimeException e) {
             if (pubSub != null) {
                 pubSub.close();
@@ -124,6 +134,7 @@ public final class RedisEngine implements AutoCloseable {
                 connection.close();
             }
             client.shutdown(0, 1, TimeUnit.SECONDS);
+            resources.shutdown(0, 1, TimeUnit.SECONDS);
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("--cluster: cannot use Redis at " + address + ": " + cause.getMessage(), e);
         }
@@ -242,5 +253,6 @@ public final class RedisEngine implements AutoCloseable {
         pubSub.close();
         connection.close();
         client.shutdown(0, 2, TimeUnit.SECONDS);
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 }

@@ -28,9 +28,21 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
     private static final Path[] CANDIDATES = {Path.of("/usr/bin/redis-server"), Path.of("/usr/local/bin/redis-server")};
 
+    private final boolean appendOnly;
     private Process process;
     private int port;
     private Path dir;
+    private Path binary;
+
+    /** A Redis that keeps nothing on disk. */
+    public RedisServer() {
+        this(false);
+    }
+
+    /** @param appendOnly keep an append-only file, written through on every command ({@code appendfsync always}) */
+    public RedisServer(boolean appendOnly) {
+        this.appendOnly = appendOnly;
+    }
 
     /** The redis-server binary, or null if there is none. */
     public static Path binary() {
@@ -47,21 +59,13 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         Path binary = binary();
         Assumptions.assumeTrue(binary != null,
                 "redis-server is not installed (apt-get install redis-server): the cluster tests need a real Redis");
-        start(binary);
-    }
-
-    private void start(Path binary) throws IOException, InterruptedException {
+        this.binary = binary;
         dir = Files.createTempDirectory("hotpochato-redis");
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             port = freePort();
-            List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
-                    "--logfile", dir.resolve("redis.log").toString()));
-            process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("stdout.log").toFile()).start();
             try {
-                awaitPing(30_000);
+                launch();
                 return;
             } catch (IOException e) {
                 last = e;
@@ -69,6 +73,26 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
             }
         }
         throw last;
+    }
+
+    private void launch() throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", appendOnly ? "yes" : "no",
+                "--appendfsync", "always", "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("stdout.log").toFile()).start();
+        awaitPing(30_000);
+    }
+
+    /** Kills Redis at once (SIGKILL), as a crash would: nothing is flushed that was not already. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        process = null;
+    }
+
+    /** Starts Redis again on the same port and directory: from its append-only file, if it keeps one. */
+    public void restart() throws IOException, InterruptedException {
+        launch();
     }
 
     private static int freePort() throws IOException {
