@@ -1,5 +1,6 @@
 package dev.hotpochato.terminal;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -11,17 +12,38 @@ import java.util.Locale;
  */
 public record ChatCommand(String name, String argument) {
 
+    /**
+     * How {@code /me} travels: the protocol has no action message, so {@code /me waves} is said as
+     * the text {@code "/me waves"}. This client shows such a text as {@code * alice waves}; any other
+     * client shows the text itself, which still reads right.
+     */
+    public static final String ACTION_PREFIX = "/me ";
+
+    /** The commands of the interactive mode, for completion. */
+    public static final List<String> COMMANDS = List.of("/me", "/pass", "/queue", "/edit", "/drop", "/who",
+            "/rooms", "/join", "/switch", "/leave", "/match", "/nick", "/help", "/quit");
+
     /** The commands a user can type, with what they do; printed by {@code /help}. */
     public static final String HELP = String.join("\n",
-            "  text          say it (only while it is your turn)",
-            "  /pass         give up your turn",
-            "  /who          who is in the room, in turn order",
-            "  /rooms        list the public rooms",
-            "  /join ROOM    join ROOM (it becomes the current room)",
-            "  /leave        leave the current room",
-            "  /match        be paired with a stranger in a private room",
-            "  /help         this list",
-            "  /quit         leave every room and exit (Ctrl-C does the same)");
+            "  text            say it; typed while it is not your turn, it is queued as a draft",
+            "                  and said on your next turn (each Enter is one message)",
+            "  //text          say text that starts with a slash (\"//etc\" says \"/etc\")",
+            "  /me ACTION      say ACTION as an action: \"* alice ACTION\"",
+            "  /pass           give up your turn",
+            "  /queue          list this room's drafts",
+            "  /edit [N]       edit draft N (default: the last) in place; Enter puts it back, an empty line drops it",
+            "  /drop [N|all]   drop draft N (default: the last), or all",
+            "  /who            who is in the room, in turn order",
+            "  /rooms          list the public rooms",
+            "  /join ROOM      join ROOM in a new window",
+            "  /switch ROOM|N  show the window of ROOM, or window N",
+            "  /leave [ROOM]   leave this room (or ROOM)",
+            "  /match          be paired with a stranger in a private room (a new window)",
+            "  /nick NAME      (names are fixed at connect time: run again with --name NAME)",
+            "  /help           this list",
+            "  /quit           leave every room and exit (Ctrl-C and Ctrl-D do the same)",
+            "keys: Alt-1..Alt-9, Alt-0 window 1..10; Ctrl-N / Ctrl-P next / previous window;",
+            "      Tab completes commands, names and rooms; Up / Down recall earlier lines");
 
     /** Reads {@code line}; a line starting with {@code //} says the text after the first slash. */
     public static ChatCommand parse(String line) {
@@ -36,5 +58,11 @@ public record ChatCommand(String name, String argument) {
 
     public boolean isSay() {
         return name.equals("say");
+    }
+
+    /** The action of a text said with {@code /me}, or null if {@code text} is not one. */
+    public static String action(String text) {
+        return text.startsWith(ACTION_PREFIX) && text.length() > ACTION_PREFIX.length()
+                ? text.substring(ACTION_PREFIX.length()) : null;
     }
 }

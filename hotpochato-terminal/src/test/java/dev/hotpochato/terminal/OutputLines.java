@@ -40,6 +40,20 @@ final class OutputLines extends OutputStream {
         return lines().stream().filter(l -> l.startsWith(prefix)).toList();
     }
 
+    /** Waits for a line starting with {@code prefix}, among the lines not yet waited for. */
+    void awaitStartingWith(String prefix) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            String next = arrivals.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (next == null) {
+                fail("no line starting with '" + prefix + "' within 20 s; got " + lines());
+            }
+            if (next.startsWith(prefix)) {
+                return;
+            }
+        }
+    }
+
     void await(String line) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {

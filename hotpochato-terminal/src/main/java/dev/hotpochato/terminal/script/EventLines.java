@@ -4,15 +4,19 @@ import dev.hotpochato.client.LeaveReason;
 import dev.hotpochato.client.Message;
 import dev.hotpochato.client.RoomHandle;
 import dev.hotpochato.client.Turn;
+import dev.hotpochato.terminal.SafeText;
 
 import java.time.Duration;
 import java.util.Locale;
 
 /**
  * The scripted mode's output format: one event per line, fields separated by a single TAB, the
- * event's kind first. Free text (what was said, reasons, messages) is the last field and has
- * backslash, TAB, newline and carriage return escaped as {@code \\ \t \n \r}, so every event is
- * exactly one line. This format is stable: scripts and tests grep it.
+ * event's kind first. Free text (what was said, reasons, messages) is the last field. Every field
+ * has backslash, TAB, newline and carriage return escaped as {@code \\ \t \n \r}, and any other
+ * control character (C0, DEL, C1, the invisible bidirectional and line-separator controls) as
+ * {@code \}{@code uXXXX} ({@link SafeText#escape}), so every event is exactly one line and nothing
+ * from the wire reaches the reader's terminal as a control sequence. This format is stable:
+ * scripts and tests grep it; new kinds of lines may be added, existing ones do not change.
  *
  * <pre>
  * connected      NAME  SERVER-VERSION
@@ -34,6 +38,10 @@ import java.util.Locale;
  * reconnected                                   (the missed events follow)
  * error          CODE  MESSAGE
  * disconnected   REASON
+ * new-session    REASON                         (the session could not be resumed; a new one under the same name)
+ * rejoined       ROOM  MEMBER,MEMBER,...        (the new session is in ROOM again; what was said in between is lost)
+ * rejoin-failed  ROOM  CODE  MESSAGE            (the new session could not join ROOM again)
+ * unsaid         ROOM  LINE                     (an input line never said, as typed; before a non-zero exit)
  * </pre>
  */
 public final class EventLines {
@@ -67,7 +75,7 @@ public final class EventLines {
     }
 
     public static String said(RoomHandle room, Message m) {
-        return line("said", room.name(), m.speaker(), escape(m.text()));
+        return line("said", room.name(), m.speaker(), m.text());
     }
 
     public static String passed(RoomHandle room, String name) {
@@ -103,7 +111,7 @@ public final class EventLines {
     }
 
     public static String roomClosed(RoomHandle room, String reason) {
-        return line("room-closed", room.name(), escape(reason));
+        return line("room-closed", room.name(), reason);
     }
 
     public static String left(String room) {
@@ -111,29 +119,40 @@ public final class EventLines {
     }
 
     public static String error(String code, String message) {
-        return line("error", code, escape(message));
+        return line("error", code, message);
     }
 
     public static String disconnected(String reason) {
-        return line("disconnected", escape(reason));
+        return line("disconnected", reason);
+    }
+
+    public static String newSession(String reason) {
+        return line("new-session", reason);
+    }
+
+    public static String rejoined(RoomHandle room) {
+        return line("rejoined", room.name(), String.join(",", room.members()));
+    }
+
+    public static String rejoinFailed(RoomHandle room, String code, String message) {
+        return line("rejoin-failed", room.name(), code, message);
+    }
+
+    /** An input line left unsaid when the client ended; {@code room} is empty if it never entered one. */
+    public static String unsaid(String room, String inputLine) {
+        return line("unsaid", room, inputLine);
     }
 
     static String escape(String text) {
-        StringBuilder b = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '\\' -> b.append("\\\\");
-                case '\t' -> b.append("\\t");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
+        return SafeText.escape(text);
     }
 
-    private static String line(String... fields) {
-        return String.join("\t", fields);
+    /** Joins the kind and the fields with TABs, every field escaped. */
+    private static String line(String kind, String... fields) {
+        StringBuilder b = new StringBuilder(kind);
+        for (String field : fields) {
+            b.append('\t').append(escape(field));
+        }
+        return b.toString();
     }
 }

@@ -1,5 +1,8 @@
 package dev.hotpochato.terminal.script;
 
+import dev.hotpochato.client.ErrorCode;
+import dev.hotpochato.client.HotPochatoException;
+import dev.hotpochato.client.JoinOptions;
 import dev.hotpochato.client.LeaveReason;
 import dev.hotpochato.client.Message;
 import dev.hotpochato.client.NotYourTurnException;
@@ -9,17 +12,21 @@ import dev.hotpochato.client.Session;
 import dev.hotpochato.client.SessionListener;
 import dev.hotpochato.client.Turn;
 import dev.hotpochato.terminal.ChatCommand;
+import dev.hotpochato.terminal.ExitCode;
+import dev.hotpochato.terminal.Failures;
 import dev.hotpochato.terminal.Target;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The non-interactive mode, for scripts and tests: every input line is queued and said when this
@@ -27,55 +34,88 @@ import java.util.concurrent.Executors;
  * event is printed as one line in the {@link EventLines} format.
  *
  * <p>After the end of input, once the queue is said, the client leaves when its turn comes round
- * again (so it has heard the answer to its last line), or at once if everyone else has left; then
- * it exits with 0. It exits with 1 if the room cannot be entered or the connection is lost.
+ * again (so it has heard the answer to its last line), or at once if everyone else has left. Each
+ * way of ending has its own {@link ExitCode}: {@code DONE} only when every line was said; lines
+ * left unsaid (the others left, the room closed, {@code --max-wait} passed) are printed as
+ * {@code unsaid} lines and end with {@code UNSAID}; a lost session ends with {@code CONNECTION_LOST}
+ * or {@code SERVER_SHUT_DOWN}, never with {@code DONE}.
  *
- * <p>All decisions run on one "script" thread: the session's callbacks and the input reader hand
- * their news to it, so the queue and the turn are never looked at by two threads at once.
+ * <p>All decisions run on one "script" thread: the session's callbacks, the input reader and the
+ * {@code --max-wait} timer hand their news to it, so the queue and the turn are never looked at by
+ * two threads at once.
  */
 public final class ScriptedClient implements SessionListener {
 
     private final BufferedReader in;
     private final PrintStream out;
-    private final ExecutorService script = Executors.newSingleThreadExecutor(r -> {
+    private final Duration maxWait;
+    private final JoinOptions joinOptions;
+    private final Duration reconnectFor;
+    private final ScheduledExecutorService script = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hotpochato-script");
         t.setDaemon(true);
         return t;
     });
-    private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+    private final CompletableFuture<ExitCode> exitCode = new CompletableFuture<>();
 
     // Script thread only.
-    private final Deque<ChatCommand> queue = new ArrayDeque<>();
+    /** Input lines not said yet, as typed. */
+    private final Deque<String> queue = new ArrayDeque<>();
     private boolean endOfInput;
     private boolean awaitingAck;
     private boolean leaving;
     private boolean othersSeen;
     private RoomHandle room;
+    private Session session;
+    private ScheduledFuture<?> maxWaitTimer;
+    /** Ends the run if the session is not back within --reconnect-for. */
+    private ScheduledFuture<?> giveUpTimer;
+    /** The server said it is shutting down, since the session was last connected. */
+    private boolean serverShuttingDown;
 
-    public ScriptedClient(BufferedReader in, PrintStream out) {
+    /**
+     * @param maxWait     how long to wait after the end of input before leaving anyway; null for no limit
+     * @param joinOptions how the room is created if this client creates it
+     * @param reconnectFor how long to keep trying to get back to a server after the connection is
+     *                     lost before ending; null for as long as the session tries
+     */
+    public ScriptedClient(BufferedReader in, PrintStream out, Duration maxWait, JoinOptions joinOptions,
+                          Duration reconnectFor) {
         this.in = in;
         this.out = out;
+        this.maxWait = maxWait;
+        this.joinOptions = joinOptions;
+        this.reconnectFor = reconnectFor;
     }
 
-    /** Enters {@code target}, plays the input, and returns the exit code once done. Closes {@code session}. */
-    public int run(Session session, Target target) {
+    /** Enters {@code target}, plays the input, and returns how it ended once done. Closes {@code session}. */
+    public ExitCode run(Session session, Target target) {
+        this.session = session;
         session.addListener(this);
         out.println(EventLines.connected(session.name(), session.serverVersion()));
-        CompletableFuture<RoomHandle> entering = target.isMatch() ? session.match() : session.join(target.room());
+        CompletableFuture<RoomHandle> entering = target.isMatch() ? session.match()
+                : session.join(target.room(), joinOptions);
         entering.whenComplete((r, e) -> {
             if (e != null) {
                 script.execute(() -> {
-                    printError(e);
-                    exitCode.complete(1);
+                    Throwable cause = Failures.unwrap(e);
+                    if (cause instanceof ServerErrorException s && s.code() == ErrorCode.INVALID_OPTION) {
+                        // The only option a join sends is the turn length: say which flag set it.
+                        out.println(EventLines.error(s.code().name(), Failures.message(s) + " (--turn-timeout)"));
+                    } else {
+                        printError(cause);
+                    }
+                    end(cause instanceof ServerErrorException ? ExitCode.REFUSED : ExitCode.CONNECTION_LOST);
                 });
             }
         });
         Thread reader = new Thread(this::readInput, "hotpochato-input");
         reader.setDaemon(true);
         reader.start();
-        int code = exitCode.join();
+        ExitCode code = exitCode.join();
+        session.removeListener(this);
         session.close();
-        script.shutdown();
+        script.shutdownNow();
         return code;
     }
 
@@ -104,39 +144,66 @@ public final class ScriptedClient implements SessionListener {
         ChatCommand c = ChatCommand.parse(line);
         switch (c.name()) {
             case "say", "pass" -> {
-                queue.add(c);
+                queue.add(line);
+                act();
+            }
+            case "me" -> {
+                queue.add(line);
                 act();
             }
             case "quit" -> onEndOfInput();
             default -> out.println(EventLines.error("UNKNOWN_COMMAND",
-                    "/" + c.name() + " is not available without a terminal; use text, /pass or /quit"));
+                    "/" + c.name() + " is not available without a terminal; use text, /me, /pass or /quit"));
         }
     }
 
     private void onEndOfInput() {
+        if (endOfInput) {
+            return;
+        }
         endOfInput = true;
+        if (maxWait != null) {
+            maxWaitTimer = script.schedule(this::onMaxWait, maxWait.toMillis(), TimeUnit.MILLISECONDS);
+        }
         act();
+    }
+
+    private void onMaxWait() {
+        if (exitCode.isDone() || leaving) {
+            return;
+        }
+        ExitCode code = queue.isEmpty() && !awaitingAck ? ExitCode.MAX_WAIT : ExitCode.UNSAID;
+        if (room != null && room.isOpen()) {
+            leave(code);
+        } else {
+            end(code);
+        }
     }
 
     /** Says or passes if it is our turn and something is queued; leaves if all is said and done. */
     private void act() {
-        if (room == null || !room.isOpen() || awaitingAck || leaving || !room.isMyTurn()) {
+        if (exitCode.isDone() || room == null || !room.isOpen() || awaitingAck || leaving || !room.isMyTurn()) {
             leaveIfAlone();
             return;
         }
-        ChatCommand next = queue.poll();
+        String next = queue.poll();
         if (next == null) {
             if (endOfInput) {
-                leave(); // our turn came round again and there is nothing left to say
+                leave(ExitCode.DONE); // our turn came round again and there is nothing left to say
             }
             return;
         }
+        ChatCommand command = ChatCommand.parse(next);
         awaitingAck = true;
-        CompletableFuture<?> sent = next.isSay() ? room.say(next.argument()) : room.pass();
+        CompletableFuture<?> sent = switch (command.name()) {
+            case "pass" -> room.pass();
+            case "me" -> room.say(ChatCommand.ACTION_PREFIX + command.argument());
+            default -> room.say(command.argument());
+        };
         sent.whenComplete((v, e) -> script.execute(() -> {
             awaitingAck = false;
             if (e != null) {
-                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                Throwable cause = Failures.unwrap(e);
                 if (cause instanceof NotYourTurnException) {
                     queue.addFirst(next); // the turn ran out under us: say it next time
                 } else {
@@ -148,12 +215,13 @@ public final class ScriptedClient implements SessionListener {
     }
 
     private void leaveIfAlone() {
-        if (endOfInput && room != null && room.isOpen() && othersSeen && !leaving && room.members().size() < 2) {
-            leave();
+        if (endOfInput && room != null && room.isOpen() && othersSeen && !leaving && !awaitingAck
+                && room.members().size() < 2) {
+            leave(queue.isEmpty() ? ExitCode.DONE : ExitCode.UNSAID);
         }
     }
 
-    private void leave() {
+    private void leave(ExitCode code) {
         leaving = true;
         RoomHandle r = room;
         r.leave().whenComplete((v, e) -> script.execute(() -> {
@@ -162,17 +230,29 @@ public final class ScriptedClient implements SessionListener {
             } else {
                 out.println(EventLines.left(r.name()));
             }
-            exitCode.complete(e == null ? 0 : 1);
+            end(e == null ? code : ExitCode.CONNECTION_LOST);
         }));
     }
 
-    private void printError(Throwable e) {
-        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof ServerErrorException s) {
-            out.println(EventLines.error(s.code().name(), s.getMessage()));
-        } else {
-            out.println(EventLines.error(cause.getClass().getSimpleName(), String.valueOf(cause.getMessage())));
+    /** Ends the run with {@code code}, first printing the lines left unsaid. The first end wins. */
+    private void end(ExitCode code) {
+        if (exitCode.isDone()) {
+            return;
         }
+        String where = room == null ? "" : room.name();
+        for (String line : queue) {
+            out.println(EventLines.unsaid(where, line));
+        }
+        ExitCode result = code == ExitCode.DONE && !queue.isEmpty() ? ExitCode.UNSAID : code;
+        if (maxWaitTimer != null) {
+            maxWaitTimer.cancel(false);
+        }
+        cancelGiveUp();
+        exitCode.complete(result);
+    }
+
+    private void printError(Throwable e) {
+        out.println(EventLines.error(Failures.code(e), Failures.message(e)));
     }
 
     private void seen(RoomHandle r) {
@@ -270,39 +350,120 @@ public final class ScriptedClient implements SessionListener {
 
     @Override
     public void onReconnecting(Throwable cause) {
-        script.execute(() -> out.println(EventLines.reconnecting()));
+        boolean shuttingDown = isShutdown(cause);
+        script.execute(() -> {
+            out.println(EventLines.reconnecting());
+            serverShuttingDown |= shuttingDown;
+            if (reconnectFor != null && giveUpTimer == null && !exitCode.isDone()) {
+                giveUpTimer = script.schedule(this::giveUp, reconnectFor.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    /** --reconnect-for passed without a server taking the session back. */
+    private void giveUp() {
+        giveUpTimer = null;
+        if (exitCode.isDone()) {
+            return;
+        }
+        out.println(EventLines.disconnected("gave up reconnecting after " + reconnectFor.toMillis() + " ms (--reconnect-for)"));
+        end(serverShuttingDown ? ExitCode.SERVER_SHUT_DOWN : ExitCode.CONNECTION_LOST);
+    }
+
+    private void cancelGiveUp() {
+        if (giveUpTimer != null) {
+            giveUpTimer.cancel(false);
+            giveUpTimer = null;
+        }
+    }
+
+    private static boolean isShutdown(Throwable cause) {
+        return cause != null && Failures.unwrap(cause) instanceof ServerErrorException s
+                && s.code() == ErrorCode.SERVER_SHUTTING_DOWN;
     }
 
     @Override
     public void onReconnected() {
-        script.execute(() -> out.println(EventLines.reconnected()));
+        script.execute(() -> {
+            out.println(EventLines.reconnected());
+            cancelGiveUp();
+            serverShuttingDown = false;
+            act();
+        });
+    }
+
+    @Override
+    public void onNewSession(Throwable cause) {
+        String line = EventLines.newSession(cause == null ? "the session could not be resumed" : Failures.message(cause));
+        script.execute(() -> {
+            out.println(line);
+            cancelGiveUp();
+            serverShuttingDown = false;
+        });
+    }
+
+    @Override
+    public void onRejoined(RoomHandle r) {
+        String line = EventLines.rejoined(r);
+        script.execute(() -> {
+            out.println(line);
+            if (r == room) {
+                // The others rejoin in their own time: being alone now is not their leaving (as at the start).
+                othersSeen = false;
+            }
+            seen(r);
+            act(); // the fresh view may hold a turn of ours
+        });
+    }
+
+    @Override
+    public void onRejoinFailed(RoomHandle r, HotPochatoException cause) {
+        String line = EventLines.rejoinFailed(r, Failures.code(cause), Failures.message(cause));
+        script.execute(() -> {
+            out.println(line);
+            if (r == room) {
+                end(ExitCode.CONNECTION_LOST);
+            }
+        });
     }
 
     @Override
     public void onRoomClosed(RoomHandle r, String reason) {
         String line = EventLines.roomClosed(r, reason);
+        // Not an end when the session's end closed it (onDisconnected says why), nor for a public
+        // room: a server closes those only as it stops, so the session's end (or, with
+        // auto-rejoin, a new session that joins the room again) follows.
+        boolean theEnd = session.isOpen() && r.isPrivate();
         script.execute(() -> {
             out.println(line);
-            if (r == room) {
-                exitCode.complete(0);
+            if (r == room && theEnd) {
+                end(ExitCode.DONE); // UNSAID if lines are left
             }
         });
     }
 
     @Override
     public void onServerError(ServerErrorException error) {
-        script.execute(() -> printError(error));
+        script.execute(() -> {
+            printError(error);
+            serverShuttingDown |= isShutdown(error);
+        });
     }
 
     @Override
     public void onDisconnected(Throwable cause) {
-        if (cause == null) {
-            return; // we closed it
-        }
-        String line = EventLines.disconnected(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        // The session is closed only once the run has ended (run()), so a session ending before is
+        // a loss, even without a cause (the server simply closed the connection).
+        String reason = cause == null ? "the connection closed"
+                : cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        Throwable c = cause == null ? null : Failures.unwrap(cause);
+        boolean shutdown = isShutdown(c);
         script.execute(() -> {
-            out.println(line);
-            exitCode.complete(1);
+            if (exitCode.isDone()) {
+                return; // we closed it
+            }
+            out.println(EventLines.disconnected(reason));
+            end(shutdown || serverShuttingDown ? ExitCode.SERVER_SHUT_DOWN : ExitCode.CONNECTION_LOST);
         });
     }
 
