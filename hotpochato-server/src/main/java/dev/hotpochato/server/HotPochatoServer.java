@@ -128,7 +128,17 @@ public final class HotPochatoServer implements AutoCloseable {
             ClusterRoomStore[] store = new ClusterRoomStore[1];
             try {
                 this.redis = RedisEngine.connect(options.cluster(), java.time.Duration.ofSeconds(5),
-                        (room, message) -> store[0].published(room, message));
+                        new RedisEngine.Channels() {
+                            @Override
+                            public void published(String room, byte[] message) {
+                                store[0].published(room, message);
+                            }
+
+                            @Override
+                            public void subscribed(String room) {
+                                store[0].subscribed(room);
+                            }
+                        });
             } catch (RuntimeException e) {
                 shutdownGroups();
                 runtimeMetrics.close();

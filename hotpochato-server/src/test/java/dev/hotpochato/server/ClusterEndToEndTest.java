@@ -124,6 +124,23 @@ class ClusterEndToEndTest {
     }
 
     @Test
+    void whatIsPublishedWhileANodeIsNotSubscribedIsReadFromTheStream() throws Exception {
+        List<TestClient> m = room("tea", RoomOptions.getDefaultInstance(), "alice", "bob");
+        // Both nodes lose their subscriptions (as a network blip would); Lettuce reconnects within
+        // about 50 ms, and a message published in between is gone for good (pub/sub is at most once).
+        assertTrue(REDIS.command("CLIENT KILL TYPE pubsub").startsWith(":"));
+        m.get(0).say("tea", "while nobody listened");
+        assertEquals("while nobody listened", m.get(1).expect(BodyCase.SAID).getSaid().getText());
+        assertEquals("bob", m.get(1).expect(BodyCase.TURN_GRANTED).getTurnGranted().getHolder());
+        long id = m.get(1).say("tea", "heard you");
+        assertEquals("heard you", m.get(0).await(f -> f.hasSaid() && f.getSaid().getSpeaker().equals("bob"))
+                .getSaid().getText());
+        assertEquals(id, m.get(1).expect(BodyCase.SAID).getRequestId());
+        assertEquals("alice", m.get(1).expect(BodyCase.TURN_GRANTED).getTurnGranted().getHolder());
+        m.get(1).expectNothingMore("tea"); // nothing twice: not from the stream and the channel both
+    }
+
+    @Test
     void joinErrorsAreThoseOfOneNode() throws Exception {
         room("tea", RoomOptions.getDefaultInstance(), "alice", "bob");
         TestClient again = client(b, "alice");

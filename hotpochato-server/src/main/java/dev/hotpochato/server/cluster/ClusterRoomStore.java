@@ -99,6 +99,15 @@ public final class ClusterRoomStore implements RoomStore {
         shard.execute(() -> shard.arrived(room, message));
     }
 
+    /**
+     * Redis confirmed the subscription to {@code room}'s channel, perhaps again after a reconnect:
+     * what was published while the node was not subscribed is read from the room's stream.
+     */
+    public void subscribed(String room) {
+        Shard shard = shardFor(room);
+        shard.execute(() -> shard.resync(room));
+    }
+
     private Shard shardFor(String room) {
         return shards.get(Math.floorMod(room.hashCode(), shards.size()));
     }
@@ -306,6 +315,8 @@ public final class ClusterRoomStore implements RoomStore {
         long arrivals;
         TurnClock.Cancellable gapTimer;
         boolean filling;
+        /** A read from the stream waits for this node's commit on its way, so as not to take its events for another's. */
+        boolean refill;
         TurnClock.Cancellable expiry;
         long armedTurn = -1;
 
@@ -507,6 +518,15 @@ public final class ClusterRoomStore implements RoomStore {
             if (p.done != null) {
                 p.done.complete(null);
             }
+            if (r.refill && r.subscribed) {
+                // Sent before the next commit, on the same connection: it cannot see that commit.
+                r.refill = false;
+                if (r.held.isEmpty()) {
+                    resync(r.name);
+                } else {
+                    fillGap(r);
+                }
+            }
             pump(r);
         }
 
@@ -565,6 +585,14 @@ public final class ClusterRoomStore implements RoomStore {
                 if (x.hasEvents()) {
                     if (x.last <= r.delivered) {
                         r.held.poll(); // delivered already (a gap filled from the stream, then the message)
+                        continue;
+                    }
+                    if (x.own == null && x.first <= r.delivered) {
+                        // Read from the stream while the same events came by the channel: the rest only.
+                        r.held.poll();
+                        long after = r.delivered;
+                        List<RoomEvent> rest = x.events.stream().filter(e -> e.seq() > after).toList();
+                        r.held.add(new Arrival(after + 1, x.last, x.order, x.state, null, null, null, rest));
                         continue;
                     }
                     if (x.first != r.delivered + 1) {
@@ -630,8 +658,23 @@ public final class ClusterRoomStore implements RoomStore {
             if (next == null || !r.subscribed || rooms.get(r.name) != r) {
                 return;
             }
-            long from = r.delivered + 1;
-            long to = next.first - 1;
+            fill(r, r.delivered + 1, next.first - 1);
+        }
+
+        /** After a (re)subscription: anything committed since the last seq delivered here. */
+        void resync(String name) {
+            Room r = rooms.get(name);
+            if (r == null || !r.subscribed || r.filling) {
+                return;
+            }
+            fill(r, r.delivered + 1, Long.MAX_VALUE);
+        }
+
+        private void fill(Room r, long from, long to) {
+            if (r.busy) {
+                r.refill = true; // read once this node's own commit is confirmed (see finish)
+                return;
+            }
             r.filling = true;
             then(redis.events(r.name, from, to), (blobs, failure) -> {
                 r.filling = false;
@@ -643,13 +686,18 @@ public final class ClusterRoomStore implements RoomStore {
                 for (byte[] b : blobs) {
                     events.add(StateCodec.event(b));
                 }
-                if (events.isEmpty() || events.get(0).seq() != from) {
+                if (!events.isEmpty() && events.get(0).seq() > Math.max(from, r.delivered + 1)) {
                     // No longer kept: the members here cannot get them; carry on after the gap.
+                    log.warn("room {}: events {}..{} lost between nodes and no longer kept", r.name, from,
+                            events.get(0).seq() - 1);
+                    r.delivered = events.get(0).seq() - 1;
+                } else if (events.isEmpty() && to != Long.MAX_VALUE && to > r.delivered) {
                     log.warn("room {}: events {}..{} lost between nodes and no longer kept", r.name, from, to);
                     r.delivered = to;
-                } else {
-                    r.held.add(new Arrival(from, events.get(events.size() - 1).seq(), r.arrivals++, null, null,
-                            null, null, events));
+                }
+                if (!events.isEmpty()) {
+                    r.held.add(new Arrival(events.get(0).seq(), events.get(events.size() - 1).seq(), r.arrivals++,
+                            null, null, null, null, events));
                 }
                 drain(r);
                 forgetIfIdle(r);

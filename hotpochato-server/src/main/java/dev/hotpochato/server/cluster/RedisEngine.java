@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 
 /**
  * A node's connections to the cluster's Redis, through Lettuce, and the few commands the rooms
@@ -60,6 +59,18 @@ public final class RedisEngine implements AutoCloseable {
     private final long generation;
     private final String address;
 
+    /** Where the rooms' channels are heard, on Lettuce's threads. */
+    public interface Channels {
+        /** A commit another node (or this one) published on {@code room}'s channel. */
+        void published(String room, byte[] message);
+
+        /**
+         * Redis confirmed a subscription to {@code room}'s channel: the first time, or again after a
+         * reconnect, when whatever was published in between is lost (pub/sub is at most once).
+         */
+        void subscribed(String room);
+    }
+
     /** Result of {@link #commit}: committed (at {@code version}), or a conflict with the room's current version and state. */
     record CommitResult(boolean committed, long version, byte[] state) {
     }
@@ -84,10 +95,10 @@ public final class RedisEngine implements AutoCloseable {
      * for a password), loads the commit function and takes a node generation. Called once at start,
      * off the event loops: it waits for Redis (at most {@code timeout} per step).
      *
-     * @param messages where each room's published commits go: (room, message), on Lettuce's thread
+     * @param channels where each room's published commits and subscriptions go, on Lettuce's threads
      * @throws IllegalStateException with one line saying why if Redis cannot be used
      */
-    public static RedisEngine connect(String uri, Duration timeout, BiConsumer<String, byte[]> messages) {
+    public static RedisEngine connect(String uri, Duration timeout, Channels channels) {
         RedisURI redisUri;
         try {
             redisUri = RedisURI.create(uri);
@@ -118,9 +129,17 @@ public final class RedisEngine implements AutoCloseable {
             pubSub.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(String channel, byte[] message) {
-                    if (channel.startsWith(CHANNEL_PREFIX) && channel.endsWith(CHANNEL_SUFFIX)) {
-                        messages.accept(channel.substring(CHANNEL_PREFIX.length(),
-                                channel.length() - CHANNEL_SUFFIX.length()), message);
+                    String room = room(channel);
+                    if (room != null) {
+                        channels.published(room, message);
+                    }
+                }
+
+                @Override
+                public void subscribed(String channel, long count) {
+                    String room = room(channel);
+                    if (room != null) {
+                        channels.subscribed(room);
                     }
                 }
             });
@@ -138,6 +157,11 @@ public final class RedisEngine implements AutoCloseable {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("--cluster: cannot use Redis at " + address + ": " + cause.getMessage(), e);
         }
+    }
+
+    private static String room(String channel) {
+        return channel.startsWith(CHANNEL_PREFIX) && channel.endsWith(CHANNEL_SUFFIX)
+                ? channel.substring(CHANNEL_PREFIX.length(), channel.length() - CHANNEL_SUFFIX.length()) : null;
     }
 
     static String librarySource() {
@@ -212,9 +236,14 @@ public final class RedisEngine implements AutoCloseable {
         });
     }
 
-    /** The room's kept events with seqs {@code from..to}, oldest first (fewer if some are no longer kept). */
+    /**
+     * The room's kept events with seqs {@code from..to} ({@code to} = {@link Long#MAX_VALUE}: all
+     * after {@code from}), oldest first; fewer if some are no longer kept.
+     */
     CompletionStage<List<byte[]>> events(String room, long from, long to) {
-        return commands.xrange(streamKey(room), Range.create(from + "-0", to + "-0")).thenApply(messages -> {
+        Range<String> range = Range.from(Range.Boundary.including(from + "-0"), to == Long.MAX_VALUE
+                ? Range.Boundary.unbounded() : Range.Boundary.including(to + "-0"));
+        return commands.xrange(streamKey(room), range).thenApply(messages -> {
             List<byte[]> events = new ArrayList<>(messages.size());
             for (StreamMessage<String, byte[]> m : messages) {
                 events.add(m.getBody().get("e"));
