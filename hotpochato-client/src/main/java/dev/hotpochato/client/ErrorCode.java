@@ -36,6 +36,12 @@ public enum ErrorCode {
     INVALID_OPTION,
     /** An invite-only room keeps as many invitations as it may (100): invite fewer names. */
     TOO_MANY_INVITATIONS,
+    /** {@code Say} text holds a control character other than newline and tab. */
+    INVALID_TEXT,
+    /** Too many failed password (or authentication) attempts within the last minute: wait before trying again. */
+    TOO_MANY_ATTEMPTS,
+    /** The handshake did not complete within the server's handshake timeout. */
+    HANDSHAKE_TIMEOUT,
     /** Cluster mode: the server's shared store (Redis) did not answer; nothing changed: send the request again. */
     UNAVAILABLE
 }

@@ -80,6 +80,7 @@ public final class HotPochatoServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final RuntimeMetrics runtimeMetrics;
     private final Health health;
+    private final ServerInitializer initializer;
     private final Channel serverChannel;
     /** The web page and WebSocket listener; null unless {@link ServerOptions#httpPort()} asks for one. */
     private final Channel webChannel;
@@ -161,14 +162,13 @@ public final class HotPochatoServer implements AutoCloseable {
                     () -> Matchmaker.PRIVATE_PREFIX + "pair-" + generation + "-" + pairs.incrementAndGet());
         }
 
-        ServerInitializer initializer;
         if (redis == null) {
-            initializer = new ServerInitializer(options, rooms, matchmaker, tls == null ? null : tls.context(), channels);
+            this.initializer = new ServerInitializer(options, rooms, matchmaker, tls == null ? null : tls.context(), channels);
         } else {
             // Unique across the cluster: the node's generation (never reused) above a counter of its own.
             java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong(redis.generation() << 32);
-            initializer = new ServerInitializer(options, rooms, matchmaker, tls == null ? null : tls.context(), channels,
-                    ids::incrementAndGet);
+            this.initializer = new ServerInitializer(options, rooms, matchmaker, tls == null ? null : tls.context(),
+                    channels, ids::incrementAndGet);
         }
         try {
             this.serverChannel = bind("bindAddress, port", options.bindAddress(), options.port(), new ServerBootstrap()
@@ -394,6 +394,23 @@ public final class HotPochatoServer implements AutoCloseable {
         }
         log.info("reloaded {}", summary);
         return summary;
+    }
+
+    /**
+     * Bytes queued for clients and not yet written to their sockets, over every connection: what
+     * slow readers cost the server (each is cut off at {@link ServerOptions#maxPendingOutboundBytes()}).
+     */
+    public long pendingOutboundBytes() {
+        long pending = 0;
+        for (Channel ch : channels) {
+            pending += ServerInitializer.pendingBytes(ch);
+        }
+        return pending;
+    }
+
+    /** How many sessions the server keeps: connected ones, and those away within their resume grace period. */
+    public int sessionCount() {
+        return initializer.resumableSessions();
     }
 
     /**

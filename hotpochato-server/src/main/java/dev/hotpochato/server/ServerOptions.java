@@ -1,6 +1,7 @@
 package dev.hotpochato.server;
 
 import dev.hotpochato.protocol.ProtocolDefaults;
+import dev.hotpochato.protocol.ProtocolLimits;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -33,6 +34,8 @@ public final class ServerOptions {
     private final int workerThreads;
     private final Duration shutdownTimeout;
     private final Duration idleTimeout;
+    private final Duration handshakeTimeout;
+    private final Duration tlsHandshakeTimeout;
     private final Duration resumeGrace;
     private final int historySize;
     private final int maxConnections;
@@ -42,6 +45,8 @@ public final class ServerOptions {
     private final int writeBufferHighWaterMark;
     private final Duration slowConsumerTimeout;
     private final int maxPendingOutboundBytes;
+    private final int maxFailedAttempts;
+    private final int maxFailedAttemptsPerAddress;
     private final Path tlsCertificate;
     private final Path tlsPrivateKey;
     private final Authenticator authenticator;
@@ -63,6 +68,8 @@ public final class ServerOptions {
         this.workerThreads = b.workerThreads;
         this.shutdownTimeout = b.shutdownTimeout;
         this.idleTimeout = b.idleTimeout;
+        this.handshakeTimeout = b.handshakeTimeout;
+        this.tlsHandshakeTimeout = b.tlsHandshakeTimeout;
         this.resumeGrace = b.resumeGrace;
         this.historySize = b.historySize;
         this.maxConnections = b.maxConnections;
@@ -72,6 +79,8 @@ public final class ServerOptions {
         this.writeBufferHighWaterMark = b.writeBufferHighWaterMark;
         this.slowConsumerTimeout = b.slowConsumerTimeout;
         this.maxPendingOutboundBytes = b.maxPendingOutboundBytes;
+        this.maxFailedAttempts = b.maxFailedAttempts;
+        this.maxFailedAttemptsPerAddress = b.maxFailedAttemptsPerAddress;
         this.tlsCertificate = b.tlsCertificate;
         this.tlsPrivateKey = b.tlsPrivateKey;
         this.authenticator = b.authenticator;
@@ -139,9 +148,25 @@ public final class ServerOptions {
         return shutdownTimeout;
     }
 
-    /** A connection silent this long is closed; clients are asked to ping three times as often. */
+    /**
+     * A connection on which no whole frame arrives for this long is closed (bytes of an unfinished
+     * frame do not count); clients are asked to ping three times as often.
+     */
     public Duration idleTimeout() {
         return idleTimeout;
+    }
+
+    /**
+     * A connection that has not completed its handshake this long after it was accepted (TLS, then
+     * Hello or Resume and its Welcome) is closed with HANDSHAKE_TIMEOUT, whatever it sends meanwhile.
+     */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /** A TLS handshake not done this long after the connection was accepted is abandoned and the connection closed. */
+    public Duration tlsHandshakeTimeout() {
+        return tlsHandshakeTimeout;
     }
 
     /** How long a lost session can be resumed; meanwhile its member is away, not gone. Zero turns resumption off. */
@@ -187,6 +212,22 @@ public final class ServerOptions {
     /** Unsent bytes to one client at which it is disconnected at once. */
     public int maxPendingOutboundBytes() {
         return maxPendingOutboundBytes;
+    }
+
+    /**
+     * Failed attempts at room passwords (Joins carrying a password that were refused) one session may
+     * make at once, and per minute after that; further attempts get TOO_MANY_ATTEMPTS unchecked.
+     */
+    public int maxFailedAttempts() {
+        return maxFailedAttempts;
+    }
+
+    /**
+     * Failed attempts (room passwords, and authentication in Hello or Resume) all the clients of one
+     * address may make at once, and per minute after that.
+     */
+    public int maxFailedAttemptsPerAddress() {
+        return maxFailedAttemptsPerAddress;
     }
 
     /** Heartbeat interval announced in {@code Welcome}: a third of {@link #idleTimeout()}. */
@@ -261,6 +302,8 @@ public final class ServerOptions {
         b.workerThreads = workerThreads;
         b.shutdownTimeout = shutdownTimeout;
         b.idleTimeout = idleTimeout;
+        b.handshakeTimeout = handshakeTimeout;
+        b.tlsHandshakeTimeout = tlsHandshakeTimeout;
         b.resumeGrace = resumeGrace;
         b.historySize = historySize;
         b.maxConnections = maxConnections;
@@ -270,6 +313,8 @@ public final class ServerOptions {
         b.writeBufferHighWaterMark = writeBufferHighWaterMark;
         b.slowConsumerTimeout = slowConsumerTimeout;
         b.maxPendingOutboundBytes = maxPendingOutboundBytes;
+        b.maxFailedAttempts = maxFailedAttempts;
+        b.maxFailedAttemptsPerAddress = maxFailedAttemptsPerAddress;
         b.tlsCertificate = tlsCertificate;
         b.tlsPrivateKey = tlsPrivateKey;
         b.authenticator = authenticator;
@@ -296,6 +341,10 @@ public final class ServerOptions {
         private int workerThreads;
         private Duration shutdownTimeout = Duration.ofSeconds(3);
         private Duration idleTimeout = Duration.ofSeconds(30);
+        // Time for a slow network's TCP and TLS round trips and an authenticator's lookup; a client
+        // that is really there says Hello within a second.
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration tlsHandshakeTimeout = Duration.ofSeconds(10);
         private Duration resumeGrace = Duration.ofSeconds(30);
         private int historySize = 256;
         private int maxConnections = 100_000;
@@ -305,6 +354,10 @@ public final class ServerOptions {
         private int writeBufferHighWaterMark = 256 * 1024;
         private Duration slowConsumerTimeout = Duration.ofSeconds(10);
         private int maxPendingOutboundBytes = 8 * 1024 * 1024;
+        // A person mistypes a password a few times; a guesser needs thousands. Per address, room
+        // for a classroom behind one NAT to mistype too.
+        private int maxFailedAttempts = 5;
+        private int maxFailedAttemptsPerAddress = 30;
         private Path tlsCertificate;
         private Path tlsPrivateKey;
         private Authenticator authenticator;
@@ -401,6 +454,26 @@ public final class ServerOptions {
             return this;
         }
 
+        public Builder handshakeTimeout(Duration value) {
+            this.handshakeTimeout = positive(value, "handshakeTimeout");
+            return this;
+        }
+
+        public Builder tlsHandshakeTimeout(Duration value) {
+            this.tlsHandshakeTimeout = positive(value, "tlsHandshakeTimeout");
+            return this;
+        }
+
+        public Builder maxFailedAttempts(int value) {
+            this.maxFailedAttempts = check(value, 1, 1_000_000, "maxFailedAttempts");
+            return this;
+        }
+
+        public Builder maxFailedAttemptsPerAddress(int value) {
+            this.maxFailedAttemptsPerAddress = check(value, 1, 1_000_000, "maxFailedAttemptsPerAddress");
+            return this;
+        }
+
         public Builder resumeGrace(Duration value) {
             if (value.isNegative() || value.toMillis() > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("resumeGrace must be between 0 and 24 days: " + value);
@@ -490,7 +563,7 @@ public final class ServerOptions {
                 return o;
             }
             String problem = "allowedOrigins '" + origin + "' must be like https://chat.example.com or "
-                    + "http://host:8080 (scheme, host and optional port; no path), or *";
+                    + "http://host:8080 (scheme, host and an optional :number; no path), or *";
             try {
                 URI uri = new URI(o);
                 if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
@@ -526,9 +599,10 @@ public final class ServerOptions {
                         + " ms) must not exceed maxTurnTimeout (" + maxTurnTimeout.toMillis()
                         + " ms); raise maxTurnTimeout, or set it to 0 for no cap");
             }
-            if (maxTextBytes > maxFrameBytes - 32) {
-                throw new IllegalArgumentException("maxTextBytes (" + maxTextBytes
-                        + ") must leave room for the frame envelope within maxFrameBytes (" + maxFrameBytes + ")");
+            if (maxTextBytes > maxFrameBytes - ProtocolLimits.SAY_ENVELOPE_BYTES) {
+                throw new IllegalArgumentException("maxTextBytes (" + maxTextBytes + ") must leave room for the "
+                        + ProtocolLimits.SAY_ENVELOPE_BYTES + " bytes of a Say frame's envelope within maxFrameBytes ("
+                        + maxFrameBytes + ")");
             }
             if (writeBufferHighWaterMark > maxPendingOutboundBytes) {
                 throw new IllegalArgumentException("writeBufferHighWaterMark (" + writeBufferHighWaterMark
@@ -536,9 +610,16 @@ public final class ServerOptions {
             }
             if (httpPort > 0 && (httpPort == port || httpPort == adminPort)) {
                 throw new IllegalArgumentException("httpPort must differ from " + (httpPort == port ? "port" : "adminPort")
-                        + " (" + httpPort + "): the web page and WebSocket clients have a port of their own");
+                        + " (" + httpPort + "): the web page and WebSocket clients are served apart");
             }
             return new ServerOptions(this);
+        }
+
+        private static Duration positive(Duration value, String name) {
+            if (value.isNegative() || value.isZero() || value.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(name + " must be positive and under 24 days: " + value);
+            }
+            return value;
         }
 
         private static int check(int value, int min, int max, String name) {

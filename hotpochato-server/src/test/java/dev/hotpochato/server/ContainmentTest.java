@@ -149,4 +149,26 @@ class ContainmentTest {
         assertTrue(gone, "the stalled client was disconnected after " + said + " messages");
         alice.expectNothingMore("tea");
     }
+
+    /**
+     * A session away for its grace period holds its connection's place, so that opening and
+     * dropping connections cannot leave an address more sessions (and their rooms) than it may
+     * have connections.
+     */
+    @Test
+    void anAwaySessionHoldsItsPlaceUntilItsGraceEnds() throws Exception {
+        fixture = new ServerFixture(ServerOptions.builder().maxConnectionsPerAddress(2)
+                .resumeGrace(Duration.ofMillis(1500)));
+        List<TestClient> m = fixture.room("tea", "stays", "drops");
+        m.get(1).close();
+        m.get(0).expect(BodyCase.MEMBER_AWAY); // the server has seen the close: the session is away
+        TestClient third = fixture.track(TestClient.connect(fixture.address));
+        ServerFrame refused = third.sendHelloAndRead("third");
+        assertEquals(Error.Code.TOO_MANY_CONNECTIONS, refused.getError().getCode(), refused::toString);
+        third.expectClosed();
+
+        assertEquals(MemberLeft.Reason.DISCONNECTED, m.get(0).expect(BodyCase.MEMBER_LEFT).getMemberLeft().getReason());
+        TestClient fourth = fixture.track(TestClient.connect(fixture.address));
+        assertTrue(fourth.sendHelloAndRead("fourth").hasWelcome(), "the place is free once the grace has ended");
+    }
 }

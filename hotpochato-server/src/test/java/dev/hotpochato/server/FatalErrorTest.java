@@ -79,7 +79,7 @@ class FatalErrorTest {
         // A live client's Ping is answered on its connection's thread, after whatever was queued there.
         TestClient probe = fixture.client("probe");
         probe.expectNothingMore();
-        assertEquals(1, ServerInternals.sessionCount(fixture.server), "only the probe's session is kept");
+        assertEquals(1, fixture.server.sessionCount(), "only the probe's session is kept");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.hotpochato.server;
 
+import dev.hotpochato.protocol.ErrorRules;
 import dev.hotpochato.protocol.RoomEvents;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.protocol.v1.Error;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -46,11 +46,6 @@ class FuzzTest {
     private static final List<String> ROOMS = List.of("fuzz-a", "fuzz-b");
     private static final int TALKERS = 4;
 
-    /** Codes the protocol defines as always fatal. */
-    private static final Set<Error.Code> ALWAYS_FATAL = Set.of(Error.Code.PROTOCOL_VIOLATION,
-            Error.Code.UNSUPPORTED_VERSION, Error.Code.FRAME_TOO_LARGE, Error.Code.UNAUTHENTICATED,
-            Error.Code.TOO_MANY_CONNECTIONS, Error.Code.RATE_LIMITED, Error.Code.SLOW_CONSUMER,
-            Error.Code.IDLE_TIMEOUT, Error.Code.RESUME_FAILED, Error.Code.INTERNAL);
 
     private final Map<Error.Code, AtomicInteger> closedWith = new EnumMap<>(Error.Code.class);
     private final Map<Error.Code, AtomicInteger> nonFatal = new EnumMap<>(Error.Code.class);
@@ -123,7 +118,7 @@ class FuzzTest {
             }
             // Kicked sessions end at once, others after the resume grace; only the talkers remain.
             Thread.sleep(3 * options.build().resumeGrace().toMillis());
-            int sessionsLeft = ServerInternals.sessionCount(f.server) - TALKERS;
+            int sessionsLeft = f.server.sessionCount() - TALKERS;
 
             int accepted = talkers.stream().mapToInt(t -> t.accepted.size()).sum();
             int refused = talkers.stream().mapToInt(t -> t.refused).sum();
@@ -176,7 +171,7 @@ class FuzzTest {
                             || e.getCode() == Error.Code.UNRECOGNIZED) {
                         problems.add(attack + ": an untyped error " + e);
                     }
-                    if (!e.getFatal() && ALWAYS_FATAL.contains(e.getCode())) {
+                    if (!e.getFatal() && ErrorRules.isFatal(e.getCode())) {
                         problems.add(attack + ": " + e.getCode() + " not marked fatal");
                     }
                     if (fatal != null) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -326,5 +327,29 @@ class ResumeTest {
         assertEquals(BodyCase.JOINED, back.expect(BodyCase.JOINED).getBodyCase());
         back.expect(BodyCase.TURN_TIME_LEFT);
         back.expect(BodyCase.MEMBER_BACK);
+    }
+
+    /** §15: names in last_seq of rooms the session is not in are ignored, however many there are. */
+    @Test
+    void resumeIgnoresRoomsTheSessionIsNotIn() throws Exception {
+        ServerFixture f = start(ServerOptions.builder());
+        List<TestClient> m = f.room("tea", "alice", "bob");
+        TestClient bob = m.get(1);
+        bob.close();
+        m.get(0).expect(BodyCase.MEMBER_AWAY);
+        Map<String, Long> lastSeq = new HashMap<>();
+        for (int i = 0; i < 3000; i++) {
+            lastSeq.put("made-up-" + i, 5L);
+        }
+        lastSeq.put("tea", bob.lastSeq("tea"));
+        TestClient back = f.track(TestClient.resume(f.address, bob, lastSeq));
+        List<ServerFrame> replay = new ArrayList<>();
+        ServerFrame frame;
+        while (!(frame = back.next()).hasMemberBack()) {
+            replay.add(frame);
+        }
+        assertEquals(List.of(BodyCase.MEMBER_AWAY, BodyCase.TURN_TIME_LEFT),
+                replay.stream().map(ServerFrame::getBodyCase).toList());
+        back.expectNothingMore();
     }
 }

@@ -1,5 +1,6 @@
 package dev.hotpochato.server;
 
+import dev.hotpochato.protocol.ProtocolLimits;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -40,5 +41,15 @@ class ServerOptionsTest {
                 () -> ServerOptions.builder().maxTurnTimeout(Duration.ofMillis(Integer.MAX_VALUE + 1L)));
         assertEquals(Duration.ofHours(1),
                 ServerOptions.builder().maxTurnTimeout(Duration.ofHours(1)).build().toBuilder().build().maxTurnTimeout());
+    }
+
+    @Test
+    void theLongestTextFitsInAFrameWithTheLongestSayEnvelope() {
+        int frame = 4096;
+        ServerOptions.builder().maxFrameBytes(frame).maxTextBytes(frame - ProtocolLimits.SAY_ENVELOPE_BYTES).build();
+        var e = assertThrows(IllegalArgumentException.class, () -> ServerOptions.builder().maxFrameBytes(frame)
+                .maxTextBytes(frame - ProtocolLimits.SAY_ENVELOPE_BYTES + 1).build());
+        assertEquals("maxTextBytes (3817) must leave room for the 280 bytes of a Say frame's envelope within "
+                + "maxFrameBytes (4096)", e.getMessage());
     }
 }

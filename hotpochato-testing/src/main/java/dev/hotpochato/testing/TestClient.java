@@ -253,6 +253,25 @@ public final class TestClient implements AutoCloseable {
         channel.config().setAutoRead(false);
     }
 
+    /** Reads from the socket again after {@link #stopReading()}. */
+    public void startReading() {
+        channel.config().setAutoRead(true);
+    }
+
+    /** Sends {@code frame} with a fresh request id (unless it has one) without flushing; see {@link #flush()}. */
+    public long write(ClientFrame.Builder frame) {
+        if (frame.getRequestId() == 0) {
+            frame.setRequestId(nextRequestId.getAndIncrement());
+        }
+        channel.write(frame.build());
+        return frame.getRequestId();
+    }
+
+    /** Flushes what {@link #write} queued. */
+    public void flush() {
+        channel.flush();
+    }
+
     public String name() {
         return name;
     }

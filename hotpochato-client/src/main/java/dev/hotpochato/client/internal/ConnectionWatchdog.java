@@ -4,9 +4,9 @@ import dev.hotpochato.client.ClientOptions;
 import dev.hotpochato.client.ConnectionClosedException;
 import dev.hotpochato.client.ServerAddress;
 import dev.hotpochato.client.ServerErrorException;
+import dev.hotpochato.protocol.ErrorRules;
 import dev.hotpochato.protocol.RoomEvents;
 import dev.hotpochato.protocol.v1.ClientFrame;
-import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.Hello;
 import dev.hotpochato.protocol.v1.ProtocolVersion;
 import dev.hotpochato.protocol.v1.Resume;
@@ -48,8 +48,9 @@ import java.util.concurrent.TimeUnit;
  * until the server welcomes the session back, refuses it, or the resume grace period the server
  * announced has passed. Then, with {@link ClientOptions#autoRejoin()}, it goes on trying and opens
  * a new session with {@code Hello} (the session joins its rooms again); without, it gives up. It
- * does not reconnect after the user closed the session, or after a fatal error that dismisses the
- * client.
+ * does not reconnect after the user closed the session, or after a fatal error whose code's rule
+ * does not leave the session resumable ({@link ErrorRules}, read from the protocol:
+ * {@code IDLE_TIMEOUT}, {@code SLOW_CONSUMER}, {@code INTERNAL} and {@code SERVER_SHUTTING_DOWN} do).
  *
  * <p>To know what to ask for, it watches the frames going by: the resume token and grace of each
  * {@code Welcome}, and per room the snapshot's and each numbered event's seq.
@@ -265,7 +266,7 @@ final class ConnectionWatchdog extends ChannelInboundHandlerAdapter {
                 if (handshake != null) {
                     handshake.refusal = Wire.exception(frame.getError());
                 }
-                if (frame.getError().getFatal() && dismisses(frame.getError().getCode())) {
+                if (!ErrorRules.leavesSessionResumable(frame.getError())) {
                     dismissed = true;
                 }
             }
@@ -276,16 +277,6 @@ final class ConnectionWatchdog extends ChannelInboundHandlerAdapter {
                 }
             }
         }
-    }
-
-    /**
-     * Whether a fatal error ends the session for good. {@code IDLE_TIMEOUT} and {@code SLOW_CONSUMER}
-     * leave it resumable; so does {@code SERVER_SHUTTING_DOWN}, since a restarted server or another
-     * node may take it back (and if none does, {@link ClientOptions#autoRejoin()} may open a new one).
-     */
-    private static boolean dismisses(Error.Code code) {
-        return code != Error.Code.IDLE_TIMEOUT && code != Error.Code.SLOW_CONSUMER
-                && code != Error.Code.SERVER_SHUTTING_DOWN;
     }
 
     private void welcomed(Channel ch, Welcome welcome) {

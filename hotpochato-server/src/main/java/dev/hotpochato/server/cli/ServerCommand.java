@@ -85,8 +85,18 @@ public final class ServerCommand implements Callable<Integer> {
     int workerThreads = DEFAULTS.workerThreads();
 
     @Option(names = "--idle-timeout", paramLabel = "DURATION",
-            description = "Close connections silent this long; clients ping three times as often.")
+            description = "Close connections on which no whole frame arrives for this long; clients ping "
+                    + "three times as often.")
     Duration idleTimeout = DEFAULTS.idleTimeout();
+
+    @Option(names = "--handshake-timeout", paramLabel = "DURATION",
+            description = "Close connections that have not completed their handshake (TLS, Hello or Resume) "
+                    + "this long after they were accepted.")
+    Duration handshakeTimeout = DEFAULTS.handshakeTimeout();
+
+    @Option(names = "--tls-handshake-timeout", paramLabel = "DURATION",
+            description = "Abandon a TLS handshake not done this long after the connection was accepted.")
+    Duration tlsHandshakeTimeout = DEFAULTS.tlsHandshakeTimeout();
 
     @Option(names = "--resume-grace", paramLabel = "DURATION",
             description = "How long a lost session may be resumed (its member is away meanwhile); 0 turns resuming off.")
@@ -119,13 +129,22 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Unsent bytes to one client at which it is disconnected at once.")
     int maxPendingOutboundBytes = DEFAULTS.maxPendingOutboundBytes();
 
+    @Option(names = "--max-failed-attempts", paramLabel = "N",
+            description = "Wrong room passwords one session may try at once, and per minute after that.")
+    int maxFailedAttempts = DEFAULTS.maxFailedAttempts();
+
+    @Option(names = "--max-failed-attempts-per-address", paramLabel = "N",
+            description = "Wrong room passwords and failed authentications one address may try at once, "
+                    + "and per minute after that.")
+    int maxFailedAttemptsPerAddress = DEFAULTS.maxFailedAttemptsPerAddress();
+
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve TLS with this certificate chain (needs --tls-key).")
     Path tlsCertificate;
 
     @Option(names = "--tls-key", paramLabel = "PEM", description = "The PKCS#8 private key for --tls-cert.")
     Path tlsPrivateKey;
 
-    @Option(names = "--http-port", paramLabel = "PORT", showDefaultValue = Visibility.NEVER,
+    @Option(names = "--http-port", paramLabel = "PORT",
             description = "Serve the web page and WebSocket clients on this port (0 picks a free one); "
                     + "off unless set (-1). With --tls-cert, https and wss.")
     int httpPort = DEFAULTS.httpPort();
@@ -136,8 +155,9 @@ public final class ServerCommand implements Callable<Integer> {
     String cluster;
 
     @Option(names = "--allowed-origins", paramLabel = "ORIGIN", split = ",", showDefaultValue = Visibility.NEVER,
-            description = "Other web origins whose pages may open WebSockets, e.g. https://chat.example.com; "
-                    + "* for any. By default only the server's own page may.")
+            description = "Web origins whose pages may open WebSockets, e.g. https://chat.example.com; "
+                    + "* for any. By default only the server's own page reached by IP address or localhost may; "
+                    + "list the page's own origin when it is served under a DNS name.")
     List<String> allowedOrigins = List.of();
 
     @Option(names = "--auth-tokens", paramLabel = "FILE",
@@ -219,6 +239,8 @@ public final class ServerCommand implements Callable<Integer> {
                 .maxRoomsPerClient(maxRoomsPerClient)
                 .workerThreads(workerThreads)
                 .idleTimeout(idleTimeout)
+                .handshakeTimeout(handshakeTimeout)
+                .tlsHandshakeTimeout(tlsHandshakeTimeout)
                 .resumeGrace(resumeGrace)
                 .historySize(historySize)
                 .maxConnections(maxConnections)
@@ -228,6 +250,8 @@ public final class ServerCommand implements Callable<Integer> {
                 .writeBufferHighWaterMark(writeBufferHighWaterMark)
                 .slowConsumerTimeout(slowConsumerTimeout)
                 .maxPendingOutboundBytes(maxPendingOutboundBytes)
+                .maxFailedAttempts(maxFailedAttempts)
+                .maxFailedAttemptsPerAddress(maxFailedAttemptsPerAddress)
                 .adminPort(adminPort)
                 .adminBindAddress(adminBindAddress)
                 .httpPort(httpPort)
@@ -311,16 +335,5 @@ public final class ServerCommand implements Callable<Integer> {
         m.appendTail(out);
         origins.forEach((flag, origin) -> out.append(" (").append(flag).append(" from ").append(origin).append(')'));
         return out.toString();
-    }
-
-    /**
-     * Parses "30s", "500ms", "2m", "1h" or a bare number of seconds. Every {@link Duration} flag uses
-     * it without saying so ({@link #commandLine} registers it); kept for flags that name it.
-     */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            return Durations.parse(value);
-        }
     }
 }

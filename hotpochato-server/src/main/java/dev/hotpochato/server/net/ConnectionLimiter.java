@@ -1,74 +1,58 @@
 package dev.hotpochato.server.net;
 
-import dev.hotpochato.protocol.v1.Error;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.net.SocketAddress;
 
 /**
- * Caps connections in total and per remote address. Counts are shared by every event loop, so
- * they are atomic; only connection setup and teardown touch them.
+ * Caps connections in total and per remote address, counting with them the sessions that are away
+ * for their resume grace period (a session keeps its connection's place: {@link AddressLedger.Place}).
+ * A connection over a cap is refused with TOO_MANY_CONNECTIONS before it may send anything.
  */
 @ChannelHandler.Sharable
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
-    private final int maxTotal;
-    private final int maxPerAddress;
-    private final AtomicInteger total = new AtomicInteger();
-    /** Open connections by address; an address with none has no entry. Updated atomically by compute. */
-    private final ConcurrentMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+    /** The place an admitted connection holds; the session on it holds it too. */
+    static final AttributeKey<AddressLedger.Place> PLACE = AttributeKey.valueOf(ConnectionLimiter.class, "place");
 
-    ConnectionLimiter(int maxTotal, int maxPerAddress) {
-        this.maxTotal = maxTotal;
-        this.maxPerAddress = maxPerAddress;
+    private final AddressLedger ledger;
+
+    ConnectionLimiter(AddressLedger ledger) {
+        this.ledger = ledger;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        InetAddress address = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-        String refusal = admit(address);
-        if (refusal != null) {
-            // Not counted, so nothing to give back at close: the limiter steps out of this pipeline
-            // instead of marking the channel, which would cost every admitted connection an attribute.
+        AddressLedger.Place place;
+        try {
+            place = ledger.admit(addressOf(ctx.channel().remoteAddress()), ctx.executor().ticker().nanoTime());
+        } catch (ProtocolException refused) {
+            // Holds nothing, so it has nothing to give back at close: the limiter steps out.
             ctx.pipeline().remove(this);
-            ctx.fireExceptionCaught(new ProtocolException(Error.Code.TOO_MANY_CONNECTIONS, refusal, 0));
+            ctx.fireExceptionCaught(refused);
             return;
         }
+        ctx.channel().attr(PLACE).set(place);
         ctx.fireChannelActive();
-    }
-
-    private String admit(InetAddress address) {
-        if (total.incrementAndGet() > maxTotal) {
-            total.decrementAndGet();
-            return "the server holds its maximum of " + maxTotal + " connections";
-        }
-        boolean[] full = new boolean[1];
-        perAddress.compute(address, (a, count) -> {
-            int open = count == null ? 0 : count;
-            full[0] = open >= maxPerAddress;
-            return full[0] ? count : open + 1;
-        });
-        if (full[0]) {
-            total.decrementAndGet();
-            return "too many connections from " + address.getHostAddress() + " (at most " + maxPerAddress + ")";
-        }
-        return null;
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        release(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
+        AddressLedger.Place place = ctx.channel().attr(PLACE).getAndSet(null);
+        if (place != null) {
+            place.release();
+        }
         ctx.fireChannelInactive();
     }
 
-    private void release(InetAddress address) {
-        total.decrementAndGet();
-        perAddress.computeIfPresent(address, (a, count) -> count == 1 ? null : count - 1);
+    /** The client's IP address; a transport without one (in-process, in tests) counts as the loopback address. */
+    private static InetAddress addressOf(SocketAddress remote) {
+        return remote instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress() : InetAddress.getLoopbackAddress();
     }
 }

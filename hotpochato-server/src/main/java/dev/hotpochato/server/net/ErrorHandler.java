@@ -3,18 +3,17 @@ package dev.hotpochato.server.net;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.hotpochato.protocol.codec.FrameTooLargeException;
 import dev.hotpochato.protocol.v1.Error;
-import dev.hotpochato.protocol.v1.MemberLeft;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.server.room.Frames;
-import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,17 +23,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * The last handler of every connection: whatever went wrong on it becomes one typed, fatal
  * {@code Error} frame to this client, then the connection closes. Other connections never see it.
+ *
+ * <p>The session on the connection hears of it at once, with the code: the code's rule
+ * ({@code ErrorRules}) decides whether the session goes away and may be resumed, or ends now.
  */
 @ChannelHandler.Sharable
 final class ErrorHandler extends ChannelInboundHandlerAdapter {
 
     static final ErrorHandler INSTANCE = new ErrorHandler();
 
-    /** Why the server closed the connection, as the other members will be told. */
-    static final AttributeKey<MemberLeft.Reason> LEFT_REASON = AttributeKey.valueOf(ErrorHandler.class, "leftReason");
+    /** The code of the fatal error the server closed the connection for; set once, when it is sent. */
+    static final AttributeKey<Error.Code> FATAL = AttributeKey.valueOf(ErrorHandler.class, "fatal");
 
     /** A client that does not read even its last error is cut off after this long. */
-    private static final long CLOSE_TIMEOUT_MILLIS = 2_000;
+    static final long CLOSE_TIMEOUT_MILLIS = 2_000;
 
     private static final Logger log = LoggerFactory.getLogger(ErrorHandler.class);
 
@@ -49,32 +51,33 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        if (ctx.channel().attr(LEFT_REASON).get() != null) {
+        if (ctx.channel().attr(FATAL).get() != null) {
             return; // already closing for an earlier error
         }
         ServerFrame error = toError(cause);
         Error.Code code = error.getError().getCode();
-        MemberLeft.Reason reason = reasonFor(code);
-        ctx.channel().attr(LEFT_REASON).set(reason);
+        ctx.channel().attr(FATAL).set(code);
         ServerSession session = ctx.channel().attr(ServerSession.KEY).get();
-        if (session != null && reason == MemberLeft.Reason.KICKED) {
-            // Over now, not when the socket finally closes: a kicked client may not resume meanwhile.
-            session.connectionLost(ctx.channel(), reason);
+        if (session != null) {
+            // Now, not when the socket finally closes: a kicked client may not resume meanwhile, and
+            // the others need not wait to see a member that stopped reading go away.
+            session.lost(ctx.channel(), code);
         }
         log.debug("{}: closing after {}: {}", ctx.channel(), code, error.getError().getMessage());
-        // A deliberate pipeline change: from now on whatever the client sends is dropped unread.
+        // A deliberate pipeline change: from now on whatever the client sends is read and dropped.
         ChannelPipeline p = ctx.pipeline();
         if (p.get("tls") != null) {
             p.addAfter("tls", "discard", Discard.INSTANCE);
         } else {
             p.addFirst("discard", Discard.INSTANCE);
         }
+        ctx.channel().config().setAutoRead(true); // it may have stopped reading during a handshake
         // Closing a socket with unread input makes the kernel send a reset, which can destroy the
         // error frame before the client reads it. So: send it, end our side, and let the client
         // close (reading what it still sends), or close after a while anyway.
         ctx.writeAndFlush(error).addListener(written -> {
-            if (ctx.channel() instanceof SocketChannel socket && written.isSuccess()) {
-                socket.shutdownOutput();
+            if (ctx.channel() instanceof DuplexChannel duplex && written.isSuccess()) {
+                duplex.shutdownOutput();
             } else {
                 ctx.close();
             }
@@ -91,19 +94,6 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ReferenceCountUtil.release(msg);
         }
-    }
-
-    /**
-     * What the other members are told when this client is closed for {@code code}: a client that
-     * went silent or stopped reading timed out (and may resume); a server fault is no fault of the
-     * client's; anything else broke the rules and is kicked, for good.
-     */
-    private static MemberLeft.Reason reasonFor(Error.Code code) {
-        return switch (code) {
-            case IDLE_TIMEOUT, SLOW_CONSUMER -> MemberLeft.Reason.TIMED_OUT;
-            case INTERNAL, SERVER_SHUTTING_DOWN -> MemberLeft.Reason.DISCONNECTED;
-            default -> MemberLeft.Reason.KICKED;
-        };
     }
 
     static ServerFrame toError(Throwable cause) {

@@ -9,6 +9,16 @@ import dev.hotpochato.server.room.RoomStore;
  *
  * @param sessionIds new session ids: unique for the server's life (in a cluster, across its nodes)
  */
-record ServerContext(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, Sessions sessions,
-                     java.util.function.LongSupplier sessionIds) {
+record ServerContext(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, ResumeTokens tokens,
+                     AddressLedger addresses, java.util.function.LongSupplier sessionIds) {
+
+    /** Session ids of the servers of this process that are not cluster nodes. */
+    private static final java.util.concurrent.atomic.AtomicLong NEXT_SESSION_ID =
+            new java.util.concurrent.atomic.AtomicLong(1);
+
+    /** A server that numbers its sessions itself (not a cluster node). */
+    ServerContext(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, ResumeTokens tokens,
+                  AddressLedger addresses) {
+        this(options, rooms, matchmaker, tokens, addresses, NEXT_SESSION_ID::getAndIncrement);
+    }
 }

@@ -6,20 +6,24 @@ import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.server.ServerOptions;
 import dev.hotpochato.server.room.Matchmaker;
 import dev.hotpochato.server.room.RoomStore;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.protobuf.ProtobufDecoder;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Ticker;
 
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pipeline of every TCP client connection, in order. The handlers that come after the framing
- * ({@link #addSessionHandlers}) and before it ({@link #addConnectionHandlers}) are shared with the
- * WebSocket gateway, so that a session follows the same rules whichever transport carries it.
+ * The pipeline of every TCP client connection, in order. The handlers before the framing
+ * ({@link #addConnectionHandlers}), the idle timeout right after it ({@link #addIdleHandler}) and
+ * everything after the parsing ({@link #addSessionHandlers}) are shared with the WebSocket gateway,
+ * so that a session follows the same rules whichever transport carries it.
  */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -27,9 +31,6 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final ChannelGroup channels;
     private final SslContext tls;
     private final ConnectionLimiter connectionLimiter;
-    /** Session ids of the servers of this process that are not cluster nodes. */
-    private static final java.util.concurrent.atomic.AtomicLong NEXT_SESSION_ID = new java.util.concurrent.atomic.AtomicLong(1);
-
     private final TurnScheduler turnScheduler;
     private final ProtobufDecoder protobufDecoder = new ProtobufDecoder(ClientFrame.getDefaultInstance());
 
@@ -38,29 +39,38 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
      * @param channels every connection is added here, so that the server can say goodbye to them all
      */
     public ServerInitializer(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, SslContext tls, ChannelGroup channels) {
-        this(options, rooms, matchmaker, tls, channels, NEXT_SESSION_ID::getAndIncrement);
+        this(options, rooms, matchmaker, tls, channels, null);
     }
 
-    /** @param sessionIds new session ids, unique across the cluster (a node's generation in the high bits) */
+    /**
+     * @param sessionIds new session ids, unique across the cluster (a node's generation in the high
+     *                   bits); null: numbered by this process
+     */
     public ServerInitializer(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, SslContext tls, ChannelGroup channels,
                              java.util.function.LongSupplier sessionIds) {
-        this.server = new ServerContext(options, rooms, matchmaker, new Sessions(), sessionIds);
+        AddressLedger addresses = new AddressLedger(options.maxConnections(), options.maxConnectionsPerAddress(),
+                options.maxFailedAttemptsPerAddress(), Ticker.systemTicker().nanoTime());
+        this.server = sessionIds == null
+                ? new ServerContext(options, rooms, matchmaker, new LocalResumeTokens(), addresses)
+                : new ServerContext(options, rooms, matchmaker, new LocalResumeTokens(), addresses, sessionIds);
         this.channels = channels;
         this.tls = tls;
-        this.connectionLimiter = new ConnectionLimiter(options.maxConnections(), options.maxConnectionsPerAddress());
+        this.connectionLimiter = new ConnectionLimiter(addresses);
         this.turnScheduler = new TurnScheduler(rooms, options.maxTurnTimeout().toMillis());
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        ServerOptions o = server.options();
         channels.add(ch);
         ChannelPipeline p = ch.pipeline();
         if (tls != null) {
-            p.addLast("tls", tls.newHandler(ch.alloc()));
+            SslHandler handler = tls.newHandler(ch.alloc());
+            handler.setHandshakeTimeoutMillis(server.options().tlsHandshakeTimeout().toMillis());
+            p.addLast("tls", handler);
         }
         addConnectionHandlers(p);
-        p.addLast("frameDecoder", new FrameDecoder(o.maxFrameBytes()));
+        p.addLast("frameDecoder", new FrameDecoder(server.options().maxFrameBytes()));
+        addIdleHandler(p);
         p.addLast("protobufDecoder", protobufDecoder);
         p.addLast("frameEncoder", FrameEncoder.INSTANCE);
         addSessionHandlers(p);
@@ -68,24 +78,46 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     /**
      * The handlers every client connection starts with, right after TLS and before any framing:
-     * the connection limits and the idle timeout, both counted from the moment of connecting.
+     * the connection limits (a connection over them is refused with its first frame).
      */
     public void addConnectionHandlers(ChannelPipeline p) {
         p.addLast("connectionLimit", connectionLimiter);
+    }
+
+    /**
+     * The idle timeout: closes a connection that has sent nothing for the idle timeout with
+     * IDLE_TIMEOUT. Add it right after the framing, where only whole frames arrive (over TCP one
+     * length-prefixed frame, over a WebSocket one message or control frame), so that a trickle of
+     * bytes that never makes a frame is not life. It counts from the moment it is added.
+     */
+    public void addIdleHandler(ChannelPipeline p) {
         p.addLast("idle", new IdleStateHandler(server.options().idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     }
 
     /**
-     * Everything after the framing, for any transport: the handlers before these must turn what
+     * Everything after the parsing, for any transport: the handlers before these must turn what
      * the client sends into {@code ClientFrame}s, and take {@code ServerFrame}s and frames already
-     * encoded by {@code FrameEncoder} (length-prefixed {@code ByteBuf}s) out to the client.
+     * encoded by {@code FrameEncoder} (length-prefixed {@code ByteBuf}s) out to the client. These are
+     * the rate limit, the slow-consumer guard, the session and its rooms, and the error handler last.
+     * The handshake deadline runs from the moment these are added to an open connection, or from
+     * its activation.
      */
     public void addSessionHandlers(ChannelPipeline p) {
         ServerOptions o = server.options();
-        p.addLast("frameRate", new FrameRateLimiter(o.maxFramesPerSecond(), o.frameBurst(), System::nanoTime));
+        p.addLast("frameRate", new FrameRateLimiter(o.maxFramesPerSecond(), o.frameBurst()));
         p.addLast("slowConsumer", new SlowConsumerGuard(o.slowConsumerTimeout().toMillis(), o.maxPendingOutboundBytes()));
         p.addLast("session", new SessionHandler(server));
         p.addLast("turnScheduler", turnScheduler);
         p.addLast("errors", ErrorHandler.INSTANCE);
+    }
+
+    /** Bytes queued on {@code ch} and not yet sent, as the slow-consumer guard counts them. */
+    public static long pendingBytes(Channel ch) {
+        return SlowConsumerGuard.pendingBytes(ch);
+    }
+
+    /** Sessions a Resume can still find (connected, resuming, or away within their grace period). */
+    public int resumableSessions() {
+        return server.tokens().sessions();
     }
 }

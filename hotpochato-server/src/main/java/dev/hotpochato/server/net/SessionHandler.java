@@ -1,9 +1,9 @@
 package dev.hotpochato.server.net;
 
+import dev.hotpochato.protocol.ProtocolLimits;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.Hello;
-import dev.hotpochato.protocol.v1.MemberLeft;
 import dev.hotpochato.protocol.v1.Pong;
 import dev.hotpochato.protocol.v1.ProtocolVersion;
 import dev.hotpochato.protocol.v1.Resume;
@@ -16,144 +16,276 @@ import dev.hotpochato.server.ServerOptions;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
-
+import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The connection's life: the handshake ({@code Hello}, or {@code Resume} of a lost session), which
- * must come first and only once, authentication, {@code Ping}, silence, and what becomes of the
- * session when the connection closes. Room commands go on to the {@link TurnScheduler} only after
- * the handshake.
+ * One connection's life, as a state machine ({@link Phase}): the handshake ({@code Hello}, or
+ * {@code Resume} of a lost session), which must come first, once, and within the handshake timeout
+ * of the connection's accept; authentication; {@code Ping}; silence; and what becomes of its
+ * session when the connection closes. Room commands go on to the {@link TurnScheduler} once the
+ * handshake is done. Belongs to the connection's event loop; the session and the authenticator
+ * reach it by hopping there.
  */
-final class SessionHandler extends ChannelInboundHandlerAdapter {
+final class SessionHandler extends ChannelInboundHandlerAdapter implements ServerSession.Takeover {
 
     private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
-    /** A client pipelining its first commands behind the handshake needs only a few. */
-    private static final int MAX_HELD_FRAMES = 64;
     /** The same for every token that does not resume, so that a refusal tells nothing about the token. */
     private static final String NO_SESSION = "no session to resume: the token is unknown, expired or already used";
 
+    private enum Phase {
+        /** Connected: {@code Hello} or {@code Resume} must come first, before the handshake deadline. */
+        AWAITING_HANDSHAKE,
+        /**
+         * A {@code Hello} or {@code Resume} is being decided (the authenticator; for a Resume, the
+         * session). The connection stops reading; frames read already wait in {@link #held}.
+         */
+        DECIDING,
+        /** Resumed: Welcome sent, and the rooms are bringing the member back. Frames wait in {@link #held}. */
+        REJOINING,
+        /** The handshake is done: frames are handled as they come. */
+        ACTIVE,
+        /** Closed, or closing after a fatal error: nothing more is acted on. */
+        CLOSED
+    }
+
     private final ServerContext server;
+    private ChannelHandlerContext ctx;
+    private Phase phase = Phase.AWAITING_HANDSHAKE;
+    /** The session on this connection: set once a Hello is accepted or a Resume is put to the session. */
     private ServerSession session;
-    /** Frames that arrived while the handshake was being decided; handled, in order, after it. */
+    /** Frames read while the handshake is being decided; handled, in order, after the Welcome. */
     private ArrayDeque<ClientFrame> held;
-    /** Resumed here, and no frame read since: the client may not have the new token yet. */
-    private boolean awaitingTokenConfirmation;
+    /**
+     * Set when the Welcome answering a Resume is written: the next frame read (the client can only
+     * have sent it after reading that Welcome) proves it holds the new token, so the old one dies.
+     */
+    private boolean tokenUnconfirmed;
+    private long handshakeRequestId;
+    private ScheduledFuture<?> handshakeDeadline;
 
     SessionHandler(ServerContext server) {
         this.server = server;
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            startHandshakeDeadline(); // added to a connection that is already open (another transport's upgrade)
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        startHandshakeDeadline();
+        ctx.fireChannelActive();
+    }
+
+    private void startHandshakeDeadline() {
+        if (handshakeDeadline == null && phase == Phase.AWAITING_HANDSHAKE) {
+            long millis = server.options().handshakeTimeout().toMillis();
+            handshakeDeadline = ctx.executor().schedule(() -> {
+                if (phase == Phase.AWAITING_HANDSHAKE || phase == Phase.DECIDING) {
+                    ctx.fireExceptionCaught(new ProtocolException(Error.Code.HANDSHAKE_TIMEOUT,
+                            "no handshake within " + millis + " ms of connecting", 0));
+                }
+            }, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ClientFrame frame = (ClientFrame) msg;
-        if (closing(ctx)) {
+        if (phase == Phase.CLOSED || closing()) {
             return; // decoded in the same read as a fatal frame: not acted on
         }
-        if (held != null) {
-            if (held.size() >= MAX_HELD_FRAMES) {
-                throw new ProtocolException(Error.Code.PROTOCOL_VIOLATION,
-                        "too many frames before the handshake completed", frame.getRequestId());
-            }
-            held.add(frame);
-            return;
-        }
-        if (awaitingTokenConfirmation) {
-            awaitingTokenConfirmation = false;
+        if (tokenUnconfirmed) {
+            tokenUnconfirmed = false;
             session.tokenConfirmed(ctx.channel());
         }
-        long requestId = frame.getRequestId();
-        switch (frame.getBodyCase()) {
-            case HELLO -> hello(ctx, requestId, frame.getHello());
-            case RESUME -> resume(ctx, requestId, frame.getResume());
-            case PING -> {
-                requireSession(frame);
-                ctx.writeAndFlush(ServerFrame.newBuilder().setRequestId(requestId)
-                        .setPong(Pong.newBuilder().setNonce(frame.getPing().getNonce())
-                                .setTimeMs(System.currentTimeMillis()))
-                        .build());
-            }
-            case BODY_NOT_SET -> throw new ProtocolException(Error.Code.PROTOCOL_VIOLATION,
-                    "frame has no message (empty, or of a newer protocol)", requestId);
-            default -> {
-                requireSession(frame);
-                ctx.fireChannelRead(frame);
+        switch (phase) {
+            case AWAITING_HANDSHAKE -> handshake(frame);
+            case DECIDING, REJOINING -> hold(frame);
+            case ACTIVE -> handle(frame);
+            case CLOSED -> {
             }
         }
     }
 
-    private void hello(ChannelHandlerContext ctx, long requestId, Hello hello) {
-        checkHandshake(requestId, hello.getProtocolVersionValue());
+    private void handshake(ClientFrame frame) {
+        long requestId = frame.getRequestId();
+        switch (frame.getBodyCase()) {
+            case HELLO -> hello(requestId, frame.getHello());
+            case RESUME -> resume(requestId, frame.getResume());
+            case BODY_NOT_SET -> throw noBody(requestId);
+            default -> throw new ProtocolException(Error.Code.PROTOCOL_VIOLATION,
+                    "the first frame must be Hello or Resume, not " + frame.getBodyCase(), requestId);
+        }
+    }
+
+    private void hold(ClientFrame frame) {
+        if (held.size() >= ProtocolLimits.MAX_FRAMES_BEFORE_WELCOME) {
+            throw new ProtocolException(Error.Code.PROTOCOL_VIOLATION,
+                    "more than " + ProtocolLimits.MAX_FRAMES_BEFORE_WELCOME + " frames before the handshake completed",
+                    frame.getRequestId());
+        }
+        held.add(frame);
+    }
+
+    private void handle(ClientFrame frame) {
+        long requestId = frame.getRequestId();
+        switch (frame.getBodyCase()) {
+            case HELLO, RESUME -> throw new ProtocolException(Error.Code.PROTOCOL_VIOLATION,
+                    "the handshake may be done only once", requestId);
+            case PING -> ctx.writeAndFlush(ServerFrame.newBuilder().setRequestId(requestId)
+                    .setPong(Pong.newBuilder().setNonce(frame.getPing().getNonce())
+                            .setTimeMs(System.currentTimeMillis()))
+                    .build());
+            case BODY_NOT_SET -> throw noBody(requestId);
+            default -> ctx.fireChannelRead(frame);
+        }
+    }
+
+    private static ProtocolException noBody(long requestId) {
+        return new ProtocolException(Error.Code.PROTOCOL_VIOLATION,
+                "frame has no message (empty, or of a newer protocol)", requestId);
+    }
+
+    // ------------------------------------------------------------------ Hello
+
+    private void hello(long requestId, Hello hello) {
+        checkVersion(requestId, hello.getProtocolVersionValue());
         String problem = NameRules.checkDisplayName(hello.getDisplayName());
         if (problem != null) {
             throw new ProtocolException(Error.Code.INVALID_NAME, problem, requestId);
         }
-        hold();
-        authenticate(ctx, hello.getDisplayName(), hello.getAuthToken()).whenComplete((ok, failure) ->
-                onLoop(ctx, () -> {
-                    requireAuthenticated(ok, failure, requestId);
-                    session = new ServerSession(server.sessionIds().getAsLong(), hello.getDisplayName(), ctx.channel(),
-                            server);
-                    ctx.channel().attr(ServerSession.KEY).set(session);
-                    server.sessions().add(session.resumeToken(), session);
-                    ctx.writeAndFlush(welcome(session, requestId, false, session.resumeToken()));
-                    release(ctx);
-                }));
-    }
-
-    private void resume(ChannelHandlerContext ctx, long requestId, Resume resume) {
-        checkHandshake(requestId, resume.getProtocolVersionValue());
-        ServerSession lost = server.sessions().find(resume.getResumeToken());
-        if (lost == null) {
-            throw new ProtocolException(Error.Code.RESUME_FAILED, NO_SESSION, requestId);
-        }
-        hold();
-        authenticate(ctx, lost.name(), resume.getAuthToken()).whenComplete((ok, failure) -> onLoop(ctx, () -> {
+        decide(requestId);
+        authenticate(hello.getDisplayName(), hello.getAuthToken()).whenComplete((ok, failure) -> onLoop(() -> {
             requireAuthenticated(ok, failure, requestId);
-            session = lost;
-            ctx.channel().attr(ServerSession.KEY).set(lost);
-            lost.resume(resume.getResumeToken(), ctx.channel(), resume.getLastSeqMap(),
-                            token -> welcome(lost, requestId, true, token))
-                    .whenComplete((resumed, error) -> onLoop(ctx, () -> {
-                        if (!Boolean.TRUE.equals(resumed)) {
-                            session = null;
-                            ctx.channel().attr(ServerSession.KEY).set(null);
-                            throw new ProtocolException(Error.Code.RESUME_FAILED, NO_SESSION, requestId);
-                        }
-                        release(ctx);
-                        // Set only now: frames pipelined behind the Resume were sent before the
-                        // client could read the new token, so they prove nothing.
-                        awaitingTokenConfirmation = true;
-                    }));
+            session = new ServerSession(server.sessionIds().getAsLong(), hello.getDisplayName(), ctx.channel(),
+                    ctx.channel().attr(ConnectionLimiter.PLACE).get(), server);
+            ctx.channel().attr(ServerSession.KEY).set(session);
+            ctx.writeAndFlush(welcome(false, session.resumeToken()));
+            becomeActive();
         }));
     }
 
-    private void checkHandshake(long requestId, int version) {
-        if (session != null || held != null) {
-            throw new ProtocolException(Error.Code.PROTOCOL_VIOLATION, "the handshake may be done only once", requestId);
+    // ------------------------------------------------------------------ Resume
+
+    private void resume(long requestId, Resume resume) {
+        checkVersion(requestId, resume.getProtocolVersionValue());
+        ServerSession lost = server.tokens().find(resume.getResumeToken());
+        if (lost == null) {
+            throw new ProtocolException(Error.Code.RESUME_FAILED, NO_SESSION, requestId);
         }
+        decide(requestId);
+        authenticate(lost.name(), resume.getAuthToken()).whenComplete((ok, failure) -> onLoop(() -> {
+            requireAuthenticated(ok, failure, requestId);
+            session = lost; // from now on, this connection's loss is the session's to hear
+            lost.resume(resume.getResumeToken(), ctx.channel(), ctx.channel().attr(ConnectionLimiter.PLACE).get(),
+                    resume.getLastSeqMap(), this);
+        }));
+    }
+
+    @Override
+    public void welcome(String token) {
+        onLoop(() -> {
+            if (phase != Phase.DECIDING) {
+                return;
+            }
+            ctx.channel().attr(ServerSession.KEY).set(session);
+            ctx.writeAndFlush(welcome(true, token));
+            cancelHandshakeDeadline();
+            phase = Phase.REJOINING;
+            tokenUnconfirmed = true; // frames read before this point were sent before the client could know
+        });
+    }
+
+    @Override
+    public void rejoined() {
+        onLoop(() -> {
+            if (phase == Phase.REJOINING) {
+                becomeActive();
+            }
+        });
+    }
+
+    @Override
+    public void refused() {
+        onLoop(() -> {
+            session = null;
+            throw new ProtocolException(Error.Code.RESUME_FAILED, NO_SESSION, handshakeRequestId);
+        });
+    }
+
+    // ------------------------------------------------------------------ steps
+
+    private void checkVersion(long requestId, int version) {
         if (version != ProtocolVersion.PROTOCOL_VERSION_1_VALUE) {
             throw new ProtocolException(Error.Code.UNSUPPORTED_VERSION,
                     "this server speaks protocol version 1, not " + version, requestId);
         }
     }
 
-    /** The authenticator's verdict; without one, everyone is let in. */
-    private CompletionStage<Boolean> authenticate(ChannelHandlerContext ctx, String name, String token) {
+    /**
+     * The handshake is being decided: frames read meanwhile are held, and the connection stops
+     * reading, so that what it holds stays within one read.
+     */
+    private void decide(long requestId) {
+        handshakeRequestId = requestId;
+        phase = Phase.DECIDING;
+        held = new ArrayDeque<>();
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    /** The handshake is done: held frames are handled in order, then reading resumes. */
+    private void becomeActive() {
+        cancelHandshakeDeadline();
+        phase = Phase.ACTIVE;
+        ArrayDeque<ClientFrame> waiting = held;
+        held = null;
+        while (!waiting.isEmpty() && phase == Phase.ACTIVE && !closing()) {
+            handle(waiting.poll());
+        }
+        if (!closing()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    /**
+     * The authenticator's verdict; without one, everyone is let in. Each failure is an attempt taken
+     * from the address's allowance, and once that is spent the authenticator is not even asked.
+     */
+    private CompletionStage<Boolean> authenticate(String name, String token) {
         Authenticator authenticator = server.options().authenticator();
         if (authenticator == null) {
             return CompletableFuture.completedFuture(true);
         }
-        try {
-            return authenticator.authenticate(name, token, ctx.channel().remoteAddress());
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+        AddressLedger.Place place = ctx.channel().attr(ConnectionLimiter.PLACE).get();
+        if (!AddressLedger.tryAttempt(null, place, ctx.executor().ticker().nanoTime())) {
+            throw new ProtocolException(Error.Code.TOO_MANY_ATTEMPTS,
+                    "too many failed attempts to authenticate from this address; try again in a minute",
+                    handshakeRequestId);
         }
+        CompletionStage<Boolean> verdict;
+        try {
+            verdict = authenticator.authenticate(name, token, ctx.channel().remoteAddress());
+        } catch (RuntimeException e) {
+            verdict = CompletableFuture.failedFuture(e);
+        }
+        return verdict.thenApply(ok -> {
+            if (Boolean.TRUE.equals(ok)) {
+                AddressLedger.attemptSucceeded(null, place);
+            }
+            return ok;
+        });
     }
 
     /** A refusal says nothing about why, or about anything on the server; a failing authenticator is logged. */
@@ -167,47 +299,45 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Runs a continuation of the handshake back on the connection's thread, unless the connection
+     * Runs {@code step} on the connection's loop (at once if already there), unless the connection
      * has closed or is closing meanwhile; what it throws closes the connection.
      */
-    private static void onLoop(ChannelHandlerContext ctx, Runnable step) {
-        ctx.executor().execute(() -> {
-            if (closing(ctx)) {
-                return;
-            }
-            try {
-                step.run();
-            } catch (RuntimeException e) {
-                ctx.fireExceptionCaught(e);
-            }
-        });
-    }
-
-    /** The connection is gone, or going after a fatal error: nothing more it sent is acted on. */
-    private static boolean closing(ChannelHandlerContext ctx) {
-        return !ctx.channel().isActive() || ctx.channel().attr(ErrorHandler.LEFT_REASON).get() != null;
-    }
-
-    /** Frames that arrive from now on wait until {@link #release}: the handshake is being decided. */
-    private void hold() {
-        held = new ArrayDeque<>();
-    }
-
-    private void release(ChannelHandlerContext ctx) {
-        ArrayDeque<ClientFrame> waiting = held;
-        held = null;
-        while (!waiting.isEmpty() && ctx.channel().isActive()) {
-            channelRead(ctx, waiting.poll());
+    private void onLoop(Runnable step) {
+        if (ctx.executor().inEventLoop()) {
+            runStep(step);
+        } else {
+            ctx.executor().execute(() -> runStep(step));
         }
     }
 
-    /** Made on the session's thread for a Resume: touches nothing of this handler's. */
-    private ServerFrame welcome(ServerSession s, long requestId, boolean resumed, String resumeToken) {
+    private void runStep(Runnable step) {
+        if (phase == Phase.CLOSED || closing()) {
+            return;
+        }
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            ctx.fireExceptionCaught(e);
+        }
+    }
+
+    /** A fatal error was sent: nothing more the client sent is acted on. */
+    private boolean closing() {
+        return ctx.channel().attr(ErrorHandler.FATAL).get() != null;
+    }
+
+    private void cancelHandshakeDeadline() {
+        if (handshakeDeadline != null) {
+            handshakeDeadline.cancel(false);
+        }
+    }
+
+    private ServerFrame welcome(boolean resumed, String resumeToken) {
         ServerOptions o = server.options();
-        return ServerFrame.newBuilder().setRequestId(requestId).setWelcome(Welcome.newBuilder()
-                .setSessionId(Long.toHexString(s.sessionId()))
+        return ServerFrame.newBuilder().setRequestId(handshakeRequestId).setWelcome(Welcome.newBuilder()
+                .setSessionId(Long.toHexString(session.sessionId()))
                 .setServerVersion(HotPochatoServer.VERSION)
-                .setDisplayName(s.name())
+                .setDisplayName(session.name())
                 .setResumeToken(o.resumeGrace().isZero() ? "" : resumeToken)
                 .setResumeGraceMs((int) o.resumeGrace().toMillis())
                 .setHeartbeatIntervalMs((int) o.heartbeatInterval().toMillis())
@@ -215,26 +345,19 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                 .setLimits(ServerLimits.newBuilder()
                         .setMaxFrameBytes(o.maxFrameBytes())
                         .setMaxTextBytes(o.maxTextBytes())
-                        .setMaxNameChars(NameRules.MAX_NAME_CHARS)
-                        .setMaxRoomNameChars(NameRules.MAX_ROOM_NAME_CHARS)
+                        .setMaxNameChars(ProtocolLimits.MAX_NAME_CHARS)
+                        .setMaxRoomNameChars(ProtocolLimits.MAX_ROOM_NAME_CHARS)
                         .setMaxRoomsPerClient(o.maxRoomsPerClient())
                         .setMaxFramesPerSecond(o.maxFramesPerSecond())
                         .setMaxTurnTimeoutMs((int) o.maxTurnTimeout().toMillis())))
                 .build();
     }
 
-    private void requireSession(ClientFrame frame) {
-        if (session == null) {
-            throw new ProtocolException(Error.Code.PROTOCOL_VIOLATION,
-                    "the first frame must be Hello or Resume, not " + frame.getBodyCase(), frame.getRequestId());
-        }
-    }
-
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
             ctx.fireExceptionCaught(new ProtocolException(Error.Code.IDLE_TIMEOUT,
-                    "nothing received for " + server.options().idleTimeout().toMillis() + " ms", 0));
+                    "no complete frame received for " + server.options().idleTimeout().toMillis() + " ms", 0));
             return;
         }
         ctx.fireUserEventTriggered(evt);
@@ -242,12 +365,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (held != null) {
-            held.clear();
-        }
+        phase = Phase.CLOSED;
+        held = null;
+        cancelHandshakeDeadline();
         if (session != null) {
-            MemberLeft.Reason reason = ctx.channel().attr(ErrorHandler.LEFT_REASON).get();
-            session.connectionLost(ctx.channel(), reason == null ? MemberLeft.Reason.DISCONNECTED : reason);
+            session.lost(ctx.channel(), ctx.channel().attr(ErrorHandler.FATAL).get());
         }
         ctx.fireChannelInactive();
     }

@@ -1,7 +1,10 @@
 package dev.hotpochato.server.net;
 
+import com.google.protobuf.CodedOutputStream;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.ServerFrame;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -12,9 +15,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps a client that reads too slowly from costing the server memory or the others their pace.
- * Above the channel's high water mark for longer than {@code timeoutMillis}, or holding more than
- * {@code maxPendingBytes} unsent, the client is disconnected with SLOW_CONSUMER; what was queued
- * for it after that is dropped (a resumed session gets it back from the rooms' history).
+ * Every frame queued for the client counts, errors included: one that would take its unsent bytes
+ * above {@code maxPendingBytes} is dropped and the client is disconnected with SLOW_CONSUMER at once;
+ * so is a client whose unsent bytes stay above the channel's high water mark for
+ * {@code timeoutMillis}. After that nothing more is queued for it, except the last error telling it
+ * why it is being closed, and that only if it fits under the cap too. (A resumed session gets what
+ * it missed from the rooms' history.)
+ *
+ * <p>Sits after the frame encoder, toward the tail: it sees what handlers write (ServerFrames) and
+ * what the rooms write (encoded buffers), on the connection's loop.
  */
 final class SlowConsumerGuard extends ChannelDuplexHandler {
 
@@ -22,6 +31,7 @@ final class SlowConsumerGuard extends ChannelDuplexHandler {
     private final long maxPendingBytes;
     private ScheduledFuture<?> check;
     private boolean tripped;
+    private boolean lastWordSent;
 
     SlowConsumerGuard(long timeoutMillis, long maxPendingBytes) {
         this.timeoutMillis = timeoutMillis;
@@ -30,17 +40,29 @@ final class SlowConsumerGuard extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof ServerFrame frame && frame.hasError()) {
-            ctx.write(msg, promise); // the last word, telling the client why it is being closed
+        long after = pendingBytes(ctx.channel()) + sizeOf(msg);
+        if (tripped) {
+            if (!lastWordSent && isFatalError(msg) && after <= maxPendingBytes) {
+                lastWordSent = true; // the one frame a tripped client is still sent: why it is closed
+                ctx.write(msg, promise);
+                return;
+            }
+            drop(msg, promise);
             return;
         }
-        if (tripped || ctx.channel().bytesBeforeWritable() > maxPendingBytes) {
+        if (after > maxPendingBytes) {
+            // Tripped first, so that the client is closed for SLOW_CONSUMER, not for the failed write
+            // (a void promise reports its failure down the pipeline).
             trip(ctx, "more than " + maxPendingBytes + " bytes unread");
-            ReferenceCountUtil.release(msg);
-            promise.setFailure(SlowConsumerException.INSTANCE);
+            drop(msg, promise);
             return;
         }
         ctx.write(msg, promise);
+    }
+
+    private static void drop(Object msg, ChannelPromise promise) {
+        ReferenceCountUtil.release(msg);
+        promise.tryFailure(SlowConsumerException.INSTANCE);
     }
 
     @Override
@@ -71,6 +93,36 @@ final class SlowConsumerGuard extends ChannelDuplexHandler {
         if (check != null) {
             check.cancel(false);
         }
+    }
+
+    /**
+     * Bytes queued on {@code ch} and not yet written to the socket, as Netty counts them (with its
+     * overhead per frame), derived from the two public views of that count.
+     */
+    static long pendingBytes(Channel ch) {
+        if (ch.isWritable()) {
+            long before = ch.bytesBeforeUnwritable();
+            long high = ch.config().getWriteBufferHighWaterMark();
+            return before == 0 ? high : Math.max(0, high - before + 1);
+        }
+        long before = ch.bytesBeforeWritable();
+        return ch.config().getWriteBufferLowWaterMark() + Math.max(0, before - 1);
+    }
+
+    /** What {@code msg} will add once encoded: a frame's body and its length prefix. */
+    private static long sizeOf(Object msg) {
+        if (msg instanceof ByteBuf buf) {
+            return buf.readableBytes();
+        }
+        if (msg instanceof ServerFrame frame) {
+            int body = frame.getSerializedSize();
+            return CodedOutputStream.computeUInt32SizeNoTag(body) + body;
+        }
+        return 0;
+    }
+
+    private static boolean isFatalError(Object msg) {
+        return msg instanceof ServerFrame frame && frame.hasError() && frame.getError().getFatal();
     }
 
     /** The write was dropped because its client had stopped reading. */

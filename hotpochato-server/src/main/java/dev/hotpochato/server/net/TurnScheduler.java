@@ -1,10 +1,12 @@
 package dev.hotpochato.server.net;
 
+import dev.hotpochato.protocol.ProtocolLimits;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.Join;
 import dev.hotpochato.protocol.v1.ListRooms;
 import dev.hotpochato.protocol.v1.RoomList;
+import dev.hotpochato.protocol.v1.Say;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.server.room.Frames;
 import dev.hotpochato.server.room.RoomStore;
@@ -17,8 +19,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
  * Hands a session's room commands to the room store, which applies them on the room's own thread
- * and answers the session there. Checks here only what needs no room: names and options. Holds no
- * state of its own, so one instance serves every connection.
+ * and answers the session there. Checks here only what needs no room: names, text, options, and
+ * the allowance of password attempts. Holds no state of its own, so one instance serves every
+ * connection.
  */
 @ChannelHandler.Sharable
 final class TurnScheduler extends ChannelInboundHandlerAdapter {
@@ -38,10 +41,18 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
         ServerSession session = ctx.channel().attr(ServerSession.KEY).get();
         long requestId = frame.getRequestId();
         switch (frame.getBodyCase()) {
-            case JOIN -> join(session, requestId, frame.getJoin());
-            case LEAVE -> rooms.leave(session, requestId, frame.getLeave().getRoom(), LeaveReason.LEFT);
-            case SAY -> rooms.say(session, requestId, frame.getSay().getRoom(), frame.getSay().getText());
-            case PASS -> rooms.pass(session, requestId, frame.getPass().getRoom());
+            case JOIN -> join(ctx, session, requestId, frame.getJoin());
+            case LEAVE -> {
+                if (mayExist(session, requestId, frame.getLeave().getRoom())) {
+                    rooms.leave(session, requestId, frame.getLeave().getRoom(), LeaveReason.LEFT);
+                }
+            }
+            case SAY -> say(session, requestId, frame.getSay());
+            case PASS -> {
+                if (mayExist(session, requestId, frame.getPass().getRoom())) {
+                    rooms.pass(session, requestId, frame.getPass().getRoom());
+                }
+            }
             case INVITE -> invite(session, requestId, frame.getInvite().getRoom(), frame.getInvite().getDisplayName());
             case MATCH -> session.match(requestId);
             case CANCEL_MATCH -> session.cancelMatch(requestId);
@@ -51,7 +62,7 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void join(ServerSession session, long requestId, Join join) {
+    private void join(ChannelHandlerContext ctx, ServerSession session, long requestId, Join join) {
         String name = join.getRoom();
         String problem = NameRules.checkRoomName(name);
         if (problem != null) {
@@ -65,8 +76,30 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
             session.send(Frames.error(requestId, Error.Code.INVALID_OPTION, problem, name));
             return;
         }
+        // A Join carrying a password is an attempt at it: it takes one from the session's and the
+        // address's allowances, and the session gives it back if the room admits it.
+        if (!join.getPassword().isEmpty()) {
+            AddressLedger.Place place = ctx.channel().attr(ConnectionLimiter.PLACE).get();
+            if (!AddressLedger.tryAttempt(session.passwordAttempts(), place, ctx.executor().ticker().nanoTime())) {
+                session.send(Frames.error(requestId, Error.Code.TOO_MANY_ATTEMPTS,
+                        "too many wrong passwords; try again in a minute", name));
+                return;
+            }
+            session.passwordAttempted(name, place);
+        }
         rooms.join(session, requestId, name, WireOptions.resolve(join.getOptions(), rooms.defaults()),
                 join.getPassword());
+    }
+
+    private void say(ServerSession session, long requestId, Say say) {
+        String problem = NameRules.checkText(say.getText());
+        if (problem != null) {
+            session.send(Frames.error(requestId, Error.Code.INVALID_TEXT, problem, say.getRoom()));
+            return;
+        }
+        if (mayExist(session, requestId, say.getRoom())) {
+            rooms.say(session, requestId, say.getRoom(), say.getText());
+        }
     }
 
     private void invite(ServerSession session, long requestId, String room, String invitee) {
@@ -75,7 +108,24 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
             session.send(Frames.error(requestId, Error.Code.INVALID_NAME, problem, room));
             return;
         }
-        rooms.invite(session, requestId, room, invitee);
+        if (mayExist(session, requestId, room)) {
+            rooms.invite(session, requestId, room, invitee);
+        }
+    }
+
+    /**
+     * Whether a room called {@code name} may exist: no room has a name longer than a valid room
+     * name (pairs' names are short too). A longer one is answered UNKNOWN_ROOM here, quoted as an
+     * excerpt, so that no request's name reaches the rooms, or the replies they quote it in,
+     * longer than that.
+     */
+    private static boolean mayExist(ServerSession session, long requestId, String name) {
+        if (name.length() <= ProtocolLimits.MAX_ROOM_NAME_CHARS
+                || name.codePointCount(0, name.length()) <= ProtocolLimits.MAX_ROOM_NAME_CHARS) {
+            return true;
+        }
+        session.send(Frames.error(requestId, Error.Code.UNKNOWN_ROOM, "no room named " + Frames.excerpt(name), name));
+        return false;
     }
 
     private void listRooms(ServerSession session, long requestId, ListRooms request) {

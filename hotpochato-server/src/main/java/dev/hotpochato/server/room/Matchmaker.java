@@ -1,5 +1,6 @@
 package dev.hotpochato.server.room;
 
+import dev.hotpochato.protocol.ProtocolLimits;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.MatchCancelled;
 import dev.hotpochato.protocol.v1.ServerFrame;
@@ -20,7 +21,7 @@ import java.util.function.Supplier;
 public final class Matchmaker {
 
     /** Names starting with this cannot be joined by name: they belong to pairs. */
-    public static final String PRIVATE_PREFIX = "~";
+    public static final String PRIVATE_PREFIX = ProtocolLimits.PRIVATE_ROOM_PREFIX;
 
     private final RoomStore rooms;
     private final RoomShard home;

@@ -1,6 +1,8 @@
 package dev.hotpochato.server.web;
 
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.protocol.v1.ServerFrame;
@@ -14,6 +16,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@code hotpochato.v1.json}: a frame is a text message holding protobuf's canonical JSON mapping
@@ -64,11 +68,44 @@ final class JsonFrameCodec extends WebSocketFrameCodec {
         } catch (InvalidProtocolBufferException | RuntimeException | StackOverflowError e) {
             throw new CorruptedFrameException("not a ClientFrame in JSON: " + detail(e));
         }
-        return frame.build();
+        ClientFrame parsed = frame.build();
+        if (!wellFormed(parsed)) {
+            // A JSON escape such as "\ud800" makes a lone surrogate, which has no UTF-8 form: protobuf
+            // would send it on as '?'. Binary clients get the same refusal for invalid UTF-8.
+            throw new CorruptedFrameException("not a ClientFrame in JSON: a string holds an unpaired surrogate escape");
+        }
+        return parsed;
     }
 
+    /** Whether every string in {@code message}, at any depth, is well-formed UTF-16 (so has a UTF-8 form). */
+    private static boolean wellFormed(Message message) {
+        for (Map.Entry<FieldDescriptor, Object> field : message.getAllFields().entrySet()) {
+            Object value = field.getValue();
+            for (Object item : value instanceof List<?> list ? list : List.of(value)) {
+                if (item instanceof String string && !wellFormed(string)
+                        || item instanceof Message nested && !wellFormed(nested)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean wellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The parser's complaint, without the class name of its JSON library's exception, and short. */
     private static String detail(Throwable e) {
-        String message = String.valueOf(e.getMessage());
+        String message = String.valueOf(e.getMessage()).replaceFirst("^(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*: ", "");
         return message.length() <= MAX_DETAIL_CHARS ? message : message.substring(0, MAX_DETAIL_CHARS) + "...";
     }
 

@@ -1,5 +1,7 @@
 package dev.hotpochato.server.web;
 
+import io.netty.util.NetUtil;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -12,7 +14,9 @@ import java.util.Locale;
  *
  * <p>Same origin means the Origin's host and port equal those of the request's {@code Host}
  * header, whatever the scheme, so that a TLS-terminating proxy in front of the server does not
- * break it. A request without {@code Origin} is not from a browser page and is let through: such
+ * break it, and that host is an IP address or {@code localhost}. A page served under a DNS name
+ * must have its origin listed: otherwise a site could point its own name at the server's address
+ * (DNS rebinding) and be "same origin" with it. A request without {@code Origin} is not from a browser page and is let through: such
  * a client can send any header it likes, so refusing it would protect nothing.
  *
  * <p>Immutable; shared by every connection.
@@ -69,6 +73,13 @@ final class OriginPolicy {
                 return false;
             }
         }
-        return hostName.equals(uri.getHost()) && hostPort == originPort;
+        return hostName.equals(uri.getHost()) && hostPort == originPort && notRebindable(hostName);
+    }
+
+    /** Whether no one but the machine's own resolver can point this host name at an address. */
+    private static boolean notRebindable(String hostName) {
+        return hostName.equals("localhost") || hostName.endsWith(".localhost")
+                || NetUtil.isValidIpV4Address(hostName)
+                || hostName.startsWith("[") && NetUtil.isValidIpV6Address(hostName.substring(1, hostName.length() - 1));
     }
 }

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 
 /**
  * The pipeline of every connection to the web port, in order: HTTP until {@link WebGate} upgrades
@@ -66,7 +67,9 @@ public final class WebInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
         if (tls != null) {
-            p.addLast("tls", tls.newHandler(ch.alloc()));
+            SslHandler handler = tls.newHandler(ch.alloc());
+            handler.setHandshakeTimeoutMillis(options.tlsHandshakeTimeout().toMillis());
+            p.addLast("tls", handler);
         }
         sessions.addConnectionHandlers(p);
         p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
@@ -86,9 +89,12 @@ public final class WebInitializer extends ChannelInitializer<SocketChannel> {
         metrics.connectionOpened(ServerMetrics.Transport.WEBSOCKET);
         gateContext.channel().closeFuture().addListener(closed -> metrics.connectionClosed(ServerMetrics.Transport.WEBSOCKET));
         p.replace(gateContext.handler(), "wsHeartbeat", new WebSocketHeartbeat(options.heartbeatInterval().toMillis()));
-        p.addLast("wsControl", new WebSocketControl());
         p.addLast("wsUtf8", new Utf8FrameValidator(false));
         p.addLast("wsAggregator", new WebSocketMessageAggregator(options.maxFrameBytes()));
+        // After the aggregator: a whole message, a ping or a pong is life; a fragment is not, so
+        // that a message trickled a byte at a time cannot hold the connection open.
+        sessions.addIdleHandler(p);
+        p.addLast("wsControl", new WebSocketControl());
         p.addLast("wsCodec", subprotocol == Subprotocol.PROTO
                 ? new BinaryFrameCodec(options.maxFrameBytes())
                 : new JsonFrameCodec(options.maxFrameBytes()));

@@ -12,13 +12,24 @@ class OriginPolicyTest {
     private final OriginPolicy sameOnly = new OriginPolicy(List.of());
 
     @Test
-    void aPageOfTheServersOwnHostAndPortMayConnectWhateverTheScheme() {
-        assertTrue(sameOnly.allows("http://chat.example.com:7480", "chat.example.com:7480"));
-        assertTrue(sameOnly.allows("http://Chat.Example.com:7480", "chat.example.com:7480"));
-        // Behind a proxy that ends TLS: the page is https, the Host header the proxy passes on has no port.
-        assertTrue(sameOnly.allows("https://chat.example.com", "chat.example.com"));
-        assertTrue(sameOnly.allows("https://chat.example.com", "chat.example.com:443"));
+    void aPageOfTheServersOwnAddressAndPortMayConnectWhateverTheScheme() {
+        assertTrue(sameOnly.allows("http://127.0.0.1:7480", "127.0.0.1:7480"));
+        assertTrue(sameOnly.allows("http://LocalHost:7480", "localhost:7480"));
         assertTrue(sameOnly.allows("http://[::1]:7480", "[::1]:7480"));
+        assertTrue(sameOnly.allows("http://192.168.1.20:7480", "192.168.1.20:7480"));
+        // Behind a proxy that ends TLS: the page is https, the Host header the proxy passes on has no port.
+        assertTrue(sameOnly.allows("https://10.0.0.5", "10.0.0.5"));
+        assertTrue(sameOnly.allows("https://10.0.0.5", "10.0.0.5:443"));
+    }
+
+    @Test
+    void aPageUnderADnsNameMustBeListedSinceAnySiteCanPointItsNameAtTheServer() {
+        // DNS rebinding: evil.example resolves to the server's address, so Origin and Host agree.
+        assertFalse(sameOnly.allows("http://evil.example:7480", "evil.example:7480"));
+        assertFalse(sameOnly.allows("https://chat.example.com", "chat.example.com"));
+        OriginPolicy listed = new OriginPolicy(List.of("https://chat.example.com"));
+        assertTrue(listed.allows("https://chat.example.com", "chat.example.com"));
+        assertFalse(listed.allows("http://evil.example:7480", "evil.example:7480"));
     }
 
     @Test

@@ -171,5 +171,20 @@ class WebSocketFrameCodecTest {
         CorruptedFrameException e = assertThrows(CorruptedFrameException.class,
                 () -> garbage.writeInbound(new TextWebSocketFrame("x".repeat(1000))));
         assertTrue(e.getMessage().length() < 300, e.getMessage());
+        CorruptedFrameException unclosed = assertThrows(CorruptedFrameException.class,
+                () -> new EmbeddedChannel(new JsonFrameCodec(4096)).writeInbound(new TextWebSocketFrame("{\"say\": {")));
+        assertFalse(unclosed.getMessage().contains("com.google"), () -> "no library internals: " + unclosed.getMessage());
+    }
+
+    @Test
+    void aLoneSurrogateEscapeIsRefusedAsBinaryClientsInvalidUtf8IsNotSentOnAsAQuestionMark() {
+        CorruptedFrameException lone = assertThrows(CorruptedFrameException.class,
+                () -> new EmbeddedChannel(new JsonFrameCodec(4096)).writeInbound(
+                        new TextWebSocketFrame("{\"say\": {\"room\": \"tea\", \"text\": \"\\ud800 lone\"}}")));
+        assertTrue(lone.getMessage().contains("unpaired surrogate"), lone.getMessage());
+        EmbeddedChannel paired = new EmbeddedChannel(new JsonFrameCodec(4096));
+        paired.writeInbound(new TextWebSocketFrame("{\"say\": {\"room\": \"tea\", \"text\": \"\\ud83d\\ude00\"}}"));
+        ClientFrame frame = paired.readInbound();
+        assertEquals("\ud83d\ude00", frame.getSay().getText(), "a pair is one code point, kept");
     }
 }
