@@ -373,8 +373,8 @@ public final class ServerOptions {
             if (redisUri == null || redisUri.isBlank()) {
                 this.cluster = null;
             } else if (!redisUri.startsWith("redis://") && !redisUri.startsWith("rediss://")) {
-                throw new IllegalArgumentException("cluster must be a Redis address, redis://HOST:PORT or rediss://HOST:PORT: "
-                        + redisUri);
+                // The value is not echoed: it may hold a password.
+                throw new IllegalArgumentException("cluster must be a Redis address, redis://HOST:PORT or rediss://HOST:PORT");
             } else {
                 this.cluster = redisUri;
             }

@@ -103,8 +103,9 @@ public final class RedisEngine implements AutoCloseable {
         try {
             redisUri = RedisURI.create(uri);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("--cluster " + uri + ": not a Redis address (redis://host:port): "
-                    + e.getMessage());
+            // Not echoed: it may hold a password.
+            throw new IllegalStateException("--cluster: not a Redis address (redis://HOST:PORT, rediss://, "
+                    + "redis://USER:PASSWORD@HOST:PORT)");
         }
         redisUri.setTimeout(timeout);
         String address = redisUri.getHost() + ":" + redisUri.getPort();
