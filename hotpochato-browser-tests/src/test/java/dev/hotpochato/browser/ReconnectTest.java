@@ -3,6 +3,7 @@ package dev.hotpochato.browser;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.server.HotPochatoServer;
 import dev.hotpochato.server.ServerOptions;
+import dev.hotpochato.testing.CuttableProxy;
 import dev.hotpochato.testing.TestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

@@ -2,6 +2,7 @@ package dev.hotpochato.client;
 
 import dev.hotpochato.server.HotPochatoServer;
 import dev.hotpochato.server.ServerOptions;
+import dev.hotpochato.testing.CuttableProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -5,12 +5,14 @@ import dev.hotpochato.client.HotPochatoClient;
 import dev.hotpochato.client.Session;
 import dev.hotpochato.server.HotPochatoServer;
 import dev.hotpochato.server.ServerOptions;
+import dev.hotpochato.testing.CuttableProxy;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetSocketAddress;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -176,7 +178,7 @@ class ScriptedModeTest {
 
     @Test
     void aLostConnectionIsExitCodeFiveNeverZero() throws Exception {
-        try (CutProxy proxy = new CutProxy(server.port())) {
+        try (CuttableProxy proxy = new CuttableProxy(new InetSocketAddress("127.0.0.1", server.port()))) {
             OutputLines out = new OutputLines();
             var run = client(proxy.port(), out, "", "--name", "alice", "--room", "cut", "--no-reconnect");
             out.await("joined\tcut\talice");

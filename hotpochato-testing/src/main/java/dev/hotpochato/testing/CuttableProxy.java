@@ -1,4 +1,4 @@
-package dev.hotpochato.client;
+package dev.hotpochato.testing;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -17,23 +17,34 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A TCP proxy on 127.0.0.1 between a client and the server, whose connections a test can cut, as
- * a network failure would, and which can refuse new ones for a while (it accepts, then closes).
+ * A TCP proxy on 127.0.0.1 in front of a server, to break the network on purpose the ways users
+ * meet: {@link #cut()} closes every connection and refuses new ones (accepts, then closes) until
+ * {@link #restore()}, a network that drops; {@link #freeze()} silently stops carrying bytes on the
+ * connections open now while new ones work, a laptop that slept (its old connections are dead but
+ * nobody said so); {@link #retarget} sends new connections to another address, a server restarted
+ * elsewhere. Shared by the client's, the terminal's and the browser's tests.
  */
-final class CuttableProxy implements AutoCloseable {
+public final class CuttableProxy implements AutoCloseable {
+
+    /** Set on both channels of a frozen pair: bytes are read and dropped, and a close is not passed on. */
+    private static final AttributeKey<Boolean> FROZEN = AttributeKey.valueOf(CuttableProxy.class, "frozen");
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup frozen = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Channel listener;
     private volatile boolean refusing;
     private volatile InetSocketAddress target;
 
-    CuttableProxy(InetSocketAddress firstTarget) throws InterruptedException {
+    public CuttableProxy(InetSocketAddress firstTarget) throws InterruptedException {
         this.target = firstTarget;
         listener = new ServerBootstrap()
                 .group(group)
@@ -63,22 +74,32 @@ final class CuttableProxy implements AutoCloseable {
                 .bind("127.0.0.1", 0).sync().channel();
     }
 
-    int port() {
+    public int port() {
         return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
     /** Cuts every connection now, and refuses new ones until {@link #restore()}. */
-    void cut() {
+    public void cut() {
         refusing = true;
         connections.close().syncUninterruptibly();
     }
 
-    void restore() {
+    /** Accepts connections again. */
+    public void restore() {
         refusing = false;
     }
 
+    /** The connections open now stop carrying bytes, without closing; new connections work. */
+    public void freeze() {
+        for (Channel c : connections) {
+            c.attr(FROZEN).set(true);
+            frozen.add(c);
+        }
+        connections.removeAll(frozen);
+    }
+
     /** New connections go to {@code newTarget} from now on (a server restarted elsewhere). */
-    void retarget(InetSocketAddress newTarget) {
+    public void retarget(InetSocketAddress newTarget) {
         target = newTarget;
     }
 
@@ -86,7 +107,12 @@ final class CuttableProxy implements AutoCloseable {
     public void close() {
         listener.close().syncUninterruptibly();
         connections.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        frozen.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private static boolean isFrozen(Channel c) {
+        return Boolean.TRUE.equals(c.attr(FROZEN).get());
     }
 
     /** Copies what one side sends to the other, reading on only once it is written. */
@@ -104,6 +130,11 @@ final class CuttableProxy implements AutoCloseable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (isFrozen(ctx.channel())) {
+                ReferenceCountUtil.release(msg);
+                ctx.read();
+                return;
+            }
             to.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
                 if (f.isSuccess()) {
                     ctx.channel().read();
@@ -115,7 +146,9 @@ final class CuttableProxy implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            if (!isFrozen(ctx.channel())) {
+                to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
         }
 
         @Override
