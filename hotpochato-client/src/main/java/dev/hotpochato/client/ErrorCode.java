@@ -42,6 +42,8 @@ public enum ErrorCode {
     TOO_MANY_ATTEMPTS,
     /** The handshake did not complete within the server's handshake timeout. */
     HANDSHAKE_TIMEOUT,
+    /** Cluster mode: the server's shared store (Redis) did not answer; nothing changed: send the request again. */
+    UNAVAILABLE,
     // Floor control (turn policies): see RoomHandle#raiseHand and the chair's requests.
     /** The request needs a chair of the room. */
     NOT_A_CHAIR,

@@ -4,6 +4,8 @@ import dev.hotpochato.protocol.net.Transport;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.server.admin.AdminServer;
 import dev.hotpochato.server.admin.Health;
+import dev.hotpochato.server.cluster.ClusterRoomStore;
+import dev.hotpochato.server.cluster.RedisEngine;
 import dev.hotpochato.server.metrics.RuntimeMetrics;
 import dev.hotpochato.server.metrics.ServerMetrics;
 import dev.hotpochato.server.net.ServerInitializer;
@@ -71,6 +73,8 @@ public final class HotPochatoServer implements AutoCloseable {
     private final EventLoopGroup admin;
     private final ChannelGroup channels;
     private final RoomStore rooms;
+    /** Cluster mode's connection to Redis; null when the rooms live in memory. */
+    private final RedisEngine redis;
     private final ServerTls tls;
     private final PrometheusMeterRegistry registry;
     private final ServerMetrics metrics;
@@ -109,18 +113,66 @@ public final class HotPochatoServer implements AutoCloseable {
 
         // Each worker event loop also owns a shard of the rooms, with its own output.
         List<RoomShard> shards = new ArrayList<>();
-        for (EventExecutor loop : workers) {
-            shards.add(new RoomShard(loop, new ScheduledTurnClock(loop), new ChannelOutput(), PooledByteBufAllocator.DEFAULT,
-                    metrics));
-        }
         RoomSettings defaults = new RoomSettings(options.turnTimeout().toMillis(), options.maxMembersPerRoom(), "",
                 false, options.maxTextBytes(), options.historySize());
-        MemoryRoomStore store = new MemoryRoomStore(shards, defaults);
-        this.rooms = store;
-        Matchmaker matchmaker = new Matchmaker(store, shards.get(0));
+        Matchmaker matchmaker;
+        if (options.cluster() == null) {
+            for (EventExecutor loop : workers) {
+                shards.add(new RoomShard(loop, new ScheduledTurnClock(loop), new ChannelOutput(), PooledByteBufAllocator.DEFAULT,
+                        metrics));
+            }
+            MemoryRoomStore store = new MemoryRoomStore(shards, defaults);
+            this.rooms = store;
+            this.redis = null;
+            matchmaker = new Matchmaker(store, shards.get(0));
+        } else {
+            // Cluster mode: the rooms live in Redis; each loop keeps a shard of the rooms with members here.
+            ClusterRoomStore[] store = new ClusterRoomStore[1];
+            try {
+                this.redis = RedisEngine.connect(options.cluster(), java.time.Duration.ofSeconds(5),
+                        new RedisEngine.Channels() {
+                            @Override
+                            public void published(String room, byte[] message) {
+                                store[0].published(room, message);
+                            }
 
-        this.initializer = new ServerInitializer(options, rooms, matchmaker, tls == null ? null : tls.context(), channels,
-                metrics);
+                            @Override
+                            public void subscribed(String room) {
+                                store[0].subscribed(room);
+                            }
+                        });
+            } catch (RuntimeException e) {
+                shutdownGroups();
+                runtimeMetrics.close();
+                registry.close();
+                throw e;
+            }
+            List<ClusterRoomStore.Loop> loops = new ArrayList<>();
+            for (EventExecutor loop : workers) {
+                loops.add(new ClusterRoomStore.Loop(loop, new ScheduledTurnClock(loop), new ChannelOutput()));
+            }
+            store[0] = new ClusterRoomStore(redis, loops, defaults, PooledByteBufAllocator.DEFAULT);
+            this.rooms = store[0];
+            // The matchmaker's queue is this node's (matching across nodes is not done yet); its pairs'
+            // room names carry the node's generation, so they are unique across the cluster.
+            EventExecutor home = workers.next();
+            shards.add(new RoomShard(home, new ScheduledTurnClock(home), new ChannelOutput(), PooledByteBufAllocator.DEFAULT,
+                    metrics));
+            java.util.concurrent.atomic.AtomicLong pairs = new java.util.concurrent.atomic.AtomicLong();
+            long generation = redis.generation();
+            matchmaker = new Matchmaker(rooms, shards.get(0),
+                    () -> Matchmaker.PRIVATE_PREFIX + "pair-" + generation + "-" + pairs.incrementAndGet());
+        }
+
+        if (redis == null) {
+            this.initializer = new ServerInitializer(options, rooms, matchmaker, tls == null ? null : tls.context(), channels,
+                    metrics, null);
+        } else {
+            // Unique across the cluster: the node's generation (never reused) above a counter of its own.
+            java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong(redis.generation() << 32);
+            this.initializer = new ServerInitializer(options, rooms, matchmaker, tls == null ? null : tls.context(),
+                    channels, metrics, ids::incrementAndGet);
+        }
         try {
             this.serverChannel = bind("bindAddress, port", options.bindAddress(), options.port(), new ServerBootstrap()
                     .group(acceptor, workers)
@@ -137,14 +189,17 @@ public final class HotPochatoServer implements AutoCloseable {
             this.adminServer = admin == null ? null : startAdmin(transport, adminBindAddress);
         } catch (InterruptedException | RuntimeException e) {
             shutdownGroups();
+            if (redis != null) {
+                redis.close();
+            }
             runtimeMetrics.close();
             registry.close();
             throw e;
         }
         health.serving();
-        log.info("HotPochato {} listening on {} ({}{} transport, {} room shards){}", VERSION,
+        log.info("HotPochato {} listening on {} ({}{} transport, {} room shards{}){}", VERSION,
                 hostAndPort(options.bindAddress(), port()), tls == null ? "" : "TLS over ",
-                transport.name().toLowerCase(Locale.ROOT), shards.size(),
+                transport.name().toLowerCase(Locale.ROOT), threads, redis == null ? "" : ", cluster node " + redis.generation(),
                 adminServer == null ? "" : "; admin on http://" + hostAndPort(options.adminBindAddress(),
                         adminServer.localAddress().getPort()));
         if (webChannel != null) {
@@ -397,6 +452,9 @@ public final class HotPochatoServer implements AutoCloseable {
             adminServer.close();
         }
         shutdownGroups();
+        if (redis != null) {
+            redis.close();
+        }
         runtimeMetrics.close();
         registry.close();
         log.info("HotPochato stopped");

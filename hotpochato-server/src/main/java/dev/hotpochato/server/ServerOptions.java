@@ -54,6 +54,7 @@ public final class ServerOptions {
     private final List<String> allowedOrigins;
     private final int adminPort;
     private final String adminBindAddress;
+    private final String cluster;
 
     private ServerOptions(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -87,6 +88,7 @@ public final class ServerOptions {
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
         this.adminPort = b.adminPort;
         this.adminBindAddress = b.adminBindAddress;
+        this.cluster = b.cluster;
     }
 
     public static Builder builder() {
@@ -278,6 +280,15 @@ public final class ServerOptions {
         return adminBindAddress;
     }
 
+    /**
+     * The Redis of the cluster this server is a node of ({@code redis://host:port},
+     * {@code rediss://} for TLS, {@code redis://user:password@host:port}); null (the default): no
+     * cluster, the rooms live in this process's memory. See docs/cluster.md.
+     */
+    public String cluster() {
+        return cluster;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.bindAddress = bindAddress;
@@ -311,6 +322,7 @@ public final class ServerOptions {
         b.allowedOrigins = new ArrayList<>(allowedOrigins);
         b.adminPort = adminPort;
         b.adminBindAddress = adminBindAddress;
+        b.cluster = cluster;
         return b;
     }
 
@@ -351,6 +363,23 @@ public final class ServerOptions {
         private Authenticator authenticator;
         private int httpPort = HTTP_OFF;
         private List<String> allowedOrigins = new ArrayList<>();
+        private String cluster;
+
+        /**
+         * Be a node of the cluster whose rooms live in this Redis ({@code redis://host:port},
+         * {@code rediss://...} for TLS, {@code user:password@} for a password); null or empty for none.
+         */
+        public Builder cluster(String redisUri) {
+            if (redisUri == null || redisUri.isBlank()) {
+                this.cluster = null;
+            } else if (!redisUri.startsWith("redis://") && !redisUri.startsWith("rediss://")) {
+                // The value is not echoed: it may hold a password.
+                throw new IllegalArgumentException("cluster must be a Redis address, redis://HOST:PORT or rediss://HOST:PORT");
+            } else {
+                this.cluster = redisUri;
+            }
+            return this;
+        }
         private int adminPort = NO_ADMIN_PORT;
         private String adminBindAddress = "127.0.0.1";
 

@@ -30,11 +30,12 @@ import java.util.concurrent.Callable;
 @Command(name = "hotpochato-bench", mixinStandardHelpOptions = true, version = "hotpochato-bench 0.1.0",
         sortOptions = false, showDefaultValues = true,
         description = {"Measures HotPochato beside a baseline run on the same machine in the same run.",
-                "Scenarios: handoff, websocket, fanout, rooms, connections, jmh; quick (all, small, < 1 min); all (all, full size)."})
+                "Scenarios: handoff, websocket, fanout, rooms, connections, jmh; quick (all, small, < 1 min); all (all, full size).",
+                "cluster-handoff (not in quick or all): hand-offs through Redis on one and two nodes, beside one node in memory."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SCENARIO",
-            description = "handoff | websocket | fanout | rooms | connections | jmh | quick | all")
+            description = "handoff | websocket | fanout | rooms | connections | jmh | quick | all | cluster-handoff")
     String scenario;
 
     @Option(names = "--profile", description = "Sizes: TINY (a smoke run), QUICK or FULL. Default: QUICK for "
@@ -155,9 +156,10 @@ public final class BenchCommand implements Callable<Integer> {
                 case "rooms" -> rooms(p);
                 case "connections" -> connections(p);
                 case "jmh" -> JmhScenario.of(p);
+                case "cluster-handoff" -> dev.hotpochato.bench.scenario.ClusterHandoffScenario.of(p);
                 default -> throw new CommandLine.ParameterException(new CommandLine(this),
                         "unknown scenario '" + name + "'; expected one of handoff, websocket, fanout, rooms, connections, jmh, "
-                                + "quick, all");
+                                + "cluster-handoff, quick, all");
             });
         }
         return plan;

@@ -149,6 +149,11 @@ public final class ServerCommand implements Callable<Integer> {
                     + "off unless set (-1). With --tls-cert, https and wss.")
     int httpPort = DEFAULTS.httpPort();
 
+    @Option(names = "--cluster", paramLabel = "REDIS", showDefaultValue = Visibility.NEVER,
+            description = "Be a node of a cluster whose rooms live in this Redis: redis://HOST:PORT, rediss:// for TLS, "
+                    + "redis://USER:PASSWORD@HOST:PORT. Off unless set: the rooms live in this process (docs/cluster.md).")
+    String cluster;
+
     @Option(names = "--allowed-origins", paramLabel = "ORIGIN", split = ",", showDefaultValue = Visibility.NEVER,
             description = "Web origins whose pages may open WebSockets, e.g. https://chat.example.com; "
                     + "* for any. By default only the server's own page reached by IP address or localhost may; "
@@ -250,7 +255,8 @@ public final class ServerCommand implements Callable<Integer> {
                 .adminPort(adminPort)
                 .adminBindAddress(adminBindAddress)
                 .httpPort(httpPort)
-                .allowedOrigins(allowedOrigins);
+                .allowedOrigins(allowedOrigins)
+                .cluster(cluster);
         if ((tlsCertificate == null) != (tlsPrivateKey == null)) {
             throw new IllegalArgumentException("tlsCertificate and tlsPrivateKey go together");
         }

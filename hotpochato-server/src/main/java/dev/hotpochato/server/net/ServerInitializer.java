@@ -40,16 +40,21 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
      * @param channels every connection is added here, so that the server can say goodbye to them all
      */
     public ServerInitializer(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, SslContext tls, ChannelGroup channels) {
-        this(options, rooms, matchmaker, tls, channels, ServerMetrics.discarding());
+        this(options, rooms, matchmaker, tls, channels, ServerMetrics.discarding(), null);
     }
 
-    /** @param metrics what every connection's handlers record: frames, errors, cut-offs, sessions */
+    /**
+     * @param metrics what every connection's handlers record: frames, errors, cut-offs, sessions
+     * @param sessionIds new session ids, unique across the cluster (a node's generation in the high
+     *                   bits); null: numbered by this process
+     */
     public ServerInitializer(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, SslContext tls,
-                             ChannelGroup channels, ServerMetrics metrics) {
+                             ChannelGroup channels, ServerMetrics metrics, java.util.function.LongSupplier sessionIds) {
         AddressLedger addresses = new AddressLedger(options.maxConnections(), options.maxConnectionsPerAddress(),
                 options.maxFailedAttemptsPerAddress(), Ticker.systemTicker().nanoTime());
-        this.server = new ServerContext(options, rooms, matchmaker, new LocalResumeTokens(), addresses,
-                metrics);
+        this.server = sessionIds == null
+                ? new ServerContext(options, rooms, matchmaker, new LocalResumeTokens(), addresses, metrics)
+                : new ServerContext(options, rooms, matchmaker, new LocalResumeTokens(), addresses, metrics, sessionIds);
         this.channels = channels;
         this.tls = tls;
         this.connectionLimiter = new ConnectionLimiter(addresses, metrics);

@@ -25,7 +25,6 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One connection's life, as a state machine ({@link Phase}): the handshake ({@code Hello}, or
@@ -38,7 +37,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SessionHandler extends ChannelInboundHandlerAdapter implements ServerSession.Takeover {
 
     private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
-    private static final AtomicLong NEXT_SESSION_ID = new AtomicLong(1);
     /** The same for every token that does not resume, so that a refusal tells nothing about the token. */
     private static final String NO_SESSION = "no session to resume: the token is unknown, expired or already used";
 
@@ -172,7 +170,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Serve
         decide(requestId);
         authenticate(hello.getDisplayName(), hello.getAuthToken()).whenComplete((ok, failure) -> onLoop(() -> {
             requireAuthenticated(ok, failure, requestId);
-            session = new ServerSession(NEXT_SESSION_ID.getAndIncrement(), hello.getDisplayName(), ctx.channel(),
+            session = new ServerSession(server.sessionIds().getAsLong(), hello.getDisplayName(), ctx.channel(),
                     ctx.channel().attr(ConnectionLimiter.PLACE).get(), server);
             ctx.channel().attr(ServerSession.KEY).set(session);
             ctx.writeAndFlush(welcome(false, session.resumeToken()));

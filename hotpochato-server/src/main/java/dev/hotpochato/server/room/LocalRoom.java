@@ -7,8 +7,9 @@ import java.util.ArrayList;
 /**
  * One room as this server keeps it beside its state: its history (the latest events, encoded), its
  * members whose sessions are on this server, and its turn timer. Confined to the room's thread.
+ * Public, with a few accessors, for a shared store (the cluster package).
  */
-final class LocalRoom {
+public final class LocalRoom {
 
     RoomState state;
     final EventHistory history;
@@ -18,9 +19,33 @@ final class LocalRoom {
     /** The floor's wake-up timer (a talk-time warning, the room's time running out), if armed. */
     TurnClock.Cancellable wake;
 
-    LocalRoom(RoomState state) {
+    public LocalRoom(RoomState state) {
         this.state = state;
         this.history = new EventHistory(state.settings().historySize());
+    }
+
+    /** The room's latest state as this server knows it. */
+    public RoomState state() {
+        return state;
+    }
+
+    /** Sets the state delivery sees: the state right after the outcome being delivered. */
+    public void state(RoomState s) {
+        state = s;
+    }
+
+    /** The participants of its members on this server, in join order (a copy). */
+    public java.util.List<Participant> localParticipants() {
+        java.util.List<Participant> ps = new ArrayList<>(locals.size());
+        for (Local l : locals) {
+            ps.add(l.p);
+        }
+        return ps;
+    }
+
+    /** Whether {@code sessionId} is one of its members on this server. */
+    public boolean isLocal(long sessionId) {
+        return local(sessionId) != null;
     }
 
     Local local(long sessionId) {

@@ -29,9 +29,11 @@ import java.util.List;
  * not sent to the member it is about, and nothing after it; a {@code MemberBack} is sent to the
  * member it is about, and everything after it.
  *
- * <p>One per shard, confined to its thread; it keeps its scratch arrays between outcomes.
+ * <p>One per shard, confined to its thread; it keeps its scratch arrays between outcomes. Public for
+ * a shared store (the cluster package), which delivers what it commits, and what other nodes
+ * committed, through the same path.
  */
-final class RoomDelivery {
+public final class RoomDelivery {
 
     private final RoomOutput output;
     private final ByteBufAllocator alloc;
@@ -51,7 +53,7 @@ final class RoomDelivery {
     /** The frames of the outcome's replies, built once each. */
     private final ArrayList<MessageLite> replyFrames = new ArrayList<>();
 
-    RoomDelivery(RoomOutput output, ByteBufAllocator alloc) {
+    public RoomDelivery(RoomOutput output, ByteBufAllocator alloc) {
         this.output = output;
         this.alloc = alloc;
     }
@@ -62,7 +64,7 @@ final class RoomDelivery {
      * the participants of the command (its requester, or a pair; either may be null) that are not
      * members here yet.
      */
-    void deliver(String room, LocalRoom entry, RoomOutcome outcome, Participant a, Participant b) {
+    public void deliver(String room, LocalRoom entry, RoomOutcome outcome, Participant a, Participant b) {
         this.outcome = outcome;
         List<RoomEvent> events = outcome.events();
         ByteBuf all = events.isEmpty() ? null : encode(room, events);

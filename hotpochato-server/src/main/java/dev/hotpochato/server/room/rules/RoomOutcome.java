@@ -107,6 +107,29 @@ public final class RoomOutcome {
         return deadlineChanged;
     }
 
+    /**
+     * For a shared store: makes this the outcome of a commit another node made, as this node
+     * delivers it: {@code events} (numbered, without gaps), with no replies and nobody admitted here;
+     * the members their {@code MemberLeft} events are about, and {@code closedMembers} if a
+     * {@code RoomClosed} is among them, are removed; the last {@code TurnGranted} names the next holder.
+     *
+     * @param state the room's state after the events, or its latest known state
+     */
+    public void committedElsewhere(RoomState state, List<RoomEvent> events, List<RoomMember> closedMembers) {
+        reset(state);
+        for (RoomEvent e : events) {
+            this.events.add(e);
+            if (e instanceof RoomEvent.MemberLeft l) {
+                removed.add(new RoomMember(l.sessionId(), l.name(), false, 0));
+            } else if (e instanceof RoomEvent.RoomClosed) {
+                removed.addAll(closedMembers);
+            } else if (e instanceof RoomEvent.TurnGranted g) {
+                nextHolderSessionId = g.sessionId();
+            }
+        }
+        changed = !events.isEmpty();
+    }
+
     // ------------------------------------------------------------------ written by the rules
 
     void state(RoomState s) {

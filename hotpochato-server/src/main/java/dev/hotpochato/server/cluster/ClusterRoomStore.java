@@ -1,0 +1,831 @@
+package dev.hotpochato.server.cluster;
+
+import dev.hotpochato.protocol.codec.FrameEncoder;
+import dev.hotpochato.protocol.v1.Error;
+import dev.hotpochato.server.room.LocalRoom;
+import dev.hotpochato.server.room.Participant;
+import dev.hotpochato.server.room.RoomDelivery;
+import dev.hotpochato.server.room.RoomOutput;
+import dev.hotpochato.server.room.RoomPage;
+import dev.hotpochato.server.room.RoomStore;
+import dev.hotpochato.server.room.TurnClock;
+import dev.hotpochato.server.room.rules.FloorRules;
+import dev.hotpochato.server.room.rules.LeaveReason;
+import dev.hotpochato.server.room.rules.RoomCommand;
+import dev.hotpochato.server.room.rules.RoomEvent;
+import dev.hotpochato.server.room.rules.RoomListing;
+import dev.hotpochato.server.room.rules.RoomMember;
+import dev.hotpochato.server.room.rules.RoomOutcome;
+import dev.hotpochato.server.room.rules.RoomRules;
+import dev.hotpochato.server.room.rules.RoomSettings;
+import dev.hotpochato.server.room.rules.RoomState;
+import dev.hotpochato.protocol.v1.ServerFrame;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The rooms of a cluster, kept in Redis ({@link RedisEngine}) and shared by every node: the
+ * {@code --cluster} store. A node applies the turn rules ({@link RoomRules}) to the room's state
+ * as it last saw it and commits the result through one Redis Function, which writes it only if
+ * the room's version is still the one the node computed from; otherwise it returns the current
+ * state and the node computes again from that. So each room has one order of events, whichever
+ * node a command came through, and a command's answer (its events, or a refusal such as
+ * {@code NOT_YOUR_TURN}) is the one a single node would give.
+ *
+ * <p>Per node, rooms are spread over shards by name as in memory, one per event loop; a shard alone
+ * touches its rooms, without locks, and never waits: Redis answers arrive on Lettuce's threads and
+ * hop back to the shard. A shard commits one command per room at a time, in the order they came,
+ * so one participant's commands apply in the order it made them.
+ *
+ * <p>A node subscribes to the channel of each room with members on it. What it commits itself it
+ * delivers when Redis confirms the commit; what other nodes commit arrives on the channel. Both go
+ * through the same {@link RoomDelivery} as in memory (encoded once, the next holder first), in seq
+ * order: an arrival ahead of a missing seq waits for it, and if it has not come after
+ * {@link #GAP_MILLIS} the missing events are read from the room's stream.
+ *
+ * <p>Turn timers: every node with members in a room arms the timer of its current turn; when it
+ * fires the node commits {@code ExpireTurn} for that turn like any command. The first commit wins;
+ * the others find the turn over (a version conflict, then a no-op) and change nothing, so a turn
+ * expires exactly once whichever nodes live.
+ */
+public final class ClusterRoomStore implements RoomStore {
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterRoomStore.class);
+
+    /** How long an arrival waits for a missing seq before the node reads it from the stream. */
+    static final long GAP_MILLIS = 200;
+    /** Commit attempts of one command before it is refused as UNAVAILABLE: only under heavy contention. */
+    static final int MAX_ATTEMPTS = 16;
+
+    /** One event loop of the node, as a shard needs it. */
+    public record Loop(Executor executor, TurnClock clock, RoomOutput output) {
+    }
+
+    private final RedisEngine redis;
+    private final List<Shard> shards;
+    private final RoomSettings defaults;
+    private final ByteBufAllocator alloc;
+
+    public ClusterRoomStore(RedisEngine redis, List<Loop> loops, RoomSettings defaults, ByteBufAllocator alloc) {
+        if (loops.isEmpty()) {
+            throw new IllegalArgumentException("at least one loop is needed");
+        }
+        this.redis = redis;
+        this.defaults = defaults;
+        this.alloc = alloc;
+        List<Shard> s = new ArrayList<>(loops.size());
+        for (Loop loop : loops) {
+            s.add(new Shard(loop));
+        }
+        this.shards = List.copyOf(s);
+    }
+
+    /** Where the engine hands what other nodes committed: (room, message), on any thread. */
+    public void published(String room, byte[] message) {
+        Shard shard = shardFor(room);
+        shard.execute(() -> shard.arrived(room, message));
+    }
+
+    /**
+     * Redis confirmed the subscription to {@code room}'s channel, perhaps again after a reconnect:
+     * what was published while the node was not subscribed is read from the room's stream.
+     */
+    public void subscribed(String room) {
+        Shard shard = shardFor(room);
+        shard.execute(() -> shard.resync(room));
+    }
+
+    private Shard shardFor(String room) {
+        return shards.get(Math.floorMod(room.hashCode(), shards.size()));
+    }
+
+    @Override
+    public RoomSettings defaults() {
+        return defaults;
+    }
+
+    @Override
+    public void join(Participant p, long requestId, String room, RoomSettings settingsIfCreated, String password) {
+        submit(new Pending(new RoomCommand.Join(room, p.sessionId(), p.name(), requestId, password, false,
+                settingsIfCreated), p, null, requestId, null));
+    }
+
+    /**
+     * Rooms with another turn policy than round robin, or with an audience, keep state (chairs,
+     * requests, counters) that the cluster's stored form does not hold yet: refused, typed, rather
+     * than run differently from one node.
+     */
+    @Override
+    public void join(Participant p, long requestId, String room, RoomSettings settingsIfCreated, String password,
+                     boolean audience) {
+        if (audience || settingsIfCreated != null && !FloorRules.DEFAULT.equals(settingsIfCreated.floor())) {
+            refuseFloor(p, requestId, room);
+            return;
+        }
+        join(p, requestId, room, settingsIfCreated, password);
+    }
+
+    @Override
+    public void floor(Participant p, RoomCommand command) {
+        long requestId = command instanceof RoomCommand.RaiseHand c ? c.requestId()
+                : command instanceof RoomCommand.Withdraw c ? c.requestId()
+                : command instanceof RoomCommand.Grant c ? c.requestId()
+                : command instanceof RoomCommand.Revoke c ? c.requestId()
+                : command instanceof RoomCommand.Deny c ? c.requestId()
+                : command instanceof RoomCommand.AppointChair c ? c.requestId()
+                : command instanceof RoomCommand.Mute c ? c.requestId()
+                : command instanceof RoomCommand.Remove c ? c.requestId()
+                : command instanceof RoomCommand.Move c ? c.requestId()
+                : 0;
+        refuseFloor(p, requestId, command.room());
+    }
+
+    private static void refuseFloor(Participant p, long requestId, String room) {
+        Channel channel = p.channel();
+        if (channel != null) {
+            channel.writeAndFlush(dev.hotpochato.server.room.Frames.error(requestId, Error.Code.UNAVAILABLE,
+                    "turn policies, chairs and audiences are not available in cluster mode yet", room));
+        }
+    }
+
+    @Override
+    public void leave(Participant p, long requestId, String room, LeaveReason reason) {
+        submit(new Pending(new RoomCommand.Leave(room, p.sessionId(), requestId, reason), p, null, requestId, null));
+    }
+
+    @Override
+    public void say(Participant p, long requestId, String room, String text) {
+        submit(new Pending(new RoomCommand.Say(room, p.sessionId(), requestId, text), p, null, requestId, null));
+    }
+
+    @Override
+    public void pass(Participant p, long requestId, String room) {
+        submit(new Pending(new RoomCommand.Pass(room, p.sessionId(), requestId), p, null, requestId, null));
+    }
+
+    @Override
+    public void invite(Participant p, long requestId, String room, String invitee) {
+        submit(new Pending(new RoomCommand.Invite(room, p.sessionId(), requestId, invitee), p, null, requestId, null));
+    }
+
+    @Override
+    public CompletableFuture<Void> away(Participant p, String room) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        submit(new Pending(new RoomCommand.Away(room, p.sessionId()), p, null, 0, done));
+        return done;
+    }
+
+    @Override
+    public void back(Participant p, String room, long lastSeenSeq) {
+        submit(new Pending(new RoomCommand.Back(room, p.sessionId(), lastSeenSeq), p, null, 0, null));
+    }
+
+    @Override
+    public void pair(String room, Participant first, long firstMatchRequestId, Participant second,
+                     long secondMatchRequestId) {
+        RoomCommand.AdmitPair command = new RoomCommand.AdmitPair(room, defaults.forPair(),
+                new RoomCommand.Pairing(first.sessionId(), first.name(), firstMatchRequestId),
+                new RoomCommand.Pairing(second.sessionId(), second.name(), secondMatchRequestId));
+        Pending pending = new Pending(command, first, second, firstMatchRequestId, null);
+        pending.secondRequestId = secondMatchRequestId;
+        submit(pending);
+    }
+
+    private void submit(Pending p) {
+        Shard shard = shardFor(p.command.room());
+        shard.execute(() -> shard.enqueue(p));
+    }
+
+    @Override
+    public CompletableFuture<RoomPage> list(String after, int limit) {
+        int n = limit <= 0 || limit > MAX_PAGE ? MAX_PAGE : limit;
+        CompletableFuture<RoomPage> page = new CompletableFuture<>();
+        redis.publicNames(after, n + 1).thenCompose(names -> {
+            List<CompletableFuture<RedisEngine.Stored>> reads = new ArrayList<>(names.size());
+            for (String name : names) {
+                reads.add(redis.read(name).toCompletableFuture());
+            }
+            return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(done -> {
+                List<RoomListing> rooms = new ArrayList<>(names.size());
+                for (CompletableFuture<RedisEngine.Stored> read : reads) {
+                    byte[] bytes = read.join().state();
+                    if (bytes != null) {
+                        RoomState s = StateCodec.state(bytes);
+                        if (!s.isPrivate() && !s.isClosed()) {
+                            rooms.add(s.listing());
+                        }
+                    }
+                }
+                rooms.sort(Comparator.comparing(RoomListing::name));
+                boolean more = names.size() > n;
+                List<RoomListing> shown = List.copyOf(rooms.subList(0, Math.min(n, rooms.size())));
+                return new RoomPage(shown, more && !shown.isEmpty() ? shown.get(shown.size() - 1).name() : "");
+            });
+        }).whenComplete((result, failure) -> {
+            if (failure != null) {
+                page.completeExceptionally(failure);
+            } else {
+                page.complete(result);
+            }
+        });
+        return page;
+    }
+
+    @Override
+    public CompletableFuture<RoomState> inspect(String room) {
+        return redis.read(room).thenApply(stored -> stored.state() == null ? null : StateCodec.state(stored.state()))
+                .toCompletableFuture();
+    }
+
+    /**
+     * The node stops: the rooms live on in Redis for the other nodes, so its own members leave them
+     * ({@code DISCONNECTED}), which moves the turn on at once if one of them held it. Completes once
+     * every leave is committed (or failed).
+     */
+    @Override
+    public CompletableFuture<Void> closeAll(String reason) {
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (Shard shard : shards) {
+            CompletableFuture<List<CompletableFuture<Void>>> listed = new CompletableFuture<>();
+            shard.execute(() -> listed.complete(shard.leaveAll()));
+            parts.add(listed.thenCompose(leaves -> CompletableFuture.allOf(leaves.toArray(CompletableFuture[]::new))));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    }
+
+    /** Rooms this node tracks (members here, or commands on their way): for tests and diagnostics. */
+    public CompletableFuture<Integer> trackedRooms() {
+        List<CompletableFuture<Integer>> parts = new ArrayList<>();
+        for (Shard shard : shards) {
+            CompletableFuture<Integer> part = new CompletableFuture<>();
+            shard.execute(() -> part.complete(shard.rooms.size()));
+            parts.add(part);
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(done -> parts.stream().mapToInt(CompletableFuture::join).sum());
+    }
+
+    // ------------------------------------------------------------------ per room, per shard
+
+    /** A command waiting for its commit. */
+    private static final class Pending {
+        final RoomCommand command;
+        final Participant a;
+        final Participant b;
+        final long requestId;
+        long secondRequestId;
+        final CompletableFuture<Void> done;
+        int attempts;
+        /** A Join took a room slot of {@link #a}. */
+        boolean slotTaken;
+
+        Pending(RoomCommand command, Participant a, Participant b, long requestId, CompletableFuture<Void> done) {
+            this.command = command;
+            this.a = a;
+            this.b = b;
+            this.requestId = requestId;
+            this.done = done;
+        }
+    }
+
+    /** Something to deliver to a room's members here, in seq order: a commit of this node or of another. */
+    private static final class Arrival {
+        /** Events' first and last seq; for an outcome without events, first = last + 1 = its place. */
+        final long first;
+        final long last;
+        final long order;
+        final RoomState state;
+        /** This node's own outcome (with its requesters), or null for another node's events. */
+        final RoomOutcome own;
+        final Participant a;
+        final Participant b;
+        final List<RoomEvent> events;
+
+        Arrival(long first, long last, long order, RoomState state, RoomOutcome own, Participant a, Participant b,
+                List<RoomEvent> events) {
+            this.first = first;
+            this.last = last;
+            this.order = order;
+            this.state = state;
+            this.own = own;
+            this.a = a;
+            this.b = b;
+            this.events = events;
+        }
+
+        boolean hasEvents() {
+            return last >= first;
+        }
+    }
+
+    private static final Comparator<Arrival> ARRIVAL_ORDER = Comparator.<Arrival>comparingLong(x -> x.first)
+            .thenComparing(x -> x.hasEvents() ? 1 : 0) // a reply placed after seq S goes before event S + 1
+            .thenComparingLong(x -> x.order);
+
+    /** One room as a shard tracks it: while it has members here or commands on their way. */
+    private static final class Room {
+        final String name;
+        /** The room's version and state as this node last saw them; valid while {@link #known}. */
+        long version;
+        RoomState cached;
+        boolean known;
+        /** Subscribed to its channel: the cache is kept up to date and arrivals are delivered in order. */
+        boolean subscribed;
+        /** The last seq delivered here (valid while subscribed). */
+        long delivered;
+        LocalRoom local;
+        final ArrayDeque<Pending> queue = new ArrayDeque<>(2);
+        boolean busy;
+        final PriorityQueue<Arrival> held = new PriorityQueue<>(ARRIVAL_ORDER);
+        long arrivals;
+        TurnClock.Cancellable gapTimer;
+        boolean filling;
+        /** A read from the stream waits for this node's commit on its way, so as not to take its events for another's. */
+        boolean refill;
+        TurnClock.Cancellable expiry;
+        long armedTurn = -1;
+
+        Room(String name) {
+            this.name = name;
+        }
+    }
+
+    private final class Shard {
+        private final Executor executor;
+        private final TurnClock clock;
+        private final RoomOutput output;
+        private final RoomDelivery delivery;
+        final Map<String, Room> rooms = new HashMap<>();
+        private volatile Thread thread;
+
+        Shard(Loop loop) {
+            this.executor = loop.executor();
+            this.clock = loop.clock();
+            this.output = loop.output();
+            this.delivery = new RoomDelivery(output, alloc);
+        }
+
+        void execute(Runnable task) {
+            if (Thread.currentThread() == thread) {
+                runAndFlush(task);
+                return;
+            }
+            try {
+                executor.execute(() -> runAndFlush(task));
+            } catch (RejectedExecutionException refused) {
+                if (!(executor instanceof ExecutorService service) || !service.isShutdown()) {
+                    throw refused;
+                }
+                log.debug("room task dropped: the server is stopping", refused);
+            }
+        }
+
+        private void runAndFlush(Runnable task) {
+            thread = Thread.currentThread();
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("cluster room task failed", e);
+            } finally {
+                output.flush();
+            }
+        }
+
+        /** Runs {@code task} on this shard when {@code stage} completes, whatever the outcome. */
+        private <T> void then(CompletionStage<T> stage, java.util.function.BiConsumer<T, Throwable> task) {
+            stage.whenComplete((value, failure) -> execute(() -> task.accept(value, failure)));
+        }
+
+        // -------------------------------------------------------------- commands
+
+        void enqueue(Pending p) {
+            Room r = rooms.computeIfAbsent(p.command.room(), Room::new);
+            r.queue.add(p);
+            pump(r);
+        }
+
+        /** Starts the next command of {@code r} unless one is on its way. */
+        private void pump(Room r) {
+            if (r.busy) {
+                return;
+            }
+            Pending p = r.queue.peek();
+            if (p == null) {
+                forgetIfIdle(r);
+                return;
+            }
+            r.busy = true;
+            boolean admits = p.command instanceof RoomCommand.Join || p.command instanceof RoomCommand.AdmitPair;
+            if (admits && !r.subscribed) {
+                // Subscribed before the state is read: nothing committed after the read can be missed.
+                then(redis.subscribe(r.name), (ok, failure) -> {
+                    if (failure != null) {
+                        failed(r, p, failure);
+                        return;
+                    }
+                    r.subscribed = true;
+                    r.known = false;
+                    readThenCompute(r, p, true);
+                });
+            } else if (!r.known || !r.subscribed) {
+                readThenCompute(r, p, false);
+            } else {
+                compute(r, p);
+            }
+        }
+
+        private void readThenCompute(Room r, Pending p, boolean subscribing) {
+            then(redis.read(r.name), (stored, failure) -> {
+                if (failure != null) {
+                    failed(r, p, failure);
+                    return;
+                }
+                refresh(r, stored.version(), stored.state());
+                if (subscribing) {
+                    r.delivered = r.cached == null ? 0 : r.cached.seq();
+                }
+                compute(r, p);
+            });
+        }
+
+        private void refresh(Room r, long version, byte[] state) {
+            r.version = version;
+            r.cached = state == null ? null : StateCodec.state(state);
+            r.known = true;
+        }
+
+        private void compute(Room r, Pending p) {
+            RoomState before = r.cached == null ? null : r.cached.copy();
+            RoomCommand command = p.command;
+            if (command instanceof RoomCommand.Join j) {
+                if (!p.slotTaken && RoomRules.joinNeedsSlot(before, j.sessionId(), j.name(), j.password())) {
+                    p.slotTaken = p.a.tryTakeRoomSlot();
+                }
+                command = new RoomCommand.Join(j.room(), j.sessionId(), j.name(), j.requestId(), j.password(),
+                        p.slotTaken, j.settings());
+            }
+            RoomOutcome out = new RoomOutcome();
+            RoomRules.apply(before, command, clock.currentTimeMillis(), out);
+            if (!out.changed() && command instanceof RoomCommand.ExpireTurn) {
+                finish(r, p); // the turn is over already: nothing to say to anyone
+                return;
+            }
+            long expected = r.version;
+            RoomState after = out.state();
+            char mode;
+            byte[] state = null;
+            if (!out.changed()) {
+                mode = 'c'; // a refusal or a reply: answered only if the room is still as we saw it
+            } else if (after == null || after.isClosed()) {
+                mode = 'd';
+                after = null;
+            } else {
+                mode = 'w';
+                if (after.version() != expected + 1) {
+                    after = withVersion(after, expected + 1); // a room made again over an old one's tombstone
+                }
+                state = StateCodec.state(after);
+            }
+            List<RoomEvent> events = out.events();
+            List<long[]> seqs = new ArrayList<>(events.size());
+            List<byte[]> blobs = new ArrayList<>(events.size());
+            for (RoomEvent e : events) {
+                seqs.add(new long[] {e.seq()});
+                blobs.add(StateCodec.event(e));
+            }
+            byte[] message = events.isEmpty() ? null : StateCodec.commit(redis.generation(), after, events);
+            RoomState committed = mode == 'c' ? r.cached : after;
+            int history = after != null ? after.settings().historySize()
+                    : before != null ? before.settings().historySize() : defaults.historySize();
+            boolean publicRoom = after != null && !after.isPrivate();
+            then(redis.commit(r.name, expected, mode, state, message, publicRoom, history, seqs, blobs),
+                    (result, failure) -> {
+                        if (failure != null) {
+                            r.known = false; // it may or may not have been committed: read it again
+                            failed(r, p, failure);
+                        } else if (!result.committed()) {
+                            refresh(r, result.version(), result.state());
+                            if (++p.attempts >= MAX_ATTEMPTS) {
+                                failed(r, p, new IllegalStateException("too many concurrent changes to " + r.name));
+                            } else {
+                                r.busy = false;
+                                pump(r); // the same command again, from the current state
+                            }
+                        } else {
+                            if (mode != 'c') {
+                                r.version = result.version();
+                                r.cached = committed;
+                            }
+                            committedHere(r, p, out, committed);
+                        }
+                    });
+        }
+
+        private void committedHere(Room r, Pending p, RoomOutcome out, RoomState after) {
+            List<RoomEvent> events = out.events();
+            if (!r.subscribed) {
+                deliver(r, after, out, p.a, p.b, events);
+            } else {
+                long first = events.isEmpty() ? (after == null ? r.delivered : after.seq()) + 1 : events.get(0).seq();
+                long last = events.isEmpty() ? first - 1 : events.get(events.size() - 1).seq();
+                r.held.add(new Arrival(first, last, r.arrivals++, after, out, p.a, p.b, events));
+                drain(r);
+            }
+            if (p.slotTaken && !admitted(out, p.a.sessionId())) {
+                p.a.releaseRoomSlot();
+            }
+            finish(r, p);
+        }
+
+        private void finish(Room r, Pending p) {
+            r.queue.poll();
+            r.busy = false;
+            if (p.done != null) {
+                p.done.complete(null);
+            }
+            if (r.refill && r.subscribed) {
+                // Sent before the next commit, on the same connection: it cannot see that commit.
+                r.refill = false;
+                if (r.held.isEmpty()) {
+                    resync(r.name);
+                } else {
+                    fillGap(r);
+                }
+            }
+            pump(r);
+        }
+
+        /** Redis did not answer (or refused): the requester is told, nothing was applied by this node. */
+        private void failed(Room r, Pending p, Throwable failure) {
+            log.warn("room {}: {} not committed: {}", r.name, p.command.getClass().getSimpleName(),
+                    failure.getMessage());
+            String why = "the cluster's store did not answer; nothing changed, try again";
+            if (p.a != null && p.requestId != 0) {
+                send(p.a, Frames.unavailable(p.requestId, why, r.name));
+            }
+            if (p.command instanceof RoomCommand.AdmitPair) {
+                send(p.b, Frames.unavailable(p.secondRequestId, why, r.name));
+                p.a.releaseRoomSlot();
+                p.b.releaseRoomSlot();
+            }
+            if (p.slotTaken) {
+                p.a.releaseRoomSlot();
+            }
+            finish(r, p);
+        }
+
+        private void send(Participant to, ServerFrame frame) {
+            output.write(to, FrameEncoder.encode(alloc, frame));
+        }
+
+        // -------------------------------------------------------------- delivery
+
+        /** Another node's commit, from the room's channel. */
+        void arrived(String name, byte[] message) {
+            Room r = rooms.get(name);
+            if (r == null || !r.subscribed) {
+                return; // nobody here any more
+            }
+            StateCodec.Commit c = StateCodec.commit(message);
+            if (c.events().isEmpty() || c.origin() == redis.generation()) {
+                // This node's own commit: delivered when Redis confirms it, with its requesters' replies
+                // (if that confirmation is lost, the events are read from the stream as a gap).
+                return;
+            }
+            if (c.state() != null && (!r.known || c.state().version() > r.version)) {
+                r.version = c.state().version();
+                r.cached = c.state();
+                r.known = true;
+            } else if (c.state() == null && c.lastSeq() > r.delivered) {
+                r.known = false; // the room is gone; its tombstone's version is read on the next command
+            }
+            r.held.add(new Arrival(c.firstSeq(), c.lastSeq(), r.arrivals++, c.state(), null, null, null, c.events()));
+            drain(r);
+        }
+
+        /** Delivers what is held in seq order, as far as no seq is missing. */
+        private void drain(Room r) {
+            Arrival x;
+            while ((x = r.held.peek()) != null) {
+                if (x.hasEvents()) {
+                    if (x.last <= r.delivered) {
+                        r.held.poll(); // delivered already (a gap filled from the stream, then the message)
+                        continue;
+                    }
+                    if (x.own == null && x.first <= r.delivered) {
+                        // Read from the stream while the same events came by the channel: the rest only.
+                        r.held.poll();
+                        long after = r.delivered;
+                        List<RoomEvent> rest = x.events.stream().filter(e -> e.seq() > after).toList();
+                        r.held.add(new Arrival(after + 1, x.last, x.order, x.state, null, null, null, rest));
+                        continue;
+                    }
+                    if (x.first != r.delivered + 1) {
+                        awaitGap(r);
+                        return;
+                    }
+                } else if (x.first > r.delivered + 1) {
+                    awaitGap(r);
+                    return;
+                }
+                r.held.poll();
+                deliver(r, x.state, x.own, x.a, x.b, x.events);
+                if (x.hasEvents()) {
+                    r.delivered = x.last;
+                }
+            }
+            if (r.gapTimer != null) {
+                r.gapTimer.cancel();
+                r.gapTimer = null;
+            }
+        }
+
+        private void deliver(Room r, RoomState after, RoomOutcome own, Participant a, Participant b,
+                             List<RoomEvent> events) {
+            RoomOutcome out = own;
+            if (out == null) {
+                out = new RoomOutcome();
+                List<RoomMember> closing = new ArrayList<>();
+                if (r.local != null) {
+                    for (Participant p : r.local.localParticipants()) {
+                        closing.add(new RoomMember(p.sessionId(), p.name(), false, 0));
+                    }
+                }
+                out.committedElsewhere(after != null ? after : r.local != null ? r.local.state() : null, events,
+                        closing);
+            }
+            if (r.local == null && !out.admitted().isEmpty() && after != null) {
+                r.local = new LocalRoom(after);
+            }
+            if (r.local != null && after != null) {
+                r.local.state(after);
+            }
+            delivery.deliver(r.name, r.local, out, a, b);
+            if (r.local != null && r.local.localParticipants().isEmpty()) {
+                r.local = null;
+            }
+            rearm(r);
+        }
+
+        private void awaitGap(Room r) {
+            if (r.gapTimer != null || r.filling) {
+                return;
+            }
+            r.gapTimer = clock.schedule(() -> {
+                r.gapTimer = null;
+                fillGap(r);
+            }, GAP_MILLIS);
+        }
+
+        /** A seq is missing (pub/sub is at most once): reads it, and what follows, from the room's stream. */
+        private void fillGap(Room r) {
+            Arrival next = r.held.peek();
+            if (next == null || !r.subscribed || rooms.get(r.name) != r) {
+                return;
+            }
+            fill(r, r.delivered + 1, next.first - 1);
+        }
+
+        /** After a (re)subscription: anything committed since the last seq delivered here. */
+        void resync(String name) {
+            Room r = rooms.get(name);
+            if (r == null || !r.subscribed || r.filling) {
+                return;
+            }
+            fill(r, r.delivered + 1, Long.MAX_VALUE);
+        }
+
+        private void fill(Room r, long from, long to) {
+            if (r.busy) {
+                r.refill = true; // read once this node's own commit is confirmed (see finish)
+                return;
+            }
+            r.filling = true;
+            then(redis.events(r.name, from, to), (blobs, failure) -> {
+                r.filling = false;
+                if (failure != null) {
+                    awaitGap(r);
+                    return;
+                }
+                List<RoomEvent> events = new ArrayList<>(blobs.size());
+                for (byte[] b : blobs) {
+                    events.add(StateCodec.event(b));
+                }
+                if (!events.isEmpty() && events.get(0).seq() > Math.max(from, r.delivered + 1)) {
+                    // No longer kept: the members here cannot get them; carry on after the gap.
+                    log.warn("room {}: events {}..{} lost between nodes and no longer kept", r.name, from,
+                            events.get(0).seq() - 1);
+                    r.delivered = events.get(0).seq() - 1;
+                } else if (events.isEmpty() && to != Long.MAX_VALUE && to > r.delivered) {
+                    log.warn("room {}: events {}..{} lost between nodes and no longer kept", r.name, from, to);
+                    r.delivered = to;
+                }
+                if (!events.isEmpty()) {
+                    r.held.add(new Arrival(events.get(0).seq(), events.get(events.size() - 1).seq(), r.arrivals++,
+                            null, null, null, null, events));
+                }
+                drain(r);
+                forgetIfIdle(r);
+            });
+        }
+
+        // -------------------------------------------------------------- timers
+
+        private void rearm(Room r) {
+            RoomState s = r.cached;
+            boolean runs = r.local != null && s != null && s.holderIndex() >= 0 && s.deadlineMillis() > 0;
+            if (runs && r.armedTurn == s.turn()) {
+                return;
+            }
+            if (r.expiry != null) {
+                r.expiry.cancel();
+                r.expiry = null;
+            }
+            r.armedTurn = -1;
+            if (runs) {
+                long turn = s.turn();
+                r.armedTurn = turn;
+                r.expiry = clock.schedule(() -> {
+                    if (rooms.get(r.name) == r && r.armedTurn == turn) {
+                        r.expiry = null;
+                        r.armedTurn = -1;
+                        enqueue(new Pending(new RoomCommand.ExpireTurn(r.name, turn), null, null, 0, null));
+                    }
+                }, Math.max(0, s.deadlineMillis() - clock.currentTimeMillis()));
+            }
+        }
+
+        // -------------------------------------------------------------- lifecycle
+
+        /** Drops a room that has no members here and nothing on its way, and its subscription. */
+        private void forgetIfIdle(Room r) {
+            if (r.busy || !r.queue.isEmpty() || r.local != null || r.filling || rooms.get(r.name) != r) {
+                return;
+            }
+            rooms.remove(r.name);
+            if (r.expiry != null) {
+                r.expiry.cancel();
+            }
+            if (r.gapTimer != null) {
+                r.gapTimer.cancel();
+            }
+            if (r.subscribed) {
+                redis.unsubscribe(r.name);
+            }
+        }
+
+        List<CompletableFuture<Void>> leaveAll() {
+            List<CompletableFuture<Void>> leaves = new ArrayList<>();
+            for (Room r : new ArrayList<>(rooms.values())) {
+                if (r.local == null) {
+                    continue;
+                }
+                for (Participant p : r.local.localParticipants()) {
+                    CompletableFuture<Void> done = new CompletableFuture<>();
+                    leaves.add(done);
+                    Pending leave = new Pending(new RoomCommand.Leave(r.name, p.sessionId(), 0,
+                            LeaveReason.DISCONNECTED), p, null, 0, done);
+                    r.queue.add(leave);
+                    pump(r);
+                }
+            }
+            return leaves;
+        }
+    }
+
+    private static boolean admitted(RoomOutcome out, long sessionId) {
+        for (RoomMember m : out.admitted()) {
+            if (m.sessionId() == sessionId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static RoomState withVersion(RoomState s, long version) {
+        return RoomState.restore(s.name(), s.settings(), s.isPrivate(), s.creatorSessionId(), s.members(),
+                s.invited(), s.holderIndex(), s.turn(), s.deadlineMillis(), s.seq(), s.isClosed(), version);
+    }
+
+    /** The one frame this store makes itself. */
+    private static final class Frames {
+        static ServerFrame unavailable(long requestId, String message, String room) {
+            return dev.hotpochato.server.room.Frames.error(requestId, Error.Code.UNAVAILABLE, message, room);
+        }
+    }
+}

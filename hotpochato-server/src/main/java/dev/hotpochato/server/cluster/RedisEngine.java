@@ -1,0 +1,288 @@
+package dev.hotpochato.server.cluster;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node's connections to the cluster's Redis, through Lettuce, and the few commands the rooms
+ * need: one to commit ({@code FCALL hp_commit}, the function in {@code hotpochato.lua}), one
+ * connection subscribed to the channels of the rooms with members here. Every call is asynchronous
+ * and returns at once; results complete on Lettuce's threads, so callers hop back to their own.
+ *
+ * <p>Keys of one room share the hash tag {@code {room}}: {@code hp:{room}:s} (version and state),
+ * {@code hp:{room}:e} (its events, a stream), channel {@code hp:{room}:c}. {@code hp:rooms} lists the
+ * public rooms; {@code hp:node:generation} numbers the nodes as they start.
+ */
+public final class RedisEngine implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisEngine.class);
+
+    /** The function library, versioned by name: see {@code hotpochato.lua}. */
+    static final String LIBRARY = "hotpochato_v1";
+    static final String ROOMS_KEY = "hp:rooms";
+    static final String GENERATION_KEY = "hp:node:generation";
+    private static final String CHANNEL_PREFIX = "hp:{";
+    private static final String CHANNEL_SUFFIX = "}:c";
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private final RedisClient client;
+    private final ClientResources resources;
+    private final StatefulRedisConnection<String, byte[]> connection;
+    private final RedisAsyncCommands<String, byte[]> commands;
+    private final StatefulRedisPubSubConnection<String, byte[]> pubSub;
+    private final long generation;
+    private final String address;
+
+    /** Where the rooms' channels are heard, on Lettuce's threads. */
+    public interface Channels {
+        /** A commit another node (or this one) published on {@code room}'s channel. */
+        void published(String room, byte[] message);
+
+        /**
+         * Redis confirmed a subscription to {@code room}'s channel: the first time, or again after a
+         * reconnect, when whatever was published in between is lost (pub/sub is at most once).
+         */
+        void subscribed(String room);
+    }
+
+    /** Result of {@link #commit}: committed (at {@code version}), or a conflict with the room's current version and state. */
+    record CommitResult(boolean committed, long version, byte[] state) {
+    }
+
+    /** A room as Redis keeps it: its version (0 if it never existed) and its state (null: no room). */
+    record Stored(long version, byte[] state) {
+    }
+
+    private RedisEngine(RedisClient client, ClientResources resources, StatefulRedisConnection<String, byte[]> connection,
+                        StatefulRedisPubSubConnection<String, byte[]> pubSub, long generation, String address) {
+        this.client = client;
+        this.resources = resources;
+        this.connection = connection;
+        this.commands = connection.async();
+        this.pubSub = pubSub;
+        this.generation = generation;
+        this.address = address;
+    }
+
+    /**
+     * Connects to {@code uri} ({@code redis://host:port}, {@code rediss://} for TLS, {@code user:pass@}
+     * for a password), loads the commit function and takes a node generation. Called once at start,
+     * off the event loops: it waits for Redis (at most {@code timeout} per step).
+     *
+     * @param channels where each room's published commits and subscriptions go, on Lettuce's threads
+     * @throws IllegalStateException with one line saying why if Redis cannot be used
+     */
+    public static RedisEngine connect(String uri, Duration timeout, Channels channels) {
+        RedisURI redisUri;
+        try {
+            redisUri = RedisURI.create(uri);
+        } catch (RuntimeException e) {
+            // Not echoed: it may hold a password.
+            throw new IllegalStateException("--cluster: not a Redis address (redis://HOST:PORT, rediss://, "
+                    + "redis://USER:PASSWORD@HOST:PORT)");
+        }
+        redisUri.setTimeout(timeout);
+        String address = redisUri.getHost() + ":" + redisUri.getPort();
+        // Few threads (the node's own loops do the work), and a reconnect at least every 2 s while
+        // Redis is away, so that service resumes soon after it returns.
+        ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                .reconnectDelay(() -> Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+                .build();
+        RedisClient client = RedisClient.create(resources, redisUri);
+        client.setOptions(ClientOptions.builder()
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                // While Redis is away, commands fail at once instead of queueing up behind it.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        StatefulRedisConnection<String, byte[]> connection = null;
+        StatefulRedisPubSubConnection<String, byte[]> pubSub = null;
+        try {
+            connection = client.connect(CODEC);
+            connection.sync().functionLoad(librarySource(), true);
+            long generation = connection.sync().incr(GENERATION_KEY);
+            pubSub = client.connectPubSub(CODEC);
+            pubSub.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, byte[] message) {
+                    String room = room(channel);
+                    if (room != null) {
+                        channels.published(room, message);
+                    }
+                }
+
+                @Override
+                public void subscribed(String channel, long count) {
+                    String room = room(channel);
+                    if (room != null) {
+                        channels.subscribed(room);
+                    }
+                }
+            });
+            log.info("Cluster mode: Redis at {}, node generation {}", address, generation);
+            return new RedisEngine(client, resources, connection, pubSub, generation, address);
+        } catch (RuntimeException e) {
+            if (pubSub != null) {
+                pubSub.close();
+            }
+            if (connection != null) {
+                connection.close();
+            }
+            client.shutdown(0, 1, TimeUnit.SECONDS);
+            resources.shutdown(0, 1, TimeUnit.SECONDS);
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("--cluster: cannot use Redis at " + address + ": " + cause.getMessage(), e);
+        }
+    }
+
+    private static String room(String channel) {
+        return channel.startsWith(CHANNEL_PREFIX) && channel.endsWith(CHANNEL_SUFFIX)
+                ? channel.substring(CHANNEL_PREFIX.length(), channel.length() - CHANNEL_SUFFIX.length()) : null;
+    }
+
+    static String librarySource() {
+        try (InputStream in = RedisEngine.class.getResourceAsStream("hotpochato.lua")) {
+            if (in == null) {
+                throw new IllegalStateException("hotpochato.lua is missing from the server's jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read hotpochato.lua: " + e.getMessage(), e);
+        }
+    }
+
+    /** This node's generation: numbered by Redis as nodes start, never reused. */
+    public long generation() {
+        return generation;
+    }
+
+    public String address() {
+        return address;
+    }
+
+    static String stateKey(String room) {
+        return "hp:{" + room + "}:s";
+    }
+
+    static String streamKey(String room) {
+        return "hp:{" + room + "}:e";
+    }
+
+    static String channel(String room) {
+        return CHANNEL_PREFIX + room + CHANNEL_SUFFIX;
+    }
+
+    CompletionStage<Stored> read(String room) {
+        return commands.hmget(stateKey(room), "v", "d").thenApply(values -> {
+            byte[] v = values.get(0).getValueOrElse(null);
+            byte[] d = values.get(1).getValueOrElse(null);
+            long version = v == null ? 0 : Long.parseLong(new String(v, StandardCharsets.US_ASCII));
+            return new Stored(version, d == null || d.length == 0 ? null : d);
+        });
+    }
+
+    /**
+     * Runs the commit function: see {@code hotpochato.lua} for the modes.
+     *
+     * @param events each event's seq and bytes, in seq order
+     */
+    CompletionStage<CommitResult> commit(String room, long expectedVersion, char mode, byte[] state, byte[] message,
+                                         boolean publicRoom, int historySize, List<long[]> seqs, List<byte[]> events) {
+        List<byte[]> args = new ArrayList<>(8 + 2 * events.size());
+        args.add(ascii(Long.toString(expectedVersion)));
+        args.add(new byte[] {(byte) mode});
+        args.add(state == null ? new byte[0] : state);
+        args.add(message == null ? new byte[0] : message);
+        args.add(ascii(channel(room)));
+        args.add(room.getBytes(StandardCharsets.UTF_8));
+        args.add(publicRoom ? new byte[] {'1'} : new byte[] {'0'});
+        args.add(ascii(Integer.toString(historySize)));
+        for (int i = 0; i < events.size(); i++) {
+            args.add(ascii(Long.toString(seqs.get(i)[0])));
+            args.add(events.get(i));
+        }
+        String[] keys = {stateKey(room), streamKey(room), ROOMS_KEY};
+        CompletionStage<List<Object>> reply = commands.fcall("hp_commit", ScriptOutputType.MULTI, keys,
+                args.toArray(byte[][]::new));
+        return reply.thenApply(r -> {
+            boolean ok = ((Long) r.get(0)) == 1L;
+            long version = (Long) r.get(1);
+            byte[] current = ok ? null : (byte[]) r.get(2);
+            return new CommitResult(ok, version, current == null || current.length == 0 ? null : current);
+        });
+    }
+
+    /**
+     * The room's kept events with seqs {@code from..to} ({@code to} = {@link Long#MAX_VALUE}: all
+     * after {@code from}), oldest first; fewer if some are no longer kept.
+     */
+    CompletionStage<List<byte[]>> events(String room, long from, long to) {
+        Range<String> range = Range.from(Range.Boundary.including(from + "-0"), to == Long.MAX_VALUE
+                ? Range.Boundary.unbounded() : Range.Boundary.including(to + "-0"));
+        return commands.xrange(streamKey(room), range).thenApply(messages -> {
+            List<byte[]> events = new ArrayList<>(messages.size());
+            for (StreamMessage<String, byte[]> m : messages) {
+                events.add(m.getBody().get("e"));
+            }
+            return events;
+        });
+    }
+
+    /** Up to {@code limit} public room names after {@code after} ("" for the first), sorted. */
+    CompletionStage<List<String>> publicNames(String after, int limit) {
+        Range<byte[]> range = Range.from(after.isEmpty() ? Range.Boundary.unbounded()
+                : Range.Boundary.excluding(after.getBytes(StandardCharsets.UTF_8)), Range.Boundary.unbounded());
+        return commands.zrangebylex(ROOMS_KEY, range, io.lettuce.core.Limit.create(0, limit)).thenApply(names -> {
+            List<String> out = new ArrayList<>(names.size());
+            for (byte[] n : names) {
+                out.add(new String(n, StandardCharsets.UTF_8));
+            }
+            return out;
+        });
+    }
+
+    CompletionStage<Void> subscribe(String room) {
+        return pubSub.async().subscribe(channel(room));
+    }
+
+    CompletionStage<Void> unsubscribe(String room) {
+        return pubSub.async().unsubscribe(channel(room));
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public void close() {
+        pubSub.close();
+        connection.close();
+        client.shutdown(0, 2, TimeUnit.SECONDS);
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+}
