@@ -6,10 +6,12 @@ import dev.hotpochato.protocol.v1.Join;
 import dev.hotpochato.protocol.v1.ListRooms;
 import dev.hotpochato.protocol.v1.Match;
 import dev.hotpochato.protocol.v1.MemberLeft;
+import dev.hotpochato.protocol.v1.RaiseHand;
 import dev.hotpochato.protocol.v1.RoomOptions;
 import dev.hotpochato.protocol.v1.RoomSummary;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.protocol.v1.ServerFrame.BodyCase;
+import dev.hotpochato.protocol.v1.TurnPolicy;
 import dev.hotpochato.server.cluster.RedisServer;
 import dev.hotpochato.testing.TestClient;
 import org.junit.jupiter.api.AfterEach;
@@ -151,6 +153,19 @@ class ClusterEndToEndTest {
         stranger.expectError(Error.Code.NOT_A_MEMBER);
         stranger.say("nowhere", "hi");
         stranger.expectError(Error.Code.UNKNOWN_ROOM);
+    }
+
+    @Test
+    void turnPoliciesAudiencesAndFloorRequestsAreRefusedAsUnavailableNotRunDifferently() throws Exception {
+        TestClient carol = client(a, "carol");
+        carol.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("panel")
+                .setOptions(RoomOptions.newBuilder().setPolicy(TurnPolicy.QUEUE))));
+        assertTrue(carol.expectError(Error.Code.UNAVAILABLE).getMessage().contains("cluster mode"));
+        carol.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("panel").setAudience(true)));
+        carol.expectError(Error.Code.UNAVAILABLE);
+        TestClient bob = room("tea", RoomOptions.getDefaultInstance(), "alice", "bob").get(1);
+        bob.send(ClientFrame.newBuilder().setRaiseHand(RaiseHand.newBuilder().setRoom("tea")));
+        bob.expectError(Error.Code.UNAVAILABLE);
     }
 
     @Test
