@@ -118,13 +118,8 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
             }
             session.passwordAttempted(name, place);
         }
-        if (join.getAudience()) {
-            rooms.join(session, requestId, name, WireOptions.resolve(join.getOptions(), rooms.defaults()),
-                    join.getPassword(), true);
-        } else {
-            rooms.join(session, requestId, name, WireOptions.resolve(join.getOptions(), rooms.defaults()),
-                    join.getPassword());
-        }
+        rooms.join(session, requestId, name, WireOptions.resolve(join.getOptions(), rooms.defaults()),
+                join.getPassword(), join.getAudience());
     }
 
     private void say(ServerSession session, long requestId, Say say) {
