@@ -69,6 +69,8 @@ public final class ClusterRoomStore implements RoomStore {
 
     /** How long an arrival waits for a missing seq before the node reads it from the stream. */
     static final long GAP_MILLIS = 200;
+    /** The longest wait between two tries of a read from the stream that failed. */
+    static final long MAX_FILL_RETRY_MILLIS = 2_000;
     /** Commit attempts of one command before it is refused as UNAVAILABLE: only under heavy contention. */
     static final int MAX_ATTEMPTS = 16;
 
@@ -355,6 +357,8 @@ public final class ClusterRoomStore implements RoomStore {
         long arrivals;
         TurnClock.Cancellable gapTimer;
         boolean filling;
+        /** Reads from the stream that failed in a row (Redis away): the next try waits longer. */
+        int failedFills;
         /** A read from the stream waits for this node's commit on its way, so as not to take its events for another's. */
         boolean refill;
         TurnClock.Cancellable expiry;
@@ -701,6 +705,27 @@ public final class ClusterRoomStore implements RoomStore {
             fill(r, r.delivered + 1, next.first - 1);
         }
 
+        /**
+         * A read from the stream failed: typically the subscription came back before this node's
+         * command connection did, after Redis restarted. Tried again, whether for a gap or for a whole
+         * resync, until it succeeds or the room is forgotten here; backing off to
+         * {@link #MAX_FILL_RETRY_MILLIS} while Redis stays away.
+         */
+        private void retryFill(Room r) {
+            if (r.gapTimer != null) {
+                return;
+            }
+            long delay = Math.min(MAX_FILL_RETRY_MILLIS, GAP_MILLIS << Math.min(r.failedFills++, 4));
+            r.gapTimer = clock.schedule(() -> {
+                r.gapTimer = null;
+                if (r.held.isEmpty()) {
+                    resync(r.name);
+                } else {
+                    fillGap(r);
+                }
+            }, delay);
+        }
+
         /** After a (re)subscription: anything committed since the last seq delivered here. */
         void resync(String name) {
             Room r = rooms.get(name);
@@ -719,9 +744,10 @@ public final class ClusterRoomStore implements RoomStore {
             then(redis.events(r.name, from, to), (blobs, failure) -> {
                 r.filling = false;
                 if (failure != null) {
-                    awaitGap(r);
+                    retryFill(r);
                     return;
                 }
+                r.failedFills = 0;
                 List<RoomEvent> events = new ArrayList<>(blobs.size());
                 for (byte[] b : blobs) {
                     events.add(StateCodec.event(b));
