@@ -16,12 +16,12 @@ import dev.hotpochato.server.room.rules.RoomEvent;
 import dev.hotpochato.server.room.rules.RoomListing;
 import dev.hotpochato.server.room.rules.RoomMember;
 import dev.hotpochato.server.room.rules.RoomOutcome;
+import dev.hotpochato.server.room.rules.RoomReply;
 import dev.hotpochato.server.room.rules.RoomRules;
 import dev.hotpochato.server.room.rules.RoomSettings;
 import dev.hotpochato.server.room.rules.RoomState;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +61,11 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>Turn timers: every node with members in a room arms the timer of its current turn; when it
  * fires the node commits {@code ExpireTurn} for that turn like any command. The first commit wins;
  * the others find the turn over (a version conflict, then a no-op) and change nothing, so a turn
- * expires exactly once whichever nodes live.
+ * expires exactly once whichever nodes live. The floor's wake-up ({@link RoomCommand.Wake}: a
+ * talk-time warning, a room's time running out) is armed and committed the same way.
+ *
+ * <p>Every turn policy, audience and floor request works as on one node: the floor is part of the
+ * stored state ({@link StateCodec}), and a floor request is committed like a Say.
  */
 public final class ClusterRoomStore implements RoomStore {
 
@@ -123,46 +127,21 @@ public final class ClusterRoomStore implements RoomStore {
 
     @Override
     public void join(Participant p, long requestId, String room, RoomSettings settingsIfCreated, String password) {
-        submit(new Pending(new RoomCommand.Join(room, p.sessionId(), p.name(), requestId, password, false,
-                settingsIfCreated), p, null, requestId, null));
+        join(p, requestId, room, settingsIfCreated, password, false);
     }
 
-    /**
-     * Rooms with another turn policy than round robin, or with an audience, keep state (chairs,
-     * requests, counters) that the cluster's stored form does not hold yet: refused, typed, rather
-     * than run differently from one node.
-     */
     @Override
     public void join(Participant p, long requestId, String room, RoomSettings settingsIfCreated, String password,
                      boolean audience) {
-        if (audience || settingsIfCreated != null && !FloorRules.DEFAULT.equals(settingsIfCreated.floor())) {
-            refuseFloor(p, requestId, room);
-            return;
-        }
-        join(p, requestId, room, settingsIfCreated, password);
+        submit(new Pending(new RoomCommand.Join(room, p.sessionId(), p.name(), requestId, password, false,
+                settingsIfCreated, audience), p, null, requestId, null));
     }
 
+    /** Committed like a Say: the floor is part of the room's stored state. */
     @Override
     public void floor(Participant p, RoomCommand command) {
-        long requestId = command instanceof RoomCommand.RaiseHand c ? c.requestId()
-                : command instanceof RoomCommand.Withdraw c ? c.requestId()
-                : command instanceof RoomCommand.Grant c ? c.requestId()
-                : command instanceof RoomCommand.Revoke c ? c.requestId()
-                : command instanceof RoomCommand.Deny c ? c.requestId()
-                : command instanceof RoomCommand.AppointChair c ? c.requestId()
-                : command instanceof RoomCommand.Mute c ? c.requestId()
-                : command instanceof RoomCommand.Remove c ? c.requestId()
-                : command instanceof RoomCommand.Move c ? c.requestId()
-                : 0;
-        refuseFloor(p, requestId, command.room());
-    }
-
-    private static void refuseFloor(Participant p, long requestId, String room) {
-        Channel channel = p.channel();
-        if (channel != null) {
-            channel.writeAndFlush(dev.hotpochato.server.room.Frames.error(requestId, Error.Code.UNAVAILABLE,
-                    "turn policies, chairs and audiences are not available in cluster mode yet", room));
-        }
+        RoomCommand.FloorCommand c = (RoomCommand.FloorCommand) command;
+        submit(new Pending(c, p, null, c.requestId(), null));
     }
 
     @Override
@@ -363,6 +342,9 @@ public final class ClusterRoomStore implements RoomStore {
         boolean refill;
         TurnClock.Cancellable expiry;
         long armedTurn = -1;
+        /** The floor's wake-up timer, and the time it is armed for (0: none). */
+        TurnClock.Cancellable wake;
+        long armedWakeAt;
 
         Room(String name) {
             this.name = name;
@@ -481,12 +463,17 @@ public final class ClusterRoomStore implements RoomStore {
                     p.slotTaken = p.a.tryTakeRoomSlot();
                 }
                 command = new RoomCommand.Join(j.room(), j.sessionId(), j.name(), j.requestId(), j.password(),
-                        p.slotTaken, j.settings());
+                        p.slotTaken, j.settings(), j.audience());
             }
             RoomOutcome out = new RoomOutcome();
             RoomRules.apply(before, command, clock.currentTimeMillis(), out);
             if (!out.changed() && command instanceof RoomCommand.ExpireTurn) {
                 finish(r, p); // the turn is over already: nothing to say to anyone
+                return;
+            }
+            if (!out.changed() && command instanceof RoomCommand.Wake) {
+                finish(r, p); // another node woke the room first, or nothing is due yet
+                rearm(r);
                 return;
             }
             long expected = r.version;
@@ -671,7 +658,7 @@ public final class ClusterRoomStore implements RoomStore {
                     }
                 }
                 out.committedElsewhere(after != null ? after : r.local != null ? r.local.state() : null, events,
-                        closing);
+                        closing, repliesHere(r, events));
             }
             if (r.local == null && !out.admitted().isEmpty() && after != null) {
                 r.local = new LocalRoom(after);
@@ -684,6 +671,25 @@ public final class ClusterRoomStore implements RoomStore {
                 r.local = null;
             }
             rearm(r);
+        }
+
+        /**
+         * What a single node would also have told one of this node's members about another node's
+         * commit: a member a chair removed gets its {@code Left} (reason REMOVED) where the others
+         * get {@code MemberRemoved}. Worked out from the events, so a commit read from the stream
+         * gives it too.
+         */
+        private List<RoomReply> repliesHere(Room r, List<RoomEvent> events) {
+            List<RoomReply> replies = List.of();
+            for (RoomEvent e : events) {
+                if (e instanceof RoomEvent.MemberRemoved x && r.local != null && r.local.isLocal(x.sessionId())) {
+                    if (replies.isEmpty()) {
+                        replies = new ArrayList<>(1);
+                    }
+                    replies.add(new RoomReply.Removed(x.sessionId(), 0, x.seq() - 1, x.by(), x.message()));
+                }
+            }
+            return replies;
         }
 
         private void awaitGap(Room r) {
@@ -773,6 +779,11 @@ public final class ClusterRoomStore implements RoomStore {
         // -------------------------------------------------------------- timers
 
         private void rearm(Room r) {
+            rearmExpiry(r);
+            rearmWake(r);
+        }
+
+        private void rearmExpiry(Room r) {
             RoomState s = r.cached;
             boolean runs = r.local != null && s != null && s.holderIndex() >= 0 && s.deadlineMillis() > 0;
             if (runs && r.armedTurn == s.turn()) {
@@ -796,6 +807,47 @@ public final class ClusterRoomStore implements RoomStore {
             }
         }
 
+        /**
+         * The floor's wake-up ({@link RoomCommand.Wake}): armed, like the turn timer, by every node
+         * with members in the room, and committed like any command, so the first commit wins and the
+         * others find nothing due. A talk-time warning is the holder's alone, so only the holder's
+         * node wakes the room for it: the warning, a reply, then reaches it from the node that
+         * commits it.
+         */
+        private void rearmWake(Room r) {
+            RoomState s = r.cached;
+            long at = r.local == null || s == null || s.isClosed() ? 0 : wakeAt(r.local, s);
+            if (at == r.armedWakeAt) {
+                return;
+            }
+            if (r.wake != null) {
+                r.wake.cancel();
+                r.wake = null;
+            }
+            r.armedWakeAt = at;
+            if (at > 0) {
+                r.wake = clock.schedule(() -> {
+                    if (rooms.get(r.name) == r && r.armedWakeAt == at) {
+                        r.wake = null;
+                        r.armedWakeAt = 0;
+                        enqueue(new Pending(new RoomCommand.Wake(r.name), null, null, 0, null));
+                    }
+                }, Math.max(0, at - clock.currentTimeMillis()));
+            }
+        }
+
+        /** {@link RoomState#wakeAtMillis()}, less a warning for a holder on another node; 0 for never. */
+        private static long wakeAt(LocalRoom local, RoomState s) {
+            RoomMember holder = s.holder();
+            long at = holder != null && local.isLocal(holder.sessionId()) ? s.floor().warnAtMillis() : 0;
+            FloorRules rules = s.settings().floor();
+            if (rules.endAfterMillis() > 0 && !s.floor().timeUp()) {
+                long end = s.floor().createdMillis() + rules.endAfterMillis();
+                at = at == 0 ? end : Math.min(at, end);
+            }
+            return at;
+        }
+
         // -------------------------------------------------------------- lifecycle
 
         /** Drops a room that has no members here and nothing on its way, and its subscription. */
@@ -806,6 +858,9 @@ public final class ClusterRoomStore implements RoomStore {
             rooms.remove(r.name);
             if (r.expiry != null) {
                 r.expiry.cancel();
+            }
+            if (r.wake != null) {
+                r.wake.cancel();
             }
             if (r.gapTimer != null) {
                 r.gapTimer.cancel();
@@ -845,7 +900,7 @@ public final class ClusterRoomStore implements RoomStore {
 
     private static RoomState withVersion(RoomState s, long version) {
         return RoomState.restore(s.name(), s.settings(), s.isPrivate(), s.creatorSessionId(), s.members(),
-                s.invited(), s.holderIndex(), s.turn(), s.deadlineMillis(), s.seq(), s.isClosed(), version);
+                s.invited(), s.holderIndex(), s.turn(), s.deadlineMillis(), s.seq(), s.isClosed(), version, s.floor());
     }
 
     /** The one frame this store makes itself. */
