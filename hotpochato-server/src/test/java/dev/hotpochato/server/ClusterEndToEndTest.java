@@ -432,6 +432,160 @@ class ClusterEndToEndTest {
         y.await(ServerFrame::hasTurnGranted);
     }
 
+    /** Waits, up to a bounded deadline, until Redis's lobby holds {@code n} waiters (the matchers' requests have landed). */
+    private static void awaitLobby(int n) throws Exception {
+        long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
+        String seen;
+        do {
+            seen = REDIS.command("LLEN hp:lobby");
+            if (seen.equals(":" + n)) {
+                return;
+            }
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("the lobby holds " + seen + " waiters, not " + n);
+    }
+
+    private static void match(TestClient c) {
+        c.send(ClientFrame.newBuilder().setMatch(Match.getDefaultInstance()));
+    }
+
+    @Test
+    void strangersOnTwoNodesArePairedIntoOneRoomAndAlternate() throws Exception {
+        TestClient x = client(a, "xena");
+        TestClient y = client(b, "yuri");
+        long xId = x.send(ClientFrame.newBuilder().setMatch(Match.getDefaultInstance()));
+        awaitLobby(1);
+        long yId = y.send(ClientFrame.newBuilder().setMatch(Match.getDefaultInstance()));
+        ServerFrame xp = x.expect(BodyCase.PAIRED);
+        ServerFrame yp = y.expect(BodyCase.PAIRED);
+        assertEquals(xId, xp.getRequestId(), "each Paired answers its own Match");
+        assertEquals(yId, yp.getRequestId());
+        String room = xp.getPaired().getRoom();
+        assertEquals(room, yp.getPaired().getRoom(), "one room for both");
+        assertTrue(room.startsWith("~pair-"), room);
+        assertEquals("yuri", xp.getPaired().getPartner());
+        assertEquals("xena", yp.getPaired().getPartner());
+        assertTrue(xp.getPaired().getFirst(), "the longer waiter speaks first");
+        assertTrue(!yp.getPaired().getFirst());
+        // As from one server: each its Joined, then the turn to the first.
+        assertEquals(List.of("xena"), x.expect(BodyCase.JOINED).getJoined().getRoom().getMembersList().stream()
+                .map(dev.hotpochato.protocol.v1.Member::getName).toList());
+        assertEquals("yuri", x.expect(BodyCase.MEMBER_JOINED).getMemberJoined().getName());
+        assertEquals(2, y.expect(BodyCase.JOINED).getJoined().getRoom().getMembersCount());
+        for (TestClient c : List.of(x, y)) {
+            assertEquals("xena", c.expect(BodyCase.TURN_GRANTED).getTurnGranted().getHolder());
+        }
+        for (int round = 0; round < 2; round++) {
+            x.say(room, "x" + round);
+            for (TestClient c : List.of(x, y)) {
+                assertEquals("x" + round, c.expect(BodyCase.SAID).getSaid().getText());
+                assertEquals("yuri", c.expect(BodyCase.TURN_GRANTED).getTurnGranted().getHolder());
+            }
+            y.say(room, "y" + round);
+            for (TestClient c : List.of(x, y)) {
+                assertEquals("y" + round, c.expect(BodyCase.SAID).getSaid().getText());
+                assertEquals("xena", c.expect(BodyCase.TURN_GRANTED).getTurnGranted().getHolder());
+            }
+        }
+        awaitLobby(0);
+        y.close();
+        assertEquals("your partner left", x.await(ServerFrame::hasRoomClosed).getRoomClosed().getReason());
+    }
+
+    @Test
+    void aCancelledOrDisconnectedMatcherIsNoLongerPaired() throws Exception {
+        TestClient x = client(a, "xena");
+        match(x);
+        awaitLobby(1);
+        x.send(ClientFrame.newBuilder().setCancelMatch(dev.hotpochato.protocol.v1.CancelMatch.getDefaultInstance()));
+        x.expect(BodyCase.MATCH_CANCELLED);
+        awaitLobby(0);
+        x.send(ClientFrame.newBuilder().setCancelMatch(dev.hotpochato.protocol.v1.CancelMatch.getDefaultInstance()));
+        x.expectError(Error.Code.NOT_MATCHING);
+
+        TestClient gone = client(a, "gone");
+        match(gone);
+        awaitLobby(1);
+        gone.close();
+        awaitLobby(0); // a waiter whose connection is lost leaves the lobby
+
+        TestClient y = client(b, "yuri");
+        match(y);
+        awaitLobby(1);
+        match(y);
+        y.expectError(Error.Code.ALREADY_MATCHING); // and never paired with itself
+        match(x);
+        assertEquals("yuri", x.expect(BodyCase.PAIRED).getPaired().getPartner());
+        assertEquals("xena", y.expect(BodyCase.PAIRED).getPaired().getPartner());
+    }
+
+    @Test
+    void threeMatchersOnThreeNodesPairTwoAndLeaveOneWaiting() throws Exception {
+        HotPochatoServer c3 = node();
+        try {
+            TestClient x = client(a, "xena");
+            TestClient y = client(b, "yuri");
+            TestClient z = client(c3, "zoe");
+            match(x);
+            awaitLobby(1);
+            match(y);
+            ServerFrame xp = x.expect(BodyCase.PAIRED);
+            ServerFrame yp = y.expect(BodyCase.PAIRED);
+            assertEquals(xp.getPaired().getRoom(), yp.getPaired().getRoom());
+            awaitLobby(0);
+            match(z);
+            awaitLobby(1);
+            z.expectNothingMore(); // waiting: nobody else asked
+
+            // The same name as the waiter does not pair (a room's names differ); the next one does,
+            // with the longest waiter.
+            TestClient namesake = client(a, "zoe");
+            match(namesake);
+            awaitLobby(2);
+            namesake.expectNothingMore();
+            TestClient w = client(b, "walt");
+            match(w);
+            assertEquals("zoe", w.expect(BodyCase.PAIRED).getPaired().getPartner());
+            String room = z.expect(BodyCase.PAIRED).getPaired().getRoom();
+            assertTrue(!room.equals(xp.getPaired().getRoom()), "nobody is paired twice");
+            awaitLobby(1);
+            namesake.expectNothingMore();
+        } finally {
+            c3.close();
+        }
+    }
+
+    @Test
+    void matchersArrivingAtOnceOnBothNodesArePairedOnceEach() throws Exception {
+        List<TestClient> matchers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            matchers.add(client(i % 2 == 0 ? a : b, "m" + i));
+        }
+        for (TestClient m : matchers) {
+            match(m);
+        }
+        java.util.Map<String, List<String>> rooms = new java.util.HashMap<>();
+        for (TestClient m : matchers) {
+            ServerFrame paired = m.expect(BodyCase.PAIRED);
+            rooms.computeIfAbsent(paired.getPaired().getRoom(), r -> new ArrayList<>()).add(m.name());
+            assertTrue(!paired.getPaired().getPartner().equals(m.name()), "not paired with itself");
+        }
+        assertEquals(4, rooms.size(), () -> "four pairs: " + rooms);
+        rooms.values().forEach(pair -> assertEquals(2, pair.size(), () -> "two in each room: " + rooms));
+        awaitLobby(0);
+    }
+
+    @Test
+    void aWaiterOfANodeThatStoppedRenewingItsLeaseIsNotPaired() throws Exception {
+        // A node that crashed with a waiter: its entry stays in the lobby, but its lease is gone.
+        assertEquals(":1", REDIS.command("RPUSH hp:lobby 999999:77:1:ghost"));
+        TestClient x = client(a, "xena");
+        match(x);
+        awaitLobby(1); // the ghost dropped, x waiting
+        assertEquals("$-1", REDIS.command("LPOS hp:lobby 999999:77:1:ghost"), "the ghost is gone from the lobby");
+        x.expectNothingMore();
+    }
+
     @Test
     void aNodeCannotStartWithoutRedis() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> HotPochatoServer.start(

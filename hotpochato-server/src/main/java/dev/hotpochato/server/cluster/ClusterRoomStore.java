@@ -75,6 +75,8 @@ public final class ClusterRoomStore implements RoomStore {
     static final long GAP_MILLIS = 200;
     /** The longest wait between two tries of a read from the stream that failed. */
     static final long MAX_FILL_RETRY_MILLIS = 2_000;
+    /** How long a node looks for a pair room another node said it made for one of its waiters. */
+    static final long ADOPT_MILLIS = 10_000;
     /** Commit attempts of one command before it is refused as UNAVAILABLE: only under heavy contention. */
     static final int MAX_ATTEMPTS = 16;
 
@@ -187,6 +189,32 @@ public final class ClusterRoomStore implements RoomStore {
         submit(pending);
     }
 
+    /**
+     * As {@link #pair}, {@code first} being a waiter of another node, which this node took out of the
+     * lobby: its node adopts the room ({@link #adopt}) once this commit made it.
+     */
+    void pairWithRemote(String room, RoomCommand.Pairing first, Participant second, long secondMatchRequestId) {
+        RoomCommand.AdmitPair command = new RoomCommand.AdmitPair(room, defaults.forPair(), first,
+                new RoomCommand.Pairing(second.sessionId(), second.name(), secondMatchRequestId));
+        Pending pending = new Pending(command, null, second, 0, null);
+        pending.secondRequestId = secondMatchRequestId;
+        submit(pending);
+    }
+
+    /**
+     * Another node made the pair room {@code room} for {@code p}, a waiter of this node: {@code p}
+     * becomes its member here and is told as a single node tells it ({@code Paired}, {@code Joined},
+     * then the room's events from its admission), once the room is found with {@code p} in it.
+     * Completes with false if it is not found within {@link #ADOPT_MILLIS} (the other node failed
+     * before its commit): {@code p} was never admitted.
+     */
+    CompletableFuture<Boolean> adopt(String room, Participant p, long matchRequestId) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        Shard shard = shardFor(room);
+        shard.execute(() -> shard.adopt(room, new Adoption(p, matchRequestId, done)));
+        return done;
+    }
+
     private void submit(Pending p) {
         Shard shard = shardFor(p.command.room());
         shard.execute(() -> shard.enqueue(p));
@@ -284,6 +312,10 @@ public final class ClusterRoomStore implements RoomStore {
         }
     }
 
+    /** A waiter of this node that another node paired into a room: see {@link #adopt}. */
+    private record Adoption(Participant p, long matchRequestId, CompletableFuture<Boolean> done) {
+    }
+
     /** Something to deliver to a room's members here, in seq order: a commit of this node or of another. */
     private static final class Arrival {
         /** Events' first and last seq; for an outcome without events, first = last + 1 = its place. */
@@ -342,6 +374,8 @@ public final class ClusterRoomStore implements RoomStore {
         boolean refill;
         TurnClock.Cancellable expiry;
         long armedTurn = -1;
+        /** A waiter of this node to admit here when the room is found with it (see {@link #adopt}). */
+        Adoption adopting;
         /** The floor's wake-up timer, and the time it is armed for (0: none). */
         TurnClock.Cancellable wake;
         long armedWakeAt;
@@ -528,6 +562,9 @@ public final class ClusterRoomStore implements RoomStore {
         }
 
         private void committedHere(Room r, Pending p, RoomOutcome out, RoomState after) {
+            if (p.command instanceof RoomCommand.AdmitPair && p.a == null) {
+                out = pairSideHere(out, after, p.b);
+            }
             List<RoomEvent> events = out.events();
             if (!r.subscribed) {
                 deliver(r, after, out, p.a, p.b, events);
@@ -571,7 +608,9 @@ public final class ClusterRoomStore implements RoomStore {
             }
             if (p.command instanceof RoomCommand.AdmitPair) {
                 send(p.b, Frames.unavailable(p.secondRequestId, why, r.name));
-                p.a.releaseRoomSlot();
+                if (p.a != null) { // a waiter of another node: its node finds no room and lets it wait again
+                    p.a.releaseRoomSlot();
+                }
                 p.b.releaseRoomSlot();
             }
             if (p.slotTaken) {
@@ -657,8 +696,22 @@ public final class ClusterRoomStore implements RoomStore {
                         closing.add(new RoomMember(p.sessionId(), p.name(), false, 0));
                     }
                 }
-                out.committedElsewhere(after != null ? after : r.local != null ? r.local.state() : null, events,
-                        closing, repliesHere(r, events));
+                RoomState known = after != null ? after : r.local != null ? r.local.state() : r.cached;
+                List<RoomReply> replies = repliesHere(r, events);
+                List<RoomMember> admitted = List.of();
+                Adoption x = r.adopting;
+                RoomMember adoptee = x == null || known == null ? null : known.member(x.p().sessionId());
+                if (adoptee != null && known.members().size() == 2) {
+                    replies = pairReplies(known, x);
+                    admitted = List.of(adoptee);
+                    a = x.p();
+                    r.adopting = null;
+                    x.done().complete(true);
+                }
+                out.committedElsewhere(known, events, closing, replies, admitted);
+                if (r.local == null && !admitted.isEmpty()) {
+                    r.local = new LocalRoom(known);
+                }
             }
             if (r.local == null && !out.admitted().isEmpty() && after != null) {
                 r.local = new LocalRoom(after);
@@ -690,6 +743,102 @@ public final class ClusterRoomStore implements RoomStore {
                 }
             }
             return replies;
+        }
+
+        /**
+         * What one side of a pair is told when its room is made, worked out as the room's node did:
+         * the rules applied to the same pairing (the replies do not depend on the time).
+         */
+        private List<RoomReply> pairReplies(RoomState room, Adoption x) {
+            RoomMember first = room.members().get(0);
+            RoomMember second = room.members().get(1);
+            long mine = x.p().sessionId();
+            long firstRequest = first.sessionId() == mine ? x.matchRequestId() : 0;
+            long secondRequest = second.sessionId() == mine ? x.matchRequestId() : 0;
+            RoomOutcome made = new RoomOutcome();
+            RoomRules.apply(null, new RoomCommand.AdmitPair(room.name(), room.settings(),
+                    new RoomCommand.Pairing(first.sessionId(), first.name(), firstRequest),
+                    new RoomCommand.Pairing(second.sessionId(), second.name(), secondRequest)), 0, made);
+            List<RoomReply> replies = new ArrayList<>(2);
+            for (RoomReply reply : made.replies()) {
+                if (reply.sessionId() == mine) {
+                    replies.add(reply);
+                }
+            }
+            return replies;
+        }
+
+        /** This node's side of a pair it made with a waiter of another node: only what concerns {@code here}. */
+        private RoomOutcome pairSideHere(RoomOutcome out, RoomState after, Participant here) {
+            List<RoomReply> replies = new ArrayList<>(2);
+            for (RoomReply reply : out.replies()) {
+                if (reply.sessionId() == here.sessionId()) {
+                    replies.add(reply);
+                }
+            }
+            List<RoomMember> admitted = new ArrayList<>(1);
+            for (RoomMember m : out.admitted()) {
+                if (m.sessionId() == here.sessionId()) {
+                    admitted.add(m);
+                }
+            }
+            RoomOutcome mine = new RoomOutcome();
+            mine.committedElsewhere(after, List.copyOf(out.events()), List.of(), replies, admitted);
+            return mine;
+        }
+
+        void adopt(String name, Adoption x) {
+            Room r = rooms.computeIfAbsent(name, Room::new);
+            if (r.adopting != null || r.local != null) {
+                x.done().complete(false); // a pair room's name is new: not one this node has
+                return;
+            }
+            r.adopting = x;
+            lookForAdoption(r, x, clock.currentTimeMillis() + ADOPT_MILLIS);
+        }
+
+        /**
+         * Subscribed first, then the room read until it holds the adoptee (the other node may not
+         * have committed yet); its events are then read from the stream, and delivering them admits
+         * the adoptee. Gives up at {@code deadline}.
+         */
+        private void lookForAdoption(Room r, Adoption x, long deadline) {
+            if (r.adopting != x) {
+                return; // adopted: the commit came on the channel
+            }
+            if (clock.currentTimeMillis() >= deadline) {
+                r.adopting = null;
+                x.done().complete(false);
+                forgetIfIdle(r);
+                return;
+            }
+            if (!r.subscribed) {
+                then(redis.subscribe(r.name), (ok, failure) -> {
+                    if (failure == null && !r.subscribed && rooms.get(r.name) == r) {
+                        r.subscribed = true;
+                        r.delivered = 0; // a new room for this node: everything from its first event
+                        lookForAdoption(r, x, deadline);
+                    } else {
+                        clock.schedule(() -> lookForAdoption(r, x, deadline), GAP_MILLIS);
+                    }
+                });
+                return;
+            }
+            then(redis.read(r.name), (stored, failure) -> {
+                if (r.adopting != x) {
+                    return;
+                }
+                if (failure == null && stored.state() != null) {
+                    RoomState s = StateCodec.state(stored.state());
+                    if (s.isMember(x.p().sessionId())) {
+                        if (!r.known || stored.version() > r.version) {
+                            refresh(r, stored.version(), stored.state());
+                        }
+                        resync(r.name);
+                    }
+                }
+                clock.schedule(() -> lookForAdoption(r, x, deadline), GAP_MILLIS);
+            });
         }
 
         private void awaitGap(Room r) {
@@ -852,7 +1001,8 @@ public final class ClusterRoomStore implements RoomStore {
 
         /** Drops a room that has no members here and nothing on its way, and its subscription. */
         private void forgetIfIdle(Room r) {
-            if (r.busy || !r.queue.isEmpty() || r.local != null || r.filling || rooms.get(r.name) != r) {
+            if (r.busy || !r.queue.isEmpty() || r.local != null || r.filling || r.adopting != null
+                    || rooms.get(r.name) != r) {
                 return;
             }
             rooms.remove(r.name);
