@@ -50,6 +50,14 @@ class ScenariosTest {
             assertTrue(p99.value() >= p50.value(), "p99 below p50");
             assertTrue(find(figures, "handoff k=" + k + " floor", "round trips/s").value() > 0);
         }
+        // A pair is held against the ping-pong; a room of 8 against a raw broadcast to 8 sockets.
+        assertEquals("<= 1.5x", find(figures, "handoff k=2", "p50 latency").target());
+        Figure broadcastP50 = figures.stream().filter(f -> f.scenario().equals("handoff k=8")
+                && f.metric().equals("p50 latency") && f.baselineName().equals("raw broadcast to 8"))
+                .findFirst().orElseThrow(() -> new AssertionError("no broadcast floor for k=8 in " + figures));
+        assertEquals("<= 1.5x", broadcastP50.target());
+        assertTrue(broadcastP50.baseline() > 0);
+        assertTrue(find(figures, "handoff k=8 broadcast floor", "hand-offs/s").value() > 0);
     }
 
     @Test
