@@ -2,21 +2,13 @@ package dev.hotpochato.bench.baseline;
 
 import dev.hotpochato.bench.load.LoadGroup;
 import dev.hotpochato.bench.load.Run;
-import dev.hotpochato.protocol.codec.FrameDecoder;
-import dev.hotpochato.protocol.net.Transport;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetSocketAddress;
@@ -41,9 +33,7 @@ public final class BroadcastFloor implements AutoCloseable {
     /** Thread-name prefix of the floor server's event loops. */
     public static final String THREAD_PREFIX = "bfloor-";
 
-    private final EventLoopGroup acceptor;
-    private final EventLoopGroup workers;
-    private final Channel serverChannel;
+    private final RawNetty netty;
     private final ByteBuf broadcast;
     /** The server's side of each client's connection, in the order the clients connected. */
     private final List<Channel> members = new CopyOnWriteArrayList<>();
@@ -53,25 +43,9 @@ public final class BroadcastFloor implements AutoCloseable {
     private ByteBuf say;
 
     private BroadcastFloor(int workerThreads, int saidBytes, int grantedBytes) throws InterruptedException {
-        Transport transport = Transport.best();
-        this.acceptor = transport.newGroup(1, THREAD_PREFIX + "accept");
-        this.workers = transport.newGroup(workerThreads, THREAD_PREFIX + "io");
         this.broadcast = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
                 PingPongFloor.rawFrame(saidBytes), PingPongFloor.rawFrame(grantedBytes)));
-        Broadcaster broadcaster = new Broadcaster();
-        this.serverChannel = new ServerBootstrap()
-                .group(acceptor, workers)
-                .channel(transport.serverChannelType())
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("frameDecoder", new FrameDecoder(1 << 16));
-                        ch.pipeline().addLast("broadcast", broadcaster);
-                        members.add(ch);
-                    }
-                })
-                .bind("127.0.0.1", 0).sync().channel();
+        this.netty = new RawNetty(THREAD_PREFIX, workerThreads, new Broadcaster(), members::add);
     }
 
     /** Starts the floor's server with {@code workerThreads} loops (0: Netty's default, two per core). */
@@ -80,7 +54,7 @@ public final class BroadcastFloor implements AutoCloseable {
     }
 
     public InetSocketAddress address() {
-        return (InetSocketAddress) serverChannel.localAddress();
+        return netty.address();
     }
 
     /**
@@ -93,18 +67,7 @@ public final class BroadcastFloor implements AutoCloseable {
         Rotation rotation = new Rotation(run, k, say);
         for (int i = 0; i < k; i++) {
             int index = i;
-            Channel ch = new Bootstrap()
-                    .group(load.group())
-                    .channel(load.transport().channelType())
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .handler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast("frameDecoder", new FrameDecoder(1 << 16));
-                            ch.pipeline().addLast("member", new Member(rotation, index));
-                        }
-                    })
-                    .connect(address()).sync().channel();
+            Channel ch = netty.connect(load, () -> new Member(rotation, index));
             clients.add(ch);
             // The server numbers connections in the order it sees them: one at a time.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -129,11 +92,7 @@ public final class BroadcastFloor implements AutoCloseable {
         for (Channel ch : clients) {
             ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
-        serverChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        acceptor.terminationFuture().awaitUninterruptibly(3, TimeUnit.SECONDS);
-        workers.terminationFuture().awaitUninterruptibly(3, TimeUnit.SECONDS);
+        netty.close();
         broadcast.unwrap().release();
         if (say != null) {
             say.unwrap().release();
