@@ -4,6 +4,7 @@ import dev.hotpochato.protocol.codec.FrameEncoder;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.server.metrics.ServerMetrics;
 import dev.hotpochato.server.room.LocalRoom;
+import dev.hotpochato.server.room.OutcomeMetrics;
 import dev.hotpochato.server.room.Participant;
 import dev.hotpochato.server.room.RoomDelivery;
 import dev.hotpochato.server.room.RoomOutput;
@@ -17,11 +18,9 @@ import dev.hotpochato.server.room.rules.RoomEvent;
 import dev.hotpochato.server.room.rules.RoomListing;
 import dev.hotpochato.server.room.rules.RoomMember;
 import dev.hotpochato.server.room.rules.RoomOutcome;
-import dev.hotpochato.server.room.rules.RoomReply;
 import dev.hotpochato.server.room.rules.RoomRules;
 import dev.hotpochato.server.room.rules.RoomSettings;
 import dev.hotpochato.server.room.rules.RoomState;
-import dev.hotpochato.server.room.wire.RoomFrames;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -593,25 +592,7 @@ public final class ClusterRoomStore implements RoomStore {
          * skipped, refusals. Members and rooms are counted where they are delivered ({@link #deliver}).
          */
         private void count(Pending p, RoomOutcome out) {
-            for (int i = 0; i < out.replies().size(); i++) {
-                if (out.replies().get(i) instanceof RoomReply.Refused refused) {
-                    metrics.errorSent(RoomFrames.code(refused.refusal()));
-                }
-            }
-            boolean granted = false;
-            for (RoomEvent e : out.events()) {
-                if (e instanceof RoomEvent.TurnGranted) {
-                    granted = true;
-                } else if (e instanceof RoomEvent.TurnExpired) {
-                    metrics.turnExpired();
-                } else if (e instanceof RoomEvent.TurnSkipped) {
-                    metrics.turnSkipped();
-                }
-            }
-            if (granted && (p.command instanceof RoomCommand.Say || p.command instanceof RoomCommand.Pass)) {
-                metrics.handOff(p.command instanceof RoomCommand.Say ? ServerMetrics.HandOff.SAID
-                        : ServerMetrics.HandOff.PASSED, System.nanoTime() - p.arrivedNanos);
-            }
+            OutcomeMetrics.count(metrics, p.command, out, p.arrivedNanos);
         }
 
         /** Redis did not answer (or refused): the requester is told, nothing was applied by this node. */
