@@ -90,6 +90,21 @@ class ScenariosTest {
     }
 
     @Test
+    void clusterHandoffIsReportedBesideMemoryARedisRoundTripAndEachPersistence() throws Exception {
+        assumeTrue(RedisPubSub.findServer().isPresent(), "redis-server is not installed");
+        List<Figure> figures = run(ClusterHandoffScenario.of(Profile.TINY));
+        assertTrue(find(figures, "cluster redis round trip", "p50 latency").value() > 0);
+        String twoNodes = "cluster handoff k=2 two nodes via Redis";
+        assertEquals("one node in memory", find(figures, twoNodes, "p50 latency").baselineName());
+        Figure budget = find(figures, twoNodes, "p50 latency against its budget");
+        assertTrue(budget.baseline() > find(figures, "cluster redis round trip", "p50 latency").value());
+        assertTrue(find(figures, twoNodes, "Redis CPU per hand-off").value() > 0);
+        for (String fsync : List.of("everysec", "always")) {
+            assertEquals("no persistence", find(figures, twoNodes + ", appendfsync " + fsync, "p50 latency").baselineName());
+        }
+    }
+
+    @Test
     void pairedRoomsReportThroughputLatencyAndCpu() throws Exception {
         List<Figure> figures = run(RoomsScenario.of(Profile.TINY));
         assertTrue(find(figures, "rooms 20 x 2", "hand-offs/s").value() > 0);
