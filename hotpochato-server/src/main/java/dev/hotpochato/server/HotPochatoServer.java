@@ -156,14 +156,22 @@ public final class HotPochatoServer implements AutoCloseable {
             for (EventExecutor loop : workers) {
                 loops.add(new ClusterRoomStore.Loop(loop, new ScheduledTurnClock(loop), new ChannelOutput()));
             }
-            store[0] = new ClusterRoomStore(redis, loops, defaults, PooledByteBufAllocator.DEFAULT);
+            store[0] = new ClusterRoomStore(redis, loops, defaults, PooledByteBufAllocator.DEFAULT, metrics);
             this.rooms = store[0];
+            Health.Condition engine = health.condition("engine");
+            redis.watchReachability(why -> {
+                if (why == null) {
+                    engine.up();
+                } else {
+                    engine.down(why);
+                }
+            });
             // Strangers wait in a lobby in Redis, whichever node they are on; pair rooms' names carry
             // the generation of the node that makes them, so they are unique across the cluster.
             java.util.concurrent.atomic.AtomicLong pairs = new java.util.concurrent.atomic.AtomicLong();
             long generation = redis.generation();
             this.clusterLobby = new ClusterMatchmaker(redis, store[0], workers.next(),
-                    () -> Matchmaker.PRIVATE_PREFIX + "pair-" + generation + "-" + pairs.incrementAndGet());
+                    () -> Matchmaker.PRIVATE_PREFIX + "pair-" + generation + "-" + pairs.incrementAndGet(), metrics);
             clusterLobby.start();
             matchmaker = clusterLobby;
         }

@@ -3,6 +3,7 @@ package dev.hotpochato.server.cluster;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.MatchCancelled;
 import dev.hotpochato.protocol.v1.ServerFrame;
+import dev.hotpochato.server.metrics.ServerMetrics;
 import dev.hotpochato.server.room.Frames;
 import dev.hotpochato.server.room.Lobby;
 import dev.hotpochato.server.room.Participant;
@@ -83,19 +84,22 @@ public final class ClusterMatchmaker implements Lobby {
     private final ClusterRoomStore rooms;
     private final EventExecutor home;
     private final Supplier<String> pairNames;
+    private final ServerMetrics metrics;
     private final Map<Long, Waiter> waiting = new HashMap<>();
     private ScheduledFuture<?> renewal;
 
     /**
      * @param home      the event loop that owns the waiters
      * @param pairNames new pair room names, unique across the cluster
+     * @param metrics   where the errors it sends are counted
      */
     public ClusterMatchmaker(RedisEngine redis, ClusterRoomStore rooms, EventExecutor home,
-                             Supplier<String> pairNames) {
+                             Supplier<String> pairNames, ServerMetrics metrics) {
         this.redis = redis;
         this.rooms = rooms;
         this.home = home;
         this.pairNames = pairNames;
+        this.metrics = metrics;
     }
 
     /** Listens for this node's waiters that other nodes pair, and renews the lease while any wait. */
@@ -306,7 +310,10 @@ public final class ClusterMatchmaker implements Lobby {
         return Frames.error(requestId, Error.Code.NOT_MATCHING, "not waiting for a partner", "");
     }
 
-    private static void send(Participant p, ServerFrame frame) {
+    private void send(Participant p, ServerFrame frame) {
+        if (frame.hasError()) {
+            metrics.errorSent(frame.getError().getCode());
+        }
         Channel channel = p.channel();
         if (channel != null) {
             channel.writeAndFlush(frame);
