@@ -271,7 +271,7 @@ class ScriptedModeTest {
                     "--name", "alice", "--request-timeout", "3s");
             assertEquals(ExitCode.CANNOT_CONNECT.code(), code);
             assertEquals(1, err.lines().size(), err.lines()::toString);
-            assertTrue(err.lines().get(0).contains("not a HotPochato server"), err.lines().get(0));
+            assertTrue(err.lines().get(0).contains("did not answer as a HotPochato server ("), err.lines().get(0));
         }
     }
 
