@@ -761,14 +761,12 @@ public final class RoomRules {
     }
 
     private static void deny(RoomState state, RoomCommand.Deny c, RoomOutcome out) {
-        RoomMember chair = chair(state, c.room(), c.sessionId(), c.requestId(), true, out);
-        if (chair == null || !reasonFits(state, c.reason(), chair.sessionId(), c.requestId(), out)) {
+        ChairAct act = chairAct(state, c.room(), c.sessionId(), c.requestId(), true, c.reason(), c.member(), out);
+        if (act == null) {
             return;
         }
-        RoomMember m = named(state, c.member(), chair.sessionId(), c.requestId(), out);
-        if (m == null) {
-            return;
-        }
+        RoomMember chair = act.chair();
+        RoomMember m = act.member();
         if (!state.floor.isQueued(m.sessionId())) {
             refuse(out, state, chair.sessionId(), c.requestId(), Refusal.NOT_REQUESTED,
                     m.name() + " has no raised hand in " + state.name());
@@ -780,14 +778,12 @@ public final class RoomRules {
     }
 
     private static void appointChair(RoomState state, RoomCommand.AppointChair c, RoomOutcome out) {
-        RoomMember chair = chair(state, c.room(), c.sessionId(), c.requestId(), false, out);
-        if (chair == null) {
+        ChairAct act = chairAct(state, c.room(), c.sessionId(), c.requestId(), false, "", c.member(), out);
+        if (act == null) {
             return;
         }
-        RoomMember m = named(state, c.member(), chair.sessionId(), c.requestId(), out);
-        if (m == null) {
-            return;
-        }
+        RoomMember chair = act.chair();
+        RoomMember m = act.member();
         if (state.floor.isChair(m.sessionId())) {
             refuse(out, state, chair.sessionId(), c.requestId(), Refusal.ALREADY_CHAIR, m.name() + " is a chair already");
             return;
@@ -798,14 +794,12 @@ public final class RoomRules {
     }
 
     private static void mute(RoomState state, RoomCommand.Mute c, long now, RoomOutcome out) {
-        RoomMember chair = chair(state, c.room(), c.sessionId(), c.requestId(), false, out);
-        if (chair == null) {
+        ChairAct act = chairAct(state, c.room(), c.sessionId(), c.requestId(), false, "", c.member(), out);
+        if (act == null) {
             return;
         }
-        RoomMember m = named(state, c.member(), chair.sessionId(), c.requestId(), out);
-        if (m == null) {
-            return;
-        }
+        RoomMember chair = act.chair();
+        RoomMember m = act.member();
         long id = m.sessionId();
         if (state.floor.isMuted(id) == c.muted()) {
             out.reply(new RoomReply.MuteUnchanged(chair.sessionId(), c.requestId(), state.seq, m.name(), c.muted(),
@@ -830,14 +824,12 @@ public final class RoomRules {
     }
 
     private static void move(RoomState state, RoomCommand.Move c, long now, RoomOutcome out) {
-        RoomMember chair = chair(state, c.room(), c.sessionId(), c.requestId(), false, out);
-        if (chair == null) {
+        ChairAct act = chairAct(state, c.room(), c.sessionId(), c.requestId(), false, "", c.member(), out);
+        if (act == null) {
             return;
         }
-        RoomMember m = named(state, c.member(), chair.sessionId(), c.requestId(), out);
-        if (m == null) {
-            return;
-        }
+        RoomMember chair = act.chair();
+        RoomMember m = act.member();
         long id = m.sessionId();
         if (state.floor.isAudience(id) == c.audience()) {
             out.reply(new RoomReply.MoveUnchanged(chair.sessionId(), c.requestId(), state.seq, m.name(), c.audience(),
@@ -864,14 +856,12 @@ public final class RoomRules {
     }
 
     private static void remove(RoomState state, RoomCommand.Remove c, long now, RoomOutcome out) {
-        RoomMember chair = chair(state, c.room(), c.sessionId(), c.requestId(), false, out);
-        if (chair == null || !reasonFits(state, c.reason(), chair.sessionId(), c.requestId(), out)) {
+        ChairAct act = chairAct(state, c.room(), c.sessionId(), c.requestId(), false, c.reason(), c.member(), out);
+        if (act == null) {
             return;
         }
-        RoomMember m = named(state, c.member(), chair.sessionId(), c.requestId(), out);
-        if (m == null) {
-            return;
-        }
+        RoomMember chair = act.chair();
+        RoomMember m = act.member();
         out.reply(new RoomReply.Removed(m.sessionId(), 0, state.seq, chair.name(), c.reason()));
         if (state.creatorSessionId != m.sessionId()) {
             state.invited.remove(m.name()); // an invite-only room does not let it straight back in
@@ -923,6 +913,25 @@ public final class RoomRules {
             return null;
         }
         return m;
+    }
+
+    /** A chair acting on a named member. */
+    private record ChairAct(RoomMember chair, RoomMember member) {
+    }
+
+    /**
+     * The prelude of every chair's act on a member: the requester must be a chair (of a MODERATED
+     * room if {@code moderatedOnly}), its {@code reason} must fit, and a member called
+     * {@code memberName} must be in the room, asked in that order; null after refusing.
+     */
+    private static ChairAct chairAct(RoomState state, String room, long sessionId, long requestId,
+                                     boolean moderatedOnly, String reason, String memberName, RoomOutcome out) {
+        RoomMember chair = chair(state, room, sessionId, requestId, moderatedOnly, out);
+        if (chair == null || !reasonFits(state, reason, sessionId, requestId, out)) {
+            return null;
+        }
+        RoomMember m = named(state, memberName, sessionId, requestId, out);
+        return m == null ? null : new ChairAct(chair, m);
     }
 
     /** The member called {@code name}, or null after refusing. */

@@ -227,6 +227,33 @@ class FloorRulesTest {
         assertEquals("d", holder(), "the heir chairs");
     }
 
+    @Test
+    void everyChairActOnAMemberAsksChairThenReasonThenMemberAndChangesNothingWhenRefused() {
+        String tooLong = "x".repeat(RoomRules.MAX_REASON_CHARS + 1);
+        List<java.util.function.BiFunction<Long, String, RoomCommand>> acts = List.of(
+                (who, name) -> new RoomCommand.Deny("r", who, 7, name, tooLong),
+                (who, name) -> new RoomCommand.Remove("r", who, 7, name, tooLong),
+                (who, name) -> new RoomCommand.AppointChair("r", who, 7, name),
+                (who, name) -> new RoomCommand.Mute("r", who, 7, name, true),
+                (who, name) -> new RoomCommand.Move("r", who, 7, name, true));
+        for (var act : acts) {
+            room(rules(TurnPolicy.MODERATED));
+            long version = s.version();
+            apply(act.apply(2L, "zed"));
+            assertEquals(Refusal.NOT_A_CHAIR, refusal(), "the chair first: " + act.apply(2L, "zed"));
+            apply(act.apply(9L, "zed"));
+            assertEquals(Refusal.NOT_A_MEMBER, refusal(), "a stranger is not a member: " + act.apply(9L, "zed"));
+            apply(act.apply(1L, "zed"));
+            RoomCommand c = act.apply(1L, "zed");
+            boolean hasReason = c instanceof RoomCommand.Deny || c instanceof RoomCommand.Remove;
+            assertEquals(hasReason ? Refusal.INVALID_OPTION : Refusal.UNKNOWN_MEMBER, refusal(),
+                    "then the reason, then the member: " + c);
+            assertEquals(7, ((RoomReply.Refused) out.replies().get(0)).requestId(), "the refusal answers the request");
+            assertTrue(out.events().isEmpty(), "a refusal tells nobody else");
+            assertEquals(version, s.version(), "and changes nothing: " + c);
+        }
+    }
+
     // ------------------------------------------------------------------ moderation (every policy)
 
     @Test
