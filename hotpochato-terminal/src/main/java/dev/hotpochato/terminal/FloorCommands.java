@@ -101,12 +101,7 @@ public final class FloorCommands {
         if (words.length < 2 || words.length > 3) {
             return Outcome.error("usage: /create ROOM round-robin|queue|moderated [TURNS]");
         }
-        TurnPolicy policy = switch (words[1].toLowerCase(Locale.ROOT)) {
-            case "round-robin", "roundrobin", "rr" -> TurnPolicy.ROUND_ROBIN;
-            case "queue", "hand", "hands" -> TurnPolicy.QUEUE;
-            case "moderated", "chair" -> TurnPolicy.MODERATED;
-            default -> null;
-        };
+        TurnPolicy policy = policy(words[1]);
         if (policy == null) {
             return Outcome.error("unknown policy " + words[1] + ": round-robin, queue or moderated");
         }
@@ -119,6 +114,21 @@ public final class FloorCommands {
             }
         }
         return Outcome.request(session.join(words[0], options.build()));
+    }
+
+    /** A policy as the user names it ({@code round-robin}, {@code queue}, {@code moderated}), or null. */
+    public static TurnPolicy policy(String word) {
+        return switch (word.toLowerCase(Locale.ROOT)) {
+            case "round-robin", "roundrobin", "rr" -> TurnPolicy.ROUND_ROBIN;
+            case "queue", "hand", "hands" -> TurnPolicy.QUEUE;
+            case "moderated", "chair" -> TurnPolicy.MODERATED;
+            default -> null;
+        };
+    }
+
+    /** Whether {@code name} is a floor command that scripted mode runs (all but /create and /listen: the room is --room). */
+    public static boolean isScriptCommand(String name) {
+        return isFloorCommand(name) && !name.equals("create") && !name.equals("listen");
     }
 
     private static Outcome grant(RoomHandle room, String name, String rest) {
