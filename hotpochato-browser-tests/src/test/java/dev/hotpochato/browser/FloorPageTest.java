@@ -223,6 +223,21 @@ class FloorPageTest {
     }
 
     @Test
+    void thePublicRoomsSayWhichAreQueuedOrModerated() throws Exception {
+        String room = "listed-" + id;
+        TestClient carol = raw("carol");
+        carol.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom(room)
+                .setOptions(RoomOptions.newBuilder().setPolicy(TurnPolicy.MODERATED))));
+        carol.expect(ServerFrame.BodyCase.JOINED);
+        alice.type("name", "alice");
+        alice.el("refresh-rooms").click();
+        alice.waitUntil("the moderated room is listed as such", () -> "1 member · waiting · moderated (a chair gives the floor)"
+                .equals(alice.script("const e = [...document.querySelectorAll('.room-entry')].find(b =>"
+                        + " b.querySelector('.room-name').textContent === arguments[0]);"
+                        + " return e ? e.querySelector('.room-about').textContent : null;", room)));
+    }
+
+    @Test
     void theChairsControlsFitAPhoneWithoutSidewaysScrolling() {
         first.driver.manage().window().setSize(new Dimension(390, 844));
         String room = "phone-" + id;

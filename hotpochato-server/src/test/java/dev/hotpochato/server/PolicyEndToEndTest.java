@@ -29,6 +29,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -124,6 +126,20 @@ class PolicyEndToEndTest {
             floor(c, FloorState.RELEASED, "carol");
             c.expect(BodyCase.FLOOR_IDLE);
         }
+    }
+
+    @Test
+    void listRoomsShowsEachRoomsPolicy() throws Exception {
+        List<RoomSnapshot> joined = new ArrayList<>();
+        room("l-mod", RoomOptions.newBuilder().setPolicy(TurnPolicy.MODERATED).build(), joined, "ann");
+        room("l-queue", RoomOptions.newBuilder().setPolicy(TurnPolicy.QUEUE).build(), joined, "ben");
+        TestClient asker = room("l-rr", RoomOptions.getDefaultInstance(), joined, "cat").get(0);
+        asker.send(ClientFrame.newBuilder().setListRooms(dev.hotpochato.protocol.v1.ListRooms.getDefaultInstance()));
+        Map<String, TurnPolicy> policies = new HashMap<>();
+        asker.expect(BodyCase.ROOM_LIST).getRoomList().getRoomsList()
+                .forEach(r -> policies.put(r.getName(), r.getPolicy()));
+        assertEquals(Map.of("l-mod", TurnPolicy.MODERATED, "l-queue", TurnPolicy.QUEUE, "l-rr", TurnPolicy.ROUND_ROBIN),
+                policies);
     }
 
     @Test

@@ -122,12 +122,7 @@ final class DefaultRoom implements RoomHandle {
         this.away = snapshot.getMembersList().stream().filter(Member::getAway).map(Member::getName)
                 .collect(Collectors.toUnmodifiableSet());
         this.lastSeq = snapshot.getLastSeq();
-        this.policy = switch (snapshot.getOptions().getPolicy()) {
-            case ROUND_ROBIN -> TurnPolicy.ROUND_ROBIN;
-            case QUEUE -> TurnPolicy.QUEUE;
-            case MODERATED -> TurnPolicy.MODERATED;
-            default -> TurnPolicy.UNKNOWN;
-        };
+        this.policy = Wire.policy(snapshot.getOptions().getPolicy());
         this.messagesPerTurn = Math.max(1, snapshot.getOptions().getMessagesPerTurn());
         this.chairs = List.copyOf(snapshot.getChairsList());
         this.queue = List.copyOf(snapshot.getQueueList());

@@ -708,7 +708,9 @@ public final class ChatScreen implements SessionListener {
         }
         systemLine(current, "rooms: " + rooms.stream()
                 .map(r -> SafeText.name(r.name()) + " (" + r.members() + (r.members() == 1 ? " member" : " members")
-                        + r.holder().map(h -> ", " + SafeText.name(h) + "'s turn").orElse("") + ")")
+                        + r.holder().map(h -> ", " + SafeText.name(h) + "'s turn").orElse("")
+                        + (r.policy() == TurnPolicy.QUEUE ? ", queue" : r.policy() == TurnPolicy.MODERATED ? ", moderated" : "")
+                        + ")")
                 .collect(Collectors.joining(", ")));
     }
 

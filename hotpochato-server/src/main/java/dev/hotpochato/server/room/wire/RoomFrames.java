@@ -461,6 +461,7 @@ public final class RoomFrames {
                 .setHolder(l.holder())
                 .setPassword(l.password())
                 .setInviteOnly(l.inviteOnly())
+                .setPolicy(dev.hotpochato.protocol.v1.TurnPolicy.valueOf(l.policy().name()))
                 .build();
     }
 }
