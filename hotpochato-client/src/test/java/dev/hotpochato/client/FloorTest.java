@@ -173,6 +173,22 @@ class FloorTest extends ServerFixture {
         assertEquals(List.of("chair", "carol"), chair.chairs());
     }
 
+    @Test
+    void aRevokedHolderMayFinishWithinTheRoomsGrace() throws Exception {
+        JoinOptions graceful = JoinOptions.builder().policy(TurnPolicy.MODERATED).revokeGrace(Duration.ofSeconds(20))
+                .build();
+        FloorLog log = new FloorLog();
+        SyncRoom chair = connect("chair").sync().join("grace-room", graceful);
+        chair.async().addListener(log);
+        SyncRoom bob = connect("bob").sync().join("grace-room");
+        chair.grant("bob");
+        MyTurn turn = bob.awaitMyTurn();
+        chair.revoke("wrap up");
+        log.expect("GRANTED bob [] by chair", "turn bob", "REVOKED bob [] by chair (wrap up)");
+        turn.say("my last word").join();
+        log.expect("said bob: my last word", "RELEASED bob []", "idle");
+    }
+
     private static ErrorCode refusal(org.junit.jupiter.api.function.Executable call) {
         return org.junit.jupiter.api.Assertions.assertThrows(ServerErrorException.class, call).code();
     }

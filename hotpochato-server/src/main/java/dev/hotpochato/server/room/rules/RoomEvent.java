@@ -56,7 +56,8 @@ public sealed interface RoomEvent {
      * @param queue          the pending requests after the change, head first (names)
      * @param by             the chair who granted, revoked or denied; "" otherwise
      * @param reason         the chair's reason, or the server's; "" for none
-     * @param talkTimeMillis for {@link FloorState#GRANTED}: the turn's length (0: no limit)
+     * @param talkTimeMillis for {@link FloorState#GRANTED}: the turn's length (0: no limit); for {@link FloorState#REVOKED}
+     *                       with a revoke grace: how long the holder may still finish (0: none)
      */
     record FloorUpdate(long seq, long sessionId, String name, FloorState state, java.util.List<String> queue,
                        String by, String reason, long talkTimeMillis) implements RoomEvent {

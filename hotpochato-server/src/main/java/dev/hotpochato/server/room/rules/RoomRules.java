@@ -418,7 +418,7 @@ public final class RoomRules {
                 return;
             }
         }
-        if (state.floor.saidThisTurn() < rules.messagesPerTurn()) {
+        if (state.floor.saidThisTurn() < rules.messagesPerTurn() && !state.floor.finishing()) {
             return; // the turn goes on: the holder may say more, or pass
         }
         endTurnAndGoOn(state, FloorState.RELEASED, "", "", now, out);
@@ -498,7 +498,8 @@ public final class RoomRules {
         if (state.policy() != TurnPolicy.ROUND_ROBIN || how == FloorState.REVOKED) {
             floorUpdate(state, holder, how, by, reason, 0, out);
         }
-        state.floor = state.floor.withTurnsEnded(state.floor.turnsEnded() + 1).withSaid(0).withWarnAt(0);
+        state.floor = state.floor.withTurnsEnded(state.floor.turnsEnded() + 1).withSaid(0).withWarnAt(0)
+                .withFinishing(false);
         out.markChanged();
         return ended(state, EndRule.AFTER_TURNS, now, out);
     }
@@ -642,7 +643,7 @@ public final class RoomRules {
         state.holderIndex = index;
         state.deadlineMillis = timeout == 0 ? 0 : now + timeout;
         long warning = state.settings().floor().warningMillis();
-        state.floor = state.floor.withSaid(0)
+        state.floor = state.floor.withSaid(0).withFinishing(false)
                 .withWarnAt(warning > 0 && timeout > warning ? state.deadlineMillis - warning : 0);
         RoomMember holder = state.members.get(index);
         out.event(new RoomEvent.TurnGranted(++state.seq, holder.sessionId(), holder.name(), state.turn,
@@ -654,6 +655,7 @@ public final class RoomRules {
         out.deadlineChanged(state.holderIndex >= 0 || state.deadlineMillis != 0);
         state.holderIndex = -1;
         state.deadlineMillis = 0;
+        state.floor = state.floor.withFinishing(false);
     }
 
     // ------------------------------------------------------------------ floor control
@@ -754,6 +756,22 @@ public final class RoomRules {
         if (state.holderIndex < 0) {
             refuse(out, state, chair.sessionId(), c.requestId(), Refusal.FLOOR_IDLE,
                     "nobody holds the floor in " + state.name());
+            return;
+        }
+        long grace = state.settings().floor().revokeGraceMillis();
+        if (grace > 0 && !state.floor.finishing()) {
+            // MCPTT's grace: the holder is told at once, and may finish (one Say, or a Pass) until it
+            // runs out; its turn then ends as any turn does. A second Revoke ends it at once.
+            long end = now + grace;
+            if (state.deadlineMillis == 0 || end < state.deadlineMillis) {
+                state.deadlineMillis = end;
+                out.deadlineChanged(true);
+            }
+            state.floor = state.floor.withFinishing(true).withWarnAt(0);
+            out.markChanged();
+            floorUpdate(state, state.holder(), FloorState.REVOKED, chair.name(), c.reason(),
+                    state.deadlineMillis - now, out);
+            receipt(out, chair.sessionId(), c.requestId(), state.seq);
             return;
         }
         endTurnAndGoOn(state, FloorState.REVOKED, chair.name(), c.reason(), now, out);

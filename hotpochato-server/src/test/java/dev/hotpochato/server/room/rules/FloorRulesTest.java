@@ -204,6 +204,47 @@ class FloorRulesTest {
     }
 
     @Test
+    void withARevokeGraceTheRevokedHolderMayFinishOnceUntilTheGraceRunsOut() {
+        room(new FloorRules(TurnPolicy.MODERATED, 3, 0, 0, 0, "", false, 5_000));
+        apply(new RoomCommand.Grant("r", 1, 0, "b", 0));
+        apply(new RoomCommand.Revoke("r", 1, 9, "wrap up"));
+        assertEquals(List.of("REVOKED b [] (wrap up)"), events(), "told at once; the floor is not free yet");
+        assertEquals(5_000, ((RoomEvent.FloorUpdate) out.events().get(0)).talkTimeMillis());
+        assertEquals(9, out.receiptRequestId());
+        assertTrue(out.deadlineChanged(), "the store's timer moves to the grace's end");
+        assertEquals("b", holder());
+        assertEquals(now + 5_000, s.deadlineMillis());
+        apply(new RoomCommand.Grant("r", 1, 0, "c", 0));
+        assertEquals(Refusal.FLOOR_TAKEN, refusal());
+        apply(new RoomCommand.Say("r", 2, 0, "my last word"));
+        assertEquals(List.of("Said", "RELEASED b []", "FloorIdle"), events(),
+                "one Say finishes, though three a turn are allowed");
+
+        apply(new RoomCommand.Grant("r", 1, 0, "c", 0));
+        apply(new RoomCommand.Revoke("r", 1, 0, "now"));
+        apply(new RoomCommand.Revoke("r", 1, 0, "I said now"));
+        assertEquals(List.of("REVOKED c [] (I said now)", "FloorIdle"), events(), "a second Revoke ends it at once");
+        assertNull(holder());
+
+        apply(new RoomCommand.Grant("r", 1, 0, "b", 0));
+        long turn = s.turn();
+        apply(new RoomCommand.Revoke("r", 1, 0, ""));
+        now += 5_000;
+        apply(new RoomCommand.ExpireTurn("r", turn));
+        assertEquals(List.of("TurnExpired", "RELEASED b []", "FloorIdle"), events(), "or the grace runs out");
+
+        apply(new RoomCommand.Grant("r", 1, 0, "b", 1_000));
+        apply(new RoomCommand.Revoke("r", 1, 0, ""));
+        assertEquals(1_000, ((RoomEvent.FloorUpdate) out.events().get(0)).talkTimeMillis(),
+                "never longer than the turn had left");
+        apply(new RoomCommand.Pass("r", 2, 0));
+        assertEquals(List.of("Passed", "RELEASED b []", "FloorIdle"), events());
+        apply(new RoomCommand.Grant("r", 1, 0, "b", 0));
+        apply(new RoomCommand.Say("r", 2, 0, "one"));
+        assertEquals("b", holder(), "a new turn has no grace pending: three messages again");
+    }
+
+    @Test
     void chairsAppointChairsAndTheLongestPresentMemberSucceedsTheLastChair() {
         room(rules(TurnPolicy.MODERATED));
         apply(new RoomCommand.AppointChair("r", 2, 0, "c"));
