@@ -214,6 +214,9 @@ class FloorPageTest {
         bob.awaitSystem("alice made bob a chair");
         bob.waitUntil("bob has the chair's controls", () -> bob.el("chair").isDisplayed());
         assertFalse(bob.el("grant").isDisplayed(), "a queued room's chair gives no floor: the queue does");
+        bob.press("step-down");
+        alice.awaitSystem("bob stepped down as chair");
+        bob.waitUntil("bob's chair controls are gone", () -> !bob.el("chair").isDisplayed());
         alice.chooseMember("bob");
         alice.type("chair-reason", "time to go");
         alice.press("remove");

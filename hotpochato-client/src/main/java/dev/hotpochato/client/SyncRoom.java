@@ -63,6 +63,9 @@ public interface SyncRoom {
     /** Chair: makes {@code member} a chair too. See {@link RoomHandle#appointChair}. */
     void appointChair(String member);
 
+    /** Chair: stops being one. See {@link RoomHandle#stepDown()}. */
+    void stepDown();
+
     /** Chair: mutes {@code member}, or unmutes it. See {@link RoomHandle#mute}. */
     void mute(String member, boolean muted);
 

@@ -43,6 +43,11 @@ class FloorTest extends ServerFixture {
         }
 
         @Override
+        public void onChairSteppedDown(RoomHandle room, String name) {
+            events.add("stepped down " + name);
+        }
+
+        @Override
         public void onMemberMoved(RoomHandle room, String name, boolean audience, String by) {
             events.add("moved " + name + (audience ? " to the audience" : " to the speakers") + " by " + by);
         }
@@ -240,6 +245,13 @@ class FloorTest extends ServerFixture {
         carol.remove("bob", "bye");
         log.expect("left bob REMOVED");
         assertEquals(List.of("chair", "carol"), chair.async().members());
+        chair.stepDown();
+        log.expect("stepped down chair");
+        assertEquals(List.of("carol"), chair.async().chairs());
+        assertEquals(ErrorCode.NOT_A_CHAIR, refusal(chair::stepDown));
+        carol.stepDown();
+        log.expect("stepped down carol", "chair chair by ");
+        assertEquals(List.of("chair"), chair.async().chairs(), "the longest-present other member succeeds");
     }
 
     @Test

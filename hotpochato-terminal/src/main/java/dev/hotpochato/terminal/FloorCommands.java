@@ -32,6 +32,7 @@ public final class FloorCommands {
             "  /mute NAME, /unmute NAME keep NAME from getting the floor, or stop",
             "  /remove NAME [REASON]    remove NAME from the room",
             "  /chair NAME              make NAME a chair too",
+            "  /stepdown                stop being a chair (the longest-present member succeeds the last)",
             "  /speaker NAME, /audience NAME  move NAME to the speakers, or to the audience");
 
     /** What a command asked for: a request to report, a line to show, or a usage error. */
@@ -56,7 +57,7 @@ public final class FloorCommands {
     public static boolean isFloorCommand(String name) {
         return switch (name) {
             case "create", "listen", "hand", "withdraw", "hands", "grant", "revoke", "deny", "mute", "unmute", "remove",
-                 "chair", "speaker", "audience" -> true;
+                 "chair", "stepdown", "speaker", "audience" -> true;
             default -> false;
         };
     }
@@ -90,6 +91,7 @@ public final class FloorCommands {
                     : Outcome.request(room.remove(first, rest));
             case "chair" -> first.isEmpty() ? Outcome.error("usage: /chair NAME")
                     : Outcome.request(room.appointChair(first));
+            case "stepdown" -> Outcome.request(room.stepDown());
             case "speaker", "audience" -> first.isEmpty() ? Outcome.error("usage: /" + c.name() + " NAME")
                     : Outcome.request(room.move(first, c.name().equals("audience")));
             default -> throw new IllegalArgumentException("not a floor command: /" + c.name());

@@ -144,6 +144,10 @@ class ScriptedFloorTest {
         chair.await("moved\tpanel\tbob\tspeakers\tmod");
         feed(input, "/chair bob");
         chair.await("chair\tpanel\tbob\tmod");
+        feed(input, "/stepdown");
+        chair.await("stepped-down\tpanel\tmod");
+        feed(input, "/stepdown");
+        chair.awaitStartingWith("error\tNOT_A_CHAIR\t");
         feed(input, "/create other queue");
         chair.awaitStartingWith("error\tUNKNOWN_COMMAND\t/create is not available without a terminal");
         input.close();

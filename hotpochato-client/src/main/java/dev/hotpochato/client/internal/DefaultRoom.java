@@ -271,6 +271,12 @@ final class DefaultRoom implements RoomHandle {
     }
 
     @Override
+    public CompletableFuture<Void> stepDown() {
+        return floor(ClientFrame.newBuilder().setStepDown(dev.hotpochato.protocol.v1.StepDown.newBuilder()
+                .setRoom(name)));
+    }
+
+    @Override
     public CompletableFuture<Void> mute(String member, boolean mute) {
         return floor(ClientFrame.newBuilder().setMute(dev.hotpochato.protocol.v1.Mute.newBuilder().setRoom(name)
                 .setMember(member).setMuted(mute)));
@@ -454,8 +460,13 @@ final class DefaultRoom implements RoomHandle {
             }
             case CHAIR_CHANGED -> {
                 String who = frame.getChairChanged().getName();
-                chairs = append(chairs, who, Integer.MAX_VALUE);
-                fire(l -> l.onChairChanged(this, who, frame.getChairChanged().getBy()));
+                if (frame.getChairChanged().getSteppedDown()) {
+                    chairs = chairs.stream().filter(c -> !c.equals(who)).toList();
+                    fire(l -> l.onChairSteppedDown(this, who));
+                } else if (!chairs.contains(who)) {
+                    chairs = append(chairs, who, Integer.MAX_VALUE);
+                    fire(l -> l.onChairChanged(this, who, frame.getChairChanged().getBy()));
+                }
             }
             case MEMBER_MOVED -> {
                 dev.hotpochato.protocol.v1.MemberMoved m = frame.getMemberMoved();

@@ -70,6 +70,11 @@ final class DefaultSyncRoom implements SyncRoom {
     }
 
     @Override
+    public void stepDown() {
+        Blocking.await(room.stepDown(), "stepping down in " + room.name());
+    }
+
+    @Override
     public void mute(String member, boolean muted) {
         Blocking.await(room.mute(member, muted), (muted ? "muting " : "unmuting ") + member + " in " + room.name());
     }

@@ -971,6 +971,15 @@ public final class ChatScreen implements SessionListener {
     }
 
     @Override
+    public void onChairSteppedDown(RoomHandle room, String name) {
+        reader.locked(() -> {
+            systemLine(window(room), "* " + (name.equals(session.name()) ? "you" : SafeText.name(name))
+                    + " stepped down as chair");
+            refreshStatus();
+        });
+    }
+
+    @Override
     public void onMemberMoved(RoomHandle room, String name, boolean audience, String by) {
         reader.locked(() -> {
             systemLine(window(room), "* " + SafeText.name(name) + (audience ? " moved to the audience" : " joined the speakers")

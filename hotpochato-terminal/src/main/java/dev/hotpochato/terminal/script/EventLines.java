@@ -46,7 +46,8 @@ import java.util.Locale;
  *                                               revoked|denied|withdrawn|accepted; QUEUE: the raised hands after it,
  *                                               NAME,NAME,... head first; BY: the chair, or empty)
  * floor-idle     ROOM                           (nobody holds the floor)
- * chair          ROOM  NAME  BY                 (NAME became a chair; BY empty: the last chair left)
+ * chair          ROOM  NAME  BY                 (NAME became a chair; BY empty: the last chair left or stepped down)
+ * stepped-down   ROOM  NAME                     (NAME is no longer a chair)
  * muted          ROOM  NAME  muted|unmuted  BY
  * moved          ROOM  NAME  audience|speakers  BY
  * warning        ROOM  REMAINING-MS             (this client's turn runs out soon)
@@ -164,6 +165,10 @@ public final class EventLines {
 
     public static String chair(RoomHandle room, String name, String by) {
         return line("chair", room.name(), name, by);
+    }
+
+    public static String steppedDown(RoomHandle room, String name) {
+        return line("stepped-down", room.name(), name);
     }
 
     public static String muted(RoomHandle room, String name, boolean muted, String by) {

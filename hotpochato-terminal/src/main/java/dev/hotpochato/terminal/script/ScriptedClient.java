@@ -46,7 +46,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Floor commands ({@code /hand}, {@code /withdraw}, {@code /hands}, and a chair's {@code /grant},
  * {@code /revoke}, {@code /deny}, {@code /mute}, {@code /unmute}, {@code /remove}, {@code /chair},
- * {@code /speaker}, {@code /audience}) keep their place among the lines but need no turn: each runs
+ * {@code /stepdown}, {@code /speaker}, {@code /audience}) keep their place among the lines but need no turn: each runs
  * when it reaches the head of the queue, after everything before it was said and answered. In a
  * queue or moderated room, a client whose input has ended and is all done leaves once a turn
  * other than its own ends or the floor is idle (there may never be another turn of its own to wait
@@ -584,6 +584,11 @@ public final class ScriptedClient implements SessionListener {
     @Override
     public void onChairChanged(RoomHandle r, String name, String by) {
         print(EventLines.chair(r, name, by));
+    }
+
+    @Override
+    public void onChairSteppedDown(RoomHandle r, String name) {
+        print(EventLines.steppedDown(r, name));
     }
 
     @Override

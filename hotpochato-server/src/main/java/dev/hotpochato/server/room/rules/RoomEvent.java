@@ -67,8 +67,15 @@ public sealed interface RoomEvent {
     record FloorIdle(long seq) implements RoomEvent {
     }
 
-    /** {@code name} became a chair: appointed by {@code by}, or by succession ({@code by} ""). */
-    record ChairChanged(long seq, long sessionId, String name, String by) implements RoomEvent {
+    /**
+     * {@code name} became a chair: appointed by {@code by}, or by succession ({@code by} ""); or,
+     * with {@code steppedDown}, {@code name} stepped down and is a chair no more ({@code by} is itself).
+     */
+    record ChairChanged(long seq, long sessionId, String name, String by, boolean steppedDown) implements RoomEvent {
+        /** A member becoming a chair. */
+        public ChairChanged(long seq, long sessionId, String name, String by) {
+            this(seq, sessionId, name, by, false);
+        }
     }
 
     record MemberMuted(long seq, long sessionId, String name, boolean muted, String by) implements RoomEvent {

@@ -99,6 +99,8 @@ public final class RoomRules {
             deny(state, c, out);
         } else if (command instanceof RoomCommand.AppointChair c) {
             appointChair(state, c, out);
+        } else if (command instanceof RoomCommand.StepDown c) {
+            stepDown(state, c, out);
         } else if (command instanceof RoomCommand.Mute c) {
             mute(state, c, nowMillis, out);
         } else if (command instanceof RoomCommand.Remove c) {
@@ -809,6 +811,27 @@ public final class RoomRules {
         state.floor = state.floor.withChairs(Floor.plus(state.floor.chairs(), m.sessionId()));
         out.event(new RoomEvent.ChairChanged(++state.seq, m.sessionId(), m.name(), chair.name()));
         receipt(out, chair.sessionId(), c.requestId(), state.seq);
+    }
+
+    private static void stepDown(RoomState state, RoomCommand.StepDown c, RoomOutcome out) {
+        RoomMember chair = chair(state, c.room(), c.sessionId(), c.requestId(), false, out);
+        if (chair == null) {
+            return;
+        }
+        if (state.members.size() == 1) {
+            out.reply(new RoomReply.StepDownUnchanged(chair.sessionId(), c.requestId(), state.seq, chair.name()));
+            return;
+        }
+        state.floor = state.floor.withChairs(Floor.minus(state.floor.chairs(), chair.sessionId()));
+        out.event(new RoomEvent.ChairChanged(++state.seq, chair.sessionId(), chair.name(), chair.name(), true));
+        receipt(out, chair.sessionId(), c.requestId(), state.seq);
+        if (state.floor.chairs().isEmpty()) {
+            // The same succession as when the last chair leaves: the longest-present other member.
+            RoomMember heir = state.members.get(0).sessionId() == chair.sessionId()
+                    ? state.members.get(1) : state.members.get(0);
+            state.floor = state.floor.withChairs(List.of(heir.sessionId()));
+            out.event(new RoomEvent.ChairChanged(++state.seq, heir.sessionId(), heir.name(), ""));
+        }
     }
 
     private static void mute(RoomState state, RoomCommand.Mute c, long now, RoomOutcome out) {

@@ -484,6 +484,7 @@ $('to-speakers').addEventListener('click', () => chairAct('move', {member: membe
 $('to-audience').addEventListener('click', () => chairAct('move', {member: member(), audience: true}));
 $('appoint').addEventListener('click', () => chairAct('appointChair', {member: member()}));
 $('remove').addEventListener('click', () => chairAct('remove', {member: member(), reason: reason()}));
+$('step-down').addEventListener('click', () => chairAct('stepDown'));
 
 // --- rendering ---
 

@@ -130,6 +130,13 @@ export class Room {
         return system(this.policy === 'QUEUE' ? 'the floor is free: raise a hand to speak'
           : 'the floor is free: a chair gives it next');
       case 'chairChanged':
+        if (e.steppedDown) {
+          this.chairs = this.chairs.filter((n) => n !== e.name);
+          return system(`${e.name === this.me ? 'you' : e.name} stepped down as chair`);
+        }
+        if (!Number(e.seq || 0)) {
+          return null; // the answer to a lone chair's step-down: nothing changed
+        }
         if (!this.chairs.includes(e.name)) {
           this.chairs = [...this.chairs, e.name];
         }

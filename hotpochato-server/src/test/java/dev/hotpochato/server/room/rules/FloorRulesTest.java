@@ -295,6 +295,37 @@ class FloorRulesTest {
         }
     }
 
+    @Test
+    void aChairStepsDownAndTheLastChairsStepIsFollowedByTheLongestPresentOtherMember() {
+        room(rules(TurnPolicy.MODERATED));
+        apply(new RoomCommand.StepDown("r", 2, 4));
+        assertEquals(Refusal.NOT_A_CHAIR, refusal());
+        apply(new RoomCommand.AppointChair("r", 1, 0, "c"));
+        apply(new RoomCommand.StepDown("r", 1, 4));
+        assertEquals(List.of("ChairChanged"), events(), "c still chairs: no succession");
+        RoomEvent.ChairChanged down = (RoomEvent.ChairChanged) out.events().get(0);
+        assertTrue(down.steppedDown());
+        assertEquals("a", down.name());
+        assertEquals(4, out.receiptRequestId());
+        assertEquals(List.of("c"), s.view().chairs());
+        apply(new RoomCommand.StepDown("r", 3, 0));
+        assertEquals(List.of("ChairChanged", "ChairChanged"), events());
+        RoomEvent.ChairChanged heir = (RoomEvent.ChairChanged) out.events().get(1);
+        assertEquals("a", heir.name(), "a was present longest; c, stepping down, is left out");
+        assertFalse(heir.steppedDown());
+        assertEquals("", heir.by());
+        assertEquals(List.of("a"), s.view().chairs());
+
+        apply(new RoomCommand.Leave("r", 2, 0, LeaveReason.LEFT));
+        apply(new RoomCommand.Leave("r", 3, 0, LeaveReason.LEFT));
+        long version = s.version();
+        apply(new RoomCommand.StepDown("r", 1, 5));
+        assertInstanceOf(RoomReply.StepDownUnchanged.class, out.replies().get(0), "alone: a room always has a chair");
+        assertTrue(out.events().isEmpty());
+        assertEquals(version, s.version());
+        assertEquals(List.of("a"), s.view().chairs());
+    }
+
     // ------------------------------------------------------------------ moderation (every policy)
 
     @Test
@@ -560,7 +591,7 @@ class FloorRulesTest {
                     case 10 -> new RoomCommand.Back("r", who, s.seq());
                     case 11 -> new RoomCommand.ExpireTurn("r", s.turn());
                     case 12 -> members.size() > 2 ? new RoomCommand.Leave("r", who, 0, LeaveReason.LEFT)
-                            : new RoomCommand.Wake("r");
+                            : random.nextBoolean() ? new RoomCommand.Wake("r") : new RoomCommand.StepDown("r", who, 0);
                     default -> new RoomCommand.Join("r", who, "abcde".substring((int) who - 1, (int) who), 0, "",
                             true, BASE, random.nextBoolean());
                 };
