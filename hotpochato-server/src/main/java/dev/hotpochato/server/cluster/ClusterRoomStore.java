@@ -162,6 +162,7 @@ public final class ClusterRoomStore implements RoomStore {
                 : command instanceof RoomCommand.Mute c ? c.requestId()
                 : command instanceof RoomCommand.Remove c ? c.requestId()
                 : command instanceof RoomCommand.Move c ? c.requestId()
+                : command instanceof RoomCommand.StepDown c ? c.requestId()
                 : 0;
         refuseFloor(p, requestId, command.room());
     }
