@@ -385,6 +385,7 @@ public final class ClusterRoomStore implements RoomStore {
         boolean refill;
         TurnClock.Cancellable expiry;
         long armedTurn = -1;
+        long armedDeadline;
         /** A waiter of this node to admit here when the room is found with it (see {@link #adopt}). */
         Adoption adopting;
         /** The floor's wake-up timer, and the time it is armed for (0: none). */
@@ -968,8 +969,8 @@ public final class ClusterRoomStore implements RoomStore {
         private void rearmExpiry(Room r) {
             RoomState s = r.cached;
             boolean runs = r.local != null && s != null && s.holderIndex() >= 0 && s.deadlineMillis() > 0;
-            if (runs && r.armedTurn == s.turn()) {
-                return;
+            if (runs && r.armedTurn == s.turn() && r.armedDeadline == s.deadlineMillis()) {
+                return; // (a revoke with a grace moves the deadline of the same turn)
             }
             if (r.expiry != null) {
                 r.expiry.cancel();
@@ -979,6 +980,7 @@ public final class ClusterRoomStore implements RoomStore {
             if (runs) {
                 long turn = s.turn();
                 r.armedTurn = turn;
+                r.armedDeadline = s.deadlineMillis();
                 r.expiry = clock.schedule(() -> {
                     if (rooms.get(r.name) == r && r.armedTurn == turn) {
                         r.expiry = null;

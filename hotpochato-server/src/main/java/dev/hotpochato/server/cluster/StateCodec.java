@@ -137,11 +137,12 @@ final class StateCodec {
         out.writeLong(r.endAfterMillis());
         writeString(out, r.stopPhrase());
         out.writeBoolean(r.endWhenAll());
+        out.writeLong(r.revokeGraceMillis());
     }
 
     private static FloorRules readFloorRules(DataInputStream in) throws IOException {
         return new FloorRules(value(TurnPolicy.values(), in.readByte(), "turn policy"), in.readInt(), in.readLong(),
-                in.readLong(), in.readLong(), readString(in), in.readBoolean());
+                in.readLong(), in.readLong(), readString(in), in.readBoolean(), in.readLong());
     }
 
     private static void writeFloor(DataOutputStream out, Floor f) throws IOException {
@@ -155,11 +156,12 @@ final class StateCodec {
         out.writeBoolean(f.timeUp());
         out.writeLong(f.warnAtMillis());
         writeIds(out, f.audience());
+        out.writeBoolean(f.finishing());
     }
 
     private static Floor readFloor(DataInputStream in) throws IOException {
         return new Floor(readIds(in), readIds(in), readIds(in), in.readInt(), in.readLong(), in.readLong(),
-                in.readBoolean(), in.readBoolean(), in.readLong(), readIds(in));
+                in.readBoolean(), in.readBoolean(), in.readLong(), readIds(in), in.readBoolean());
     }
 
     private static void writeIds(DataOutputStream out, List<Long> ids) throws IOException {
@@ -275,6 +277,7 @@ final class StateCodec {
             out.writeLong(c.sessionId());
             writeString(out, c.name());
             writeString(out, c.by());
+            out.writeBoolean(c.steppedDown());
         } else if (e instanceof RoomEvent.MemberMuted m) {
             out.writeByte(14);
             out.writeLong(m.sessionId());
@@ -327,7 +330,7 @@ final class StateCodec {
             case 10 -> new RoomEvent.RoomClosed(seq, readString(in));
             case 11 -> readFloorUpdate(seq, in);
             case 12 -> new RoomEvent.FloorIdle(seq);
-            case 13 -> new RoomEvent.ChairChanged(seq, in.readLong(), readString(in), readString(in));
+            case 13 -> new RoomEvent.ChairChanged(seq, in.readLong(), readString(in), readString(in), in.readBoolean());
             case 14 -> new RoomEvent.MemberMuted(seq, in.readLong(), readString(in), in.readBoolean(), readString(in));
             case 15 -> new RoomEvent.MemberRemoved(seq, in.readLong(), readString(in), readString(in), readString(in));
             case 16 -> new RoomEvent.MemberMoved(seq, in.readLong(), readString(in), in.readBoolean(), readString(in));

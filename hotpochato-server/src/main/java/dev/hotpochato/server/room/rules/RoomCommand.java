@@ -112,6 +112,10 @@ public sealed interface RoomCommand {
     record AppointChair(String room, long sessionId, long requestId, String member) implements FloorCommand {
     }
 
+    /** {@code StepDown}: a chair stops being one (the longest-present other member succeeds the last). */
+    record StepDown(String room, long sessionId, long requestId) implements FloorCommand {
+    }
+
     /** {@code Mute}: a chair mutes ({@code muted}) or unmutes {@code member}. */
     record Mute(String room, long sessionId, long requestId, String member, boolean muted) implements FloorCommand {
     }
