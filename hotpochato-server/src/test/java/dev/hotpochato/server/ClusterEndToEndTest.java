@@ -260,6 +260,28 @@ class ClusterEndToEndTest {
     }
 
     @Test
+    void aRevokeWithAGraceEndsTheTurnAtTheShorterDeadlineOnEveryNode() throws Exception {
+        // A long turn, a short grace: the revoke moves the same turn's deadline, and the nodes' timers with it.
+        List<TestClient> m = room("grace", RoomOptions.newBuilder().setPolicy(TurnPolicy.MODERATED)
+                .setTurnTimeoutMs(60_000).setRevokeGraceMs(300).build(), "chair", "bob");
+        TestClient chair = m.get(0);
+        chair.send(ClientFrame.newBuilder().setGrant(Grant.newBuilder().setRoom("grace").setMember("bob")));
+        for (TestClient c : m) {
+            floor(c, FloorState.GRANTED, "bob");
+            assertEquals(60_000, c.expect(BodyCase.TURN_GRANTED).getTurnGranted().getDurationMs());
+        }
+        chair.send(ClientFrame.newBuilder().setRevoke(Revoke.newBuilder().setRoom("grace").setReason("wrap up")));
+        for (TestClient c : m) {
+            assertEquals(300, floor(c, FloorState.REVOKED, "bob").getTalkTimeMs(), "bob may finish for 300 ms");
+        }
+        for (TestClient c : m) {
+            assertEquals("bob", c.expect(BodyCase.TURN_EXPIRED).getTurnExpired().getName(), "well before 60 s");
+            floor(c, FloorState.RELEASED, "bob");
+            c.expect(BodyCase.FLOOR_IDLE);
+        }
+    }
+
+    @Test
     void anAudienceMemberOnOneNodeIsPromotedByAChairOnTheOther() throws Exception {
         List<TestClient> m = room("stage", RoomOptions.getDefaultInstance(), "host", "guest");
         TestClient fan = client(b, "fan");
