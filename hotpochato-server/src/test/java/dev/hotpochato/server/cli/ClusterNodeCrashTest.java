@@ -59,26 +59,11 @@ class ClusterNodeCrashTest {
             // then NOT_YOUR_TURN, and the holder speaks again on its next turn (never a timing failure).
             List<String> acknowledged = new ArrayList<>();
             for (int round = 0; round < 3; round++) {
-                ServerFrame mine;
-                do {
-                    alice.await(f -> f.hasTurnGranted() && f.getTurnGranted().getHolder().equals("alice"));
-                    long id = alice.say("tea", "alice " + round);
-                    mine = alice.await(f -> f.getRequestId() == id);
-                } while (mine.hasError() && mine.getError().getCode() == Error.Code.NOT_YOUR_TURN);
+                ServerFrame mine = sayOnTurn(alice, alice::await, "alice " + round);
                 assertEquals("alice " + round, mine.getSaid().getText(), mine::toString);
                 acknowledged.add(mine.getSaid().getText());
-                ServerFrame bobs;
-                do {
-                    heard.until(f -> f.hasTurnGranted() && f.getTurnGranted().getHolder().equals("bob"));
-                    long id = bob.say("tea", "bob " + round);
-                    bobs = heard.until(f -> f.getRequestId() == id);
-                } while (bobs.hasError() && bobs.getError().getCode() == Error.Code.NOT_YOUR_TURN);
-                ServerFrame carols;
-                do {
-                    carol.await(f -> f.hasTurnGranted() && f.getTurnGranted().getHolder().equals("carol"));
-                    long id = carol.say("tea", "carol " + round);
-                    carols = carol.await(f -> f.getRequestId() == id);
-                } while (carols.hasError() && carols.getError().getCode() == Error.Code.NOT_YOUR_TURN);
+                sayOnTurn(bob, heard::until, "bob " + round);
+                sayOnTurn(carol, carol::await, "carol " + round);
             }
             // alice holds the turn now, granted by her own node, which dies without a word.
             alice.await(f -> f.hasTurnGranted() && f.getTurnGranted().getHolder().equals("alice"));
@@ -94,6 +79,26 @@ class ClusterNodeCrashTest {
             assertEquals("still here", heard.until(f -> f.getRequestId() == id).getSaid().getText());
             for (String said : acknowledged) {
                 assertEquals(1, heard.said.stream().filter(said::equals).count(), said);
+            }
+        }
+    }
+
+    /** How a test reads one client's frames up to the first that matches. */
+    private interface Reader {
+        ServerFrame until(Predicate<ServerFrame> match) throws InterruptedException;
+    }
+
+    /**
+     * Waits for {@code c}'s turn and says {@code text}; a one-second turn can run out under a loaded
+     * machine before the Say arrives (NOT_YOUR_TURN): then again on its next turn. Returns the reply.
+     */
+    private static ServerFrame sayOnTurn(TestClient c, Reader reader, String text) throws InterruptedException {
+        while (true) {
+            reader.until(f -> f.hasTurnGranted() && f.getTurnGranted().getHolder().equals(c.name()));
+            long id = c.say("tea", text);
+            ServerFrame reply = reader.until(f -> f.getRequestId() == id);
+            if (!reply.hasError() || reply.getError().getCode() != Error.Code.NOT_YOUR_TURN) {
+                return reply;
             }
         }
     }
