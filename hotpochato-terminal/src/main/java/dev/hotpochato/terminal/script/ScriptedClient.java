@@ -63,6 +63,9 @@ public final class ScriptedClient implements SessionListener {
     private final Duration maxWait;
     private final JoinOptions joinOptions;
     private final Duration reconnectFor;
+    /** How long a line refused as UNAVAILABLE (nothing changed) waits before it is sent again. */
+    static final long RETRY_UNAVAILABLE_MILLIS = 1_000;
+
     private final ScheduledExecutorService script = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hotpochato-script");
         t.setDaemon(true);
@@ -253,6 +256,17 @@ public final class ScriptedClient implements SessionListener {
                 Throwable cause = Failures.unwrap(e);
                 if (cause instanceof NotYourTurnException) {
                     queue.addFirst(next); // the turn ran out under us: say it next time
+                } else if (cause instanceof ServerErrorException s && s.code() == ErrorCode.UNAVAILABLE) {
+                    // Nothing changed (a cluster's store did not answer): the same line again, a little
+                    // later, so that a store that is away is not asked in a tight loop.
+                    printError(cause);
+                    queue.addFirst(next);
+                    awaitingAck = true;
+                    script.schedule(() -> {
+                        awaitingAck = false;
+                        act();
+                    }, RETRY_UNAVAILABLE_MILLIS, TimeUnit.MILLISECONDS);
+                    return;
                 } else {
                     printError(cause);
                 }
