@@ -40,7 +40,7 @@ class PolicyEndToEndTest {
 
     private HotPochatoServer server;
     private InetSocketAddress address;
-    private final List<TestClient> clients = new ArrayList<>();
+    final List<TestClient> clients = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -56,12 +56,17 @@ class PolicyEndToEndTest {
         server.close();
     }
 
+    /** Where the {@code i}-th client of a test connects: the one server here; two nodes in {@link ClusterPolicyEndToEndTest}. */
+    InetSocketAddress address(int i) {
+        return address;
+    }
+
     /** Clients that have all joined {@code room}, in order, with everything so far read; the creator's Joined returned. */
     private List<TestClient> room(String room, RoomOptions options, List<RoomSnapshot> snapshots, String... names)
             throws InterruptedException {
         List<TestClient> members = new ArrayList<>();
         for (String name : names) {
-            TestClient c = TestClient.hello(address, name);
+            TestClient c = TestClient.hello(address(members.size()), name);
             clients.add(c);
             c.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom(room).setOptions(options)));
             snapshots.add(c.expect(BodyCase.JOINED).getJoined().getRoom());
@@ -240,7 +245,7 @@ class PolicyEndToEndTest {
 
     @Test
     void badFloorOptionsAreRefusedAtJoin() throws Exception {
-        TestClient c = TestClient.hello(address, "ann");
+        TestClient c = TestClient.hello(address(0), "ann");
         clients.add(c);
         c.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("x")
                 .setOptions(RoomOptions.newBuilder().setMessagesPerTurn(101))));
@@ -396,7 +401,7 @@ class PolicyEndToEndTest {
     @Test
     void anAudienceMemberListensRaisesAHandAndIsMovedToTheSpeakers() throws Exception {
         List<TestClient> m = room("stage", RoomOptions.getDefaultInstance(), new ArrayList<>(), "host", "guest");
-        TestClient fan = TestClient.hello(address, "fan");
+        TestClient fan = TestClient.hello(address(3), "fan");
         clients.add(fan);
         fan.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("stage").setAudience(true)));
         RoomSnapshot snapshot = fan.expect(BodyCase.JOINED).getJoined().getRoom();
