@@ -177,7 +177,7 @@ class StateCodecTest {
 
         // Moderated: grants with talk time, a revoke, a deny, a mute of the holder, the room's time.
         state = null;
-        RoomSettings moderated = settings(new FloorRules(TurnPolicy.MODERATED, 3, 1_000, 0, 60_000, "", false, 2_000));
+        RoomSettings moderated = settings(new FloorRules(TurnPolicy.MODERATED, 3, 1_000, 0, 60_000, "", false, 5_000));
         join(1, "ann", moderated, false);
         join(2, "ben", moderated, false);
         join(3, "cat", moderated, false);
@@ -187,13 +187,14 @@ class StateCodecTest {
         apply(new RoomCommand.RaiseHand("r", 4, 33));
         apply(new RoomCommand.Grant("r", 1, 34, "", 10_000));
         apply(new RoomCommand.Say("r", 2, 35, "first of three"));
-        apply(new RoomCommand.Revoke("r", 1, 36, "enough")); // with a grace: bob may finish
-        apply(new RoomCommand.Say("r", 2, 361, "last words"));
+        apply(new RoomCommand.Revoke("r", 1, 36, "enough")); // with a grace: ben may finish
+        assertTrue(state.floor().finishing());
+        apply(new RoomCommand.Pass("r", 2, 361));
         apply(new RoomCommand.Deny("r", 1, 37, "cat", "not now"));
         apply(new RoomCommand.Grant("r", 1, 38, "dan", 0));
         apply(new RoomCommand.Mute("r", 1, 39, "dan", true));
         apply(new RoomCommand.Mute("r", 1, 40, "dan", false));
-        apply(new RoomCommand.StepDown("r", 1, 401));
+        apply(new RoomCommand.StepDown("r", 1, 401)); // the last chair steps down: ben succeeds
         now += 60_000;
         apply(new RoomCommand.Wake("r"));
         assertNull(state, "the room's time ran out");
