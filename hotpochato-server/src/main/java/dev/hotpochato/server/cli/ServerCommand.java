@@ -285,6 +285,13 @@ public final class ServerCommand implements Callable<Integer> {
         command.commandLine = cl;
         command.sources = new ConfigurationSources(cl.getCommandSpec(), env);
         cl.setDefaultValueProvider(command.sources);
+        CommandLine.IExecutionStrategy run = cl.getExecutionStrategy();
+        cl.setExecutionStrategy(parsed -> {
+            if (!parsed.isUsageHelpRequested() && !parsed.isVersionHelpRequested()) {
+                command.sources.check(); // a file that cannot be used stops us, whatever else the flags say
+            }
+            return run.execute(parsed);
+        });
         CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
         cl.setParameterExceptionHandler((e, args) -> {
             String origin = e.getArgSpec() instanceof OptionSpec o ? command.sources.origin(o) : null;

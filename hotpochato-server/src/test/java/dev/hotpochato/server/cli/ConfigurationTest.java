@@ -218,4 +218,58 @@ class ConfigurationTest {
         Result r = run(env, "--help");
         assertTrue(r.output().contains("Default: 45s"), r.output());
     }
+
+    @Test
+    void theConfigFlagCountsWhereverItIsOnTheCommandLine(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a.properties"), "port = 18010\nbind = 127.0.0.1\n");
+        for (List<String> args : List.of(List.of("--no-console", "--config", file.toString()),
+                List.of("--config", file.toString(), "--no-console"),
+                List.of("--max-members", "5", "--config=" + file, "--no-console"))) {
+            ServerCommand command = parse(Map.of(), args.toArray(String[]::new));
+            assertEquals(18010, command.options().port(), args.toString());
+            assertEquals("127.0.0.1", command.options().bindAddress(), args.toString());
+        }
+    }
+
+    @Test
+    void theConfigFlagWinsOverTheVariable(@TempDir Path dir) throws Exception {
+        Path flag = Files.writeString(dir.resolve("flag.properties"), "port = 18011\n");
+        Path env = Files.writeString(dir.resolve("env.properties"), "port = 18012\nbind = 127.0.0.1\n");
+        ServerCommand command = parse(Map.of("HOTPOCHATO_CONFIG", env.toString()), "--no-console", "--config", flag.toString());
+        assertEquals(18011, command.options().port());
+        assertEquals(ServerOptions.defaults().bindAddress(), command.options().bindAddress(), "only one file is read");
+    }
+
+    @Test
+    void everyProblemWithTheFileStopsTheCommandWhateverTheOtherFlags(@TempDir Path dir) throws Exception {
+        Path unknown = Files.writeString(dir.resolve("u.properties"), "bind = 127.0.0.1\nadmin_port = 18061\n");
+        Path missing = dir.resolve("missing.properties");
+        Path unreadable = Files.createDirectory(dir.resolve("dir.properties"));
+        for (List<String> before : List.of(List.<String>of(), List.of("--no-console"), List.of("--port", "18013"))) {
+            Result r = run(Map.of(), concat(before, "--config", unknown.toString()));
+            assertEquals(2, r.exit(), r.output());
+            assertEquals("hotpochato-server: unknown key 'admin_port' in " + unknown
+                    + " (keys are the flag names without '--', such as 'port'; see --help)", r.output().strip());
+
+            r = run(Map.of("HOTPOCHATO_CONFIG", unknown.toString()), concat(before));
+            assertEquals(2, r.exit(), r.output());
+            assertTrue(r.oneLine() && r.output().contains("unknown key 'admin_port' in " + unknown), r.output());
+
+            r = run(Map.of(), concat(before, "--config", missing.toString()));
+            assertEquals(2, r.exit(), r.output());
+            assertEquals("hotpochato-server: --config " + missing + ": cannot read the configuration file: no such file",
+                    r.output().strip());
+
+            r = run(Map.of("HOTPOCHATO_CONFIG", unreadable.toString()), concat(before));
+            assertEquals(2, r.exit(), r.output());
+            assertTrue(r.oneLine() && r.output().startsWith("hotpochato-server: HOTPOCHATO_CONFIG=" + unreadable
+                    + ": cannot read the configuration file"), r.output());
+        }
+    }
+
+    private static String[] concat(List<String> first, String... more) {
+        List<String> all = new java.util.ArrayList<>(first);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
 }
