@@ -178,7 +178,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--log-level", paramLabel = "LEVEL", showDefaultValue = Visibility.NEVER,
             description = "error, warn, info (the default), debug or trace.")
-    String logLevel;
+    LogLevel logLevel;
 
     @Option(names = "--no-console", description = "Never read the terminal (for 'quit'), even when it is one.")
     boolean noConsole;
@@ -189,6 +189,9 @@ public final class ServerCommand implements Callable<Integer> {
     /** Log layouts the jar's log4j2.xml offers. */
     enum LogFormat { TEXT, JSON }
 
+    /** The levels log4j2.xml's root logger takes from --log-level; anything else is refused while parsing. */
+    enum LogLevel { ERROR, WARN, INFO, DEBUG, TRACE }
+
     @Override
     public Integer call() throws Exception {
         ServerOptions options = options(); // every error of the flags' own, before anything global changes
@@ -197,7 +200,7 @@ public final class ServerCommand implements Callable<Integer> {
             System.setProperty("hotpochato.log.format", logFormat.name().toLowerCase(java.util.Locale.ROOT));
         }
         if (logLevel != null) {
-            System.setProperty("hotpochato.log.level", logLevel);
+            System.setProperty("hotpochato.log.level", logLevel.name().toLowerCase(java.util.Locale.ROOT));
         }
         // The signals are ours before the server starts: a SIGTERM that comes while it starts still
         // ends in a graceful stop, and an early SIGHUP does not kill the JVM.

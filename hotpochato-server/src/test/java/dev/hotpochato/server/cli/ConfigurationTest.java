@@ -267,6 +267,22 @@ class ConfigurationTest {
         }
     }
 
+    @Test
+    void anUnknownLogLevelIsRefusedLikeAnUnknownLogFormat() {
+        Result r = run(Map.of(), "--log-level", "loud");
+        assertEquals(2, r.exit(), r.output());
+        assertTrue(r.output().startsWith("hotpochato-server: Invalid value for option '--log-level': expected one of "
+                + "[ERROR, WARN, INFO, DEBUG, TRACE] (case-insensitive) but was 'loud'"), r.output());
+
+        r = run(Map.of("HOTPOCHATO_LOG_LEVEL", "verbose"));
+        assertEquals(2, r.exit(), r.output());
+        assertTrue(r.oneLine(), r.output());
+        assertTrue(r.output().contains("but was 'verbose' (from the environment variable HOTPOCHATO_LOG_LEVEL)"), r.output());
+
+        assertEquals(ServerCommand.LogLevel.DEBUG, parse(Map.of(), "--log-level", "debug").logLevel);
+        assertEquals(ServerCommand.LogLevel.WARN, parse(Map.of("HOTPOCHATO_LOG_LEVEL", "WARN")).logLevel);
+    }
+
     private static String[] concat(List<String> first, String... more) {
         List<String> all = new java.util.ArrayList<>(first);
         all.addAll(List.of(more));
