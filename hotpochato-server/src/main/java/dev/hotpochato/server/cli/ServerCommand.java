@@ -295,14 +295,14 @@ public final class ServerCommand implements Callable<Integer> {
             }
             return run.execute(parsed);
         });
-        CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
         cl.setParameterExceptionHandler((e, args) -> {
             String origin = e.getArgSpec() instanceof OptionSpec o ? command.sources.origin(o) : null;
-            if (origin == null && !(e instanceof ConfigurationSources.ConfigurationFileException)) {
-                return usage.handleParseException(e, args); // the message, then the usage text
-            }
-            // The command line was right: the usage text would only hide the one line that matters.
+            // One line that names the flag (and where its value came from); the usage text is --help's
+            // alone: 150 lines would only hide the one that matters.
             cl.getErr().println("hotpochato-server: " + e.getMessage() + (origin == null ? "" : " (from " + origin + ")"));
+            if (origin == null && !(e instanceof ConfigurationSources.ConfigurationFileException)) {
+                cl.getErr().println(hint(e)); // the command line itself was wrong
+            }
             return cl.getCommandSpec().exitCodeOnInvalidInput();
         });
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -315,6 +315,15 @@ public final class ServerCommand implements Callable<Integer> {
             return 1;
         });
         return cl;
+    }
+
+    /** The line under a command-line error: where the flags are listed, and the closest flag to a misspelt one. */
+    private static String hint(CommandLine.ParameterException e) {
+        String suggestion = "";
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            suggestion = " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+        }
+        return "Try 'hotpochato-server --help' for the flags" + suggestion + ".";
     }
 
     private static final Pattern WORD = Pattern.compile("\\b[a-zA-Z]+\\b");

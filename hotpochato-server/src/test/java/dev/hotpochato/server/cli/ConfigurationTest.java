@@ -283,6 +283,26 @@ class ConfigurationTest {
         assertEquals(ServerCommand.LogLevel.WARN, parse(Map.of("HOTPOCHATO_LOG_LEVEL", "WARN")).logLevel);
     }
 
+    @Test
+    void aWrongCommandLineIsOneLineAndAHintNotTheUsage() {
+        Result r = run(Map.of(), "--idle-timeout", "soon");
+        assertEquals(2, r.exit(), r.output());
+        assertEquals(List.of("hotpochato-server: Invalid value for option '--idle-timeout': 'soon' is not a duration like 30s, 500ms or 2m",
+                "Try 'hotpochato-server --help' for the flags."), r.output().strip().lines().toList());
+
+        r = run(Map.of(), "--log-format", "xml");
+        assertEquals(2, r.exit(), r.output());
+        assertEquals(2, r.output().strip().lines().count(), r.output());
+        assertTrue(r.output().startsWith("hotpochato-server: Invalid value for option '--log-format'"), r.output());
+
+        r = run(Map.of(), "--prot", "7447");
+        assertEquals(2, r.exit(), r.output());
+        List<String> lines = r.output().strip().lines().toList();
+        assertEquals(2, lines.size(), r.output());
+        assertEquals("hotpochato-server: Unknown options: '--prot', '7447'", lines.get(0));
+        assertTrue(lines.get(1).startsWith("Try 'hotpochato-server --help' for the flags"), r.output());
+    }
+
     private static String[] concat(List<String> first, String... more) {
         List<String> all = new java.util.ArrayList<>(first);
         all.addAll(List.of(more));
