@@ -317,6 +317,22 @@ public final class ServerCommand implements Callable<Integer> {
         return cl;
     }
 
+    /** {@code message} with each ISO-8601 duration ({@code PT-5S}) written as the flags take it ({@code -5s}). */
+    static String durationsAsTyped(String message) {
+        Matcher m = ISO_DURATION.matcher(message);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String replacement = m.group();
+            if (replacement.length() > 2) {
+                Duration d = Duration.parse(replacement);
+                replacement = d.isZero() ? "0s" : Durations.format(d);
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
     /** The line under a command-line error: where the flags are listed, and the closest flag to a misspelt one. */
     private static String hint(CommandLine.ParameterException e) {
         String suggestion = "";
@@ -327,6 +343,8 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     private static final Pattern WORD = Pattern.compile("\\b[a-zA-Z]+\\b");
+    /** A {@link Duration} as {@code toString} writes it ({@code PT-5S}, {@code PT0.5S}, {@code PT1H30M}). */
+    private static final Pattern ISO_DURATION = Pattern.compile("\\bPT(?:-?\\d+H)?(?:-?\\d+M)?(?:-?\\d+(?:\\.\\d+)?S)?\\b");
 
     /**
      * {@code message} (from {@link ServerOptions} or {@link HotPochatoServer}, which name options by
@@ -342,7 +360,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         Map<String, String> origins = new LinkedHashMap<>();
         StringBuilder out = new StringBuilder();
-        Matcher m = WORD.matcher(message);
+        Matcher m = WORD.matcher(durationsAsTyped(message));
         while (m.find()) {
             OptionSpec option = byAccessor.get(m.group());
             String flag = option == null ? m.group() : option.longestName();

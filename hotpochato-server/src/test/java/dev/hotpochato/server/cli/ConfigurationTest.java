@@ -303,6 +303,21 @@ class ConfigurationTest {
         assertTrue(lines.get(1).startsWith("Try 'hotpochato-server --help' for the flags"), r.output());
     }
 
+    @Test
+    void aDurationOutOfRangeIsShownAsTheFlagsWriteIt() {
+        Result r = run(Map.of(), "--idle-timeout=-5s");
+        assertEquals(1, r.exit(), r.output());
+        assertEquals("hotpochato-server: --idle-timeout must be positive and under 24 days: -5s", r.output().strip());
+
+        r = run(Map.of(), "--slow-consumer-timeout", "0");
+        assertEquals(1, r.exit(), r.output());
+        assertEquals("hotpochato-server: --slow-consumer-timeout must be positive and under 24 days: 0s", r.output().strip());
+
+        assertEquals("a 1500ms, b -2m, c 90s, d 0s, PTA stays", ServerCommand.durationsAsTyped(
+                "a " + Duration.ofMillis(1500) + ", b " + Duration.ofMinutes(-2) + ", c " + Duration.ofSeconds(90)
+                        + ", d " + Duration.ZERO + ", PTA stays"));
+    }
+
     private static String[] concat(List<String> first, String... more) {
         List<String> all = new java.util.ArrayList<>(first);
         all.addAll(List.of(more));
