@@ -342,7 +342,8 @@ public final class ServerCommand implements Callable<Integer> {
         return "Try 'hotpochato-server --help' for the flags" + suggestion + ".";
     }
 
-    private static final Pattern WORD = Pattern.compile("\\b[a-zA-Z]+\\b");
+    /** A word that may be an option's accessor; not one that is already part of a flag ({@code --cluster}). */
+    private static final Pattern WORD = Pattern.compile("(?<![-\\w])[a-zA-Z]+\\b");
     /** A {@link Duration} as {@code toString} writes it ({@code PT-5S}, {@code PT0.5S}, {@code PT1H30M}). */
     private static final Pattern ISO_DURATION = Pattern.compile("\\bPT(?:-?\\d+H)?(?:-?\\d+M)?(?:-?\\d+(?:\\.\\d+)?S)?\\b");
 

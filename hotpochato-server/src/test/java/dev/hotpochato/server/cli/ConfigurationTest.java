@@ -318,6 +318,18 @@ class ConfigurationTest {
                         + ", d " + Duration.ZERO + ", PTA stays"));
     }
 
+    @Test
+    void aMessageThatAlreadyNamesAFlagKeepsItOnce() {
+        ServerCommand command = new ServerCommand();
+        ServerCommand.commandLine(command, Map.of());
+        assertEquals("--cluster: cannot use Redis at 127.0.0.1:18199: Connection refused",
+                command.inFlagTerms("--cluster: cannot use Redis at 127.0.0.1:18199: Connection refused"));
+        assertEquals("--tls-key k.pem does not belong to the certificate in --tls-cert c.pem",
+                command.inFlagTerms("--tls-key k.pem does not belong to the certificate in tlsCertificate c.pem"));
+        assertEquals("cannot listen on 0.0.0.0:7447 (--bind, --port): in use",
+                command.inFlagTerms("cannot listen on 0.0.0.0:7447 (bindAddress, port): in use"));
+    }
+
     private static String[] concat(List<String> first, String... more) {
         List<String> all = new java.util.ArrayList<>(first);
         all.addAll(List.of(more));
