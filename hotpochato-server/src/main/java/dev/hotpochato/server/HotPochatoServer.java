@@ -382,9 +382,10 @@ public final class HotPochatoServer implements AutoCloseable {
         if (options.authenticator() instanceof TokenFileAuthenticator tokens) {
             try {
                 tokens.reload();
-                done.add(tokens.tokenCount() + " tokens from " + tokens.file());
+                int count = tokens.tokenCount();
+                done.add(count + (count == 1 ? " token" : " tokens") + " from " + tokens.file());
             } catch (IOException e) {
-                failed.add(e.getMessage() + "; the previous tokens stay");
+                failed.add(options.optionNames().apply(e.getMessage()) + "; the previous tokens stay");
             }
         }
         if (tls != null) {
@@ -394,7 +395,7 @@ public final class HotPochatoServer implements AutoCloseable {
                 done.add("the TLS certificate " + tls.certificate().getSubjectX500Principal().getName() + " valid until "
                         + tls.notAfter());
             } catch (IllegalArgumentException e) {
-                failed.add(e.getMessage() + "; the previous certificate stays");
+                failed.add(options.optionNames().apply(e.getMessage()) + "; the previous certificate stays");
             }
         }
         metrics.configReloaded(failed.isEmpty());

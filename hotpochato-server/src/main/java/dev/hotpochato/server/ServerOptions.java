@@ -55,6 +55,7 @@ public final class ServerOptions {
     private final int adminPort;
     private final String adminBindAddress;
     private final String cluster;
+    private final java.util.function.UnaryOperator<String> optionNames;
 
     private ServerOptions(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -89,6 +90,7 @@ public final class ServerOptions {
         this.adminPort = b.adminPort;
         this.adminBindAddress = b.adminBindAddress;
         this.cluster = b.cluster;
+        this.optionNames = b.optionNames;
     }
 
     public static Builder builder() {
@@ -289,6 +291,15 @@ public final class ServerOptions {
         return cluster;
     }
 
+    /**
+     * How the server words a message that names options by their accessors ({@code tlsPrivateKey})
+     * when it reports a problem while it runs (a failed reload): unchanged by default; the server
+     * program names its flags ({@code --tls-key}).
+     */
+    public java.util.function.UnaryOperator<String> optionNames() {
+        return optionNames;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.bindAddress = bindAddress;
@@ -323,6 +334,7 @@ public final class ServerOptions {
         b.adminPort = adminPort;
         b.adminBindAddress = adminBindAddress;
         b.cluster = cluster;
+        b.optionNames = optionNames;
         return b;
     }
 
@@ -364,6 +376,13 @@ public final class ServerOptions {
         private int httpPort = HTTP_OFF;
         private List<String> allowedOrigins = new ArrayList<>();
         private String cluster;
+        private java.util.function.UnaryOperator<String> optionNames = java.util.function.UnaryOperator.identity();
+
+        /** Words the messages of a running server's problems (see {@link ServerOptions#optionNames()}). */
+        public Builder optionNames(java.util.function.UnaryOperator<String> optionNames) {
+            this.optionNames = Objects.requireNonNull(optionNames, "optionNames");
+            return this;
+        }
 
         /**
          * Be a node of the cluster whose rooms live in this Redis ({@code redis://host:port},

@@ -259,7 +259,8 @@ public final class ServerCommand implements Callable<Integer> {
                 .adminBindAddress(adminBindAddress)
                 .httpPort(httpPort)
                 .allowedOrigins(allowedOrigins)
-                .cluster(cluster);
+                .cluster(cluster)
+                .optionNames(message -> inFlagTerms(message, false)); // a failed reload names flags too
         if ((tlsCertificate == null) != (tlsPrivateKey == null)) {
             throw new IllegalArgumentException("tlsCertificate and tlsPrivateKey go together");
         }
@@ -353,6 +354,11 @@ public final class ServerCommand implements Callable<Integer> {
      * values of those flags came from when that was not the command line.
      */
     String inFlagTerms(String message) {
+        return inFlagTerms(message, true);
+    }
+
+    /** As {@link #inFlagTerms(String)}, and where the flags' values came from only when {@code origins}. */
+    String inFlagTerms(String message, boolean withOrigins) {
         Map<String, OptionSpec> byAccessor = new LinkedHashMap<>();
         for (OptionSpec option : commandLine.getCommandSpec().options()) {
             if (option.userObject() instanceof Field field) {
@@ -371,7 +377,9 @@ public final class ServerCommand implements Callable<Integer> {
             m.appendReplacement(out, Matcher.quoteReplacement(flag));
         }
         m.appendTail(out);
-        origins.forEach((flag, origin) -> out.append(" (").append(flag).append(" from ").append(origin).append(')'));
+        if (withOrigins) {
+            origins.forEach((flag, origin) -> out.append(" (").append(flag).append(" from ").append(origin).append(')'));
+        }
         return out.toString();
     }
 }
