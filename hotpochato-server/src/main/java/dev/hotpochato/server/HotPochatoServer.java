@@ -437,6 +437,7 @@ public final class HotPochatoServer implements AutoCloseable {
             return;
         }
         health.stopping(); // load balancers polling /health/ready stop sending clients from now on
+        drain(options.shutdownDrainDelay());
         long deadline = System.nanoTime() + options.shutdownTimeout().toNanos();
         serverChannel.close().awaitUninterruptibly(remainingMillis(deadline));
         if (webChannel != null) {
@@ -467,6 +468,23 @@ public final class HotPochatoServer implements AutoCloseable {
         runtimeMetrics.close();
         registry.close();
         log.info("HotPochato stopped");
+    }
+
+    /**
+     * Keeps serving for {@code delay} while /health/ready says 503, so that load balancers see it
+     * before the goodbyes. Waits on the caller's thread (never an event loop's); an interrupt ends the
+     * wait early and stays set.
+     */
+    private static void drain(java.time.Duration delay) {
+        if (delay.isZero()) {
+            return;
+        }
+        log.info("not ready; serving {} ms more before shutting down", delay.toMillis());
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void shutdownGroups() {

@@ -33,6 +33,7 @@ public final class ServerOptions {
     private final int maxRoomsPerClient;
     private final int workerThreads;
     private final Duration shutdownTimeout;
+    private final Duration shutdownDrainDelay;
     private final Duration idleTimeout;
     private final Duration handshakeTimeout;
     private final Duration tlsHandshakeTimeout;
@@ -68,6 +69,7 @@ public final class ServerOptions {
         this.maxRoomsPerClient = b.maxRoomsPerClient;
         this.workerThreads = b.workerThreads;
         this.shutdownTimeout = b.shutdownTimeout;
+        this.shutdownDrainDelay = b.shutdownDrainDelay;
         this.idleTimeout = b.idleTimeout;
         this.handshakeTimeout = b.handshakeTimeout;
         this.tlsHandshakeTimeout = b.tlsHandshakeTimeout;
@@ -148,6 +150,15 @@ public final class ServerOptions {
     /** How long a graceful stop may take before connections are cut. */
     public Duration shutdownTimeout() {
         return shutdownTimeout;
+    }
+
+    /**
+     * How long {@link HotPochatoServer#close()} keeps serving after {@code /health/ready} turned 503,
+     * before the goodbyes, so a load balancer polling it stops sending clients first; 0 (the default):
+     * no wait.
+     */
+    public Duration shutdownDrainDelay() {
+        return shutdownDrainDelay;
     }
 
     /**
@@ -312,6 +323,7 @@ public final class ServerOptions {
         b.maxRoomsPerClient = maxRoomsPerClient;
         b.workerThreads = workerThreads;
         b.shutdownTimeout = shutdownTimeout;
+        b.shutdownDrainDelay = shutdownDrainDelay;
         b.idleTimeout = idleTimeout;
         b.handshakeTimeout = handshakeTimeout;
         b.tlsHandshakeTimeout = tlsHandshakeTimeout;
@@ -352,6 +364,16 @@ public final class ServerOptions {
         private int maxRoomsPerClient = 32;
         private int workerThreads;
         private Duration shutdownTimeout = Duration.ofSeconds(3);
+        private Duration shutdownDrainDelay = Duration.ZERO;
+
+        /** See {@link ServerOptions#shutdownDrainDelay()}; 0 up to 24 days. */
+        public Builder shutdownDrainDelay(Duration shutdownDrainDelay) {
+            if (shutdownDrainDelay.isNegative() || shutdownDrainDelay.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("shutdownDrainDelay must be between 0 and 24 days: " + shutdownDrainDelay);
+            }
+            this.shutdownDrainDelay = shutdownDrainDelay;
+            return this;
+        }
         private Duration idleTimeout = Duration.ofSeconds(30);
         // Time for a slow network's TCP and TLS round trips and an authenticator's lookup; a client
         // that is really there says Hello within a second.

@@ -180,6 +180,11 @@ public final class ServerCommand implements Callable<Integer> {
             description = "error, warn, info (the default), debug or trace.")
     LogLevel logLevel;
 
+    @Option(names = "--shutdown-drain-delay", paramLabel = "DURATION",
+            description = "On stop, report not ready on /health/ready and keep serving this long before the goodbyes, "
+                    + "so a load balancer stops sending clients first (e.g. twice its poll interval).")
+    Duration shutdownDrainDelay = DEFAULTS.shutdownDrainDelay();
+
     @Option(names = "--no-console", description = "Never read the terminal (for 'quit'), even when it is one.")
     boolean noConsole;
 
@@ -260,6 +265,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .httpPort(httpPort)
                 .allowedOrigins(allowedOrigins)
                 .cluster(cluster)
+                .shutdownDrainDelay(shutdownDrainDelay)
                 .optionNames(message -> inFlagTerms(message, false)); // a failed reload names flags too
         if ((tlsCertificate == null) != (tlsPrivateKey == null)) {
             throw new IllegalArgumentException("tlsCertificate and tlsPrivateKey go together");
