@@ -394,9 +394,10 @@ public final class HotPochatoServer implements AutoCloseable {
         if (options.authenticator() instanceof TokenFileAuthenticator tokens) {
             try {
                 tokens.reload();
-                done.add(tokens.tokenCount() + " tokens from " + tokens.file());
+                int count = tokens.tokenCount();
+                done.add(count + (count == 1 ? " token" : " tokens") + " from " + tokens.file());
             } catch (IOException e) {
-                failed.add(e.getMessage() + "; the previous tokens stay");
+                failed.add(options.optionNames().apply(e.getMessage()) + "; the previous tokens stay");
             }
         }
         if (tls != null) {
@@ -406,7 +407,7 @@ public final class HotPochatoServer implements AutoCloseable {
                 done.add("the TLS certificate " + tls.certificate().getSubjectX500Principal().getName() + " valid until "
                         + tls.notAfter());
             } catch (IllegalArgumentException e) {
-                failed.add(e.getMessage() + "; the previous certificate stays");
+                failed.add(options.optionNames().apply(e.getMessage()) + "; the previous certificate stays");
             }
         }
         metrics.configReloaded(failed.isEmpty());
@@ -448,6 +449,7 @@ public final class HotPochatoServer implements AutoCloseable {
             return;
         }
         health.stopping(); // load balancers polling /health/ready stop sending clients from now on
+        drain(options.shutdownDrainDelay());
         long deadline = System.nanoTime() + options.shutdownTimeout().toNanos();
         serverChannel.close().awaitUninterruptibly(remainingMillis(deadline));
         if (webChannel != null) {
@@ -481,6 +483,23 @@ public final class HotPochatoServer implements AutoCloseable {
         runtimeMetrics.close();
         registry.close();
         log.info("HotPochato stopped");
+    }
+
+    /**
+     * Keeps serving for {@code delay} while /health/ready says 503, so that load balancers see it
+     * before the goodbyes. Waits on the caller's thread (never an event loop's); an interrupt ends the
+     * wait early and stays set.
+     */
+    private static void drain(java.time.Duration delay) {
+        if (delay.isZero()) {
+            return;
+        }
+        log.info("not ready; serving {} ms more before shutting down", delay.toMillis());
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void shutdownGroups() {

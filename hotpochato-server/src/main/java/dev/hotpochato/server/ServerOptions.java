@@ -33,6 +33,7 @@ public final class ServerOptions {
     private final int maxRoomsPerClient;
     private final int workerThreads;
     private final Duration shutdownTimeout;
+    private final Duration shutdownDrainDelay;
     private final Duration idleTimeout;
     private final Duration handshakeTimeout;
     private final Duration tlsHandshakeTimeout;
@@ -55,6 +56,7 @@ public final class ServerOptions {
     private final int adminPort;
     private final String adminBindAddress;
     private final String cluster;
+    private final java.util.function.UnaryOperator<String> optionNames;
 
     private ServerOptions(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -67,6 +69,7 @@ public final class ServerOptions {
         this.maxRoomsPerClient = b.maxRoomsPerClient;
         this.workerThreads = b.workerThreads;
         this.shutdownTimeout = b.shutdownTimeout;
+        this.shutdownDrainDelay = b.shutdownDrainDelay;
         this.idleTimeout = b.idleTimeout;
         this.handshakeTimeout = b.handshakeTimeout;
         this.tlsHandshakeTimeout = b.tlsHandshakeTimeout;
@@ -89,6 +92,7 @@ public final class ServerOptions {
         this.adminPort = b.adminPort;
         this.adminBindAddress = b.adminBindAddress;
         this.cluster = b.cluster;
+        this.optionNames = b.optionNames;
     }
 
     public static Builder builder() {
@@ -146,6 +150,15 @@ public final class ServerOptions {
     /** How long a graceful stop may take before connections are cut. */
     public Duration shutdownTimeout() {
         return shutdownTimeout;
+    }
+
+    /**
+     * How long {@link HotPochatoServer#close()} keeps serving after {@code /health/ready} turned 503,
+     * before the goodbyes, so a load balancer polling it stops sending clients first; 0 (the default):
+     * no wait.
+     */
+    public Duration shutdownDrainDelay() {
+        return shutdownDrainDelay;
     }
 
     /**
@@ -289,6 +302,15 @@ public final class ServerOptions {
         return cluster;
     }
 
+    /**
+     * How the server words a message that names options by their accessors ({@code tlsPrivateKey})
+     * when it reports a problem while it runs (a failed reload): unchanged by default; the server
+     * program names its flags ({@code --tls-key}).
+     */
+    public java.util.function.UnaryOperator<String> optionNames() {
+        return optionNames;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.bindAddress = bindAddress;
@@ -301,6 +323,7 @@ public final class ServerOptions {
         b.maxRoomsPerClient = maxRoomsPerClient;
         b.workerThreads = workerThreads;
         b.shutdownTimeout = shutdownTimeout;
+        b.shutdownDrainDelay = shutdownDrainDelay;
         b.idleTimeout = idleTimeout;
         b.handshakeTimeout = handshakeTimeout;
         b.tlsHandshakeTimeout = tlsHandshakeTimeout;
@@ -323,6 +346,7 @@ public final class ServerOptions {
         b.adminPort = adminPort;
         b.adminBindAddress = adminBindAddress;
         b.cluster = cluster;
+        b.optionNames = optionNames;
         return b;
     }
 
@@ -340,6 +364,16 @@ public final class ServerOptions {
         private int maxRoomsPerClient = 32;
         private int workerThreads;
         private Duration shutdownTimeout = Duration.ofSeconds(3);
+        private Duration shutdownDrainDelay = Duration.ZERO;
+
+        /** See {@link ServerOptions#shutdownDrainDelay()}; 0 up to 24 days. */
+        public Builder shutdownDrainDelay(Duration shutdownDrainDelay) {
+            if (shutdownDrainDelay.isNegative() || shutdownDrainDelay.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("shutdownDrainDelay must be between 0 and 24 days: " + shutdownDrainDelay);
+            }
+            this.shutdownDrainDelay = shutdownDrainDelay;
+            return this;
+        }
         private Duration idleTimeout = Duration.ofSeconds(30);
         // Time for a slow network's TCP and TLS round trips and an authenticator's lookup; a client
         // that is really there says Hello within a second.
@@ -364,6 +398,13 @@ public final class ServerOptions {
         private int httpPort = HTTP_OFF;
         private List<String> allowedOrigins = new ArrayList<>();
         private String cluster;
+        private java.util.function.UnaryOperator<String> optionNames = java.util.function.UnaryOperator.identity();
+
+        /** Words the messages of a running server's problems (see {@link ServerOptions#optionNames()}). */
+        public Builder optionNames(java.util.function.UnaryOperator<String> optionNames) {
+            this.optionNames = Objects.requireNonNull(optionNames, "optionNames");
+            return this;
+        }
 
         /**
          * Be a node of the cluster whose rooms live in this Redis ({@code redis://host:port},

@@ -467,4 +467,33 @@ class AdminEndpointTest {
         }
         return null;
     }
+
+    @Test
+    void withADrainDelayReadyIsDownWhileTheServerStillServes() throws Exception {
+        HotPochatoServer server = start(ServerOptions.builder().shutdownDrainDelay(Duration.ofMinutes(10)));
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
+        assertEquals(200, get(server, "/health/ready").statusCode());
+        Thread closer = new Thread(server::close, "closer");
+        closer.start();
+        try {
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            HttpResponse<String> ready = get(server, "/health/ready");
+            while (ready.statusCode() == 200 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+                ready = get(server, "/health/ready");
+            }
+            assertEquals(503, ready.statusCode(), ready.body());
+            // The drain delay is running (ten minutes): new clients are still welcomed and served.
+            try (TestClient late = TestClient.hello(address, "late")) {
+                late.send(dev.hotpochato.protocol.v1.ClientFrame.newBuilder()
+                        .setPing(dev.hotpochato.protocol.v1.Ping.getDefaultInstance()));
+                late.expect(dev.hotpochato.protocol.v1.ServerFrame.BodyCase.PONG);
+            }
+            assertTrue(closer.isAlive(), "close() waits out the delay");
+        } finally {
+            closer.interrupt(); // ends the delay early
+            closer.join(PATIENCE.toMillis());
+        }
+        assertFalse(closer.isAlive(), "close() went on once interrupted");
+    }
 }

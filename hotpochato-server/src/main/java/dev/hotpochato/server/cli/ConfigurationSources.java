@@ -117,22 +117,31 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
         return value;
     }
 
+    /**
+     * The values of the configuration file that {@code --config} (when the command line has given it
+     * yet) or else {@code HOTPOCHATO_CONFIG} names. picocli also asks for defaults while it is still
+     * parsing (before it has seen a later {@code --config}) and ignores what fails then; so the file
+     * is found again at every call, a file read is kept only for its own name, and a file that cannot
+     * be used throws at every call, the last of which (after parsing) stops the command.
+     */
     private Map<String, String> fileValues() {
-        if (fileValues != null) {
-            return fileValues;
-        }
-        fileValues = Map.of();
         OptionSpec configOption = spec.findOption(CONFIG_FLAG);
         // The command line's value, when --config was there; its value may otherwise be our own default already.
         Object fromCommandLine = configOption.originalStringValues().isEmpty() ? null : configOption.getValue();
         String fromEnv = fromEnvironment(configOption);
         if (fromCommandLine == null && fromEnv == null) {
+            file = null;
+            return Map.of();
+        }
+        Path named = fromCommandLine != null ? (Path) fromCommandLine : Path.of(fromEnv);
+        if (fileValues != null && named.equals(file)) {
             return fileValues;
         }
-        file = fromCommandLine != null ? (Path) fromCommandLine : Path.of(fromEnv);
-        String via = fromCommandLine != null ? CONFIG_FLAG + " " + file : environmentVariable(configOption) + "=" + file;
+        file = named;
+        fileValues = null;
+        String via = fromCommandLine != null ? CONFIG_FLAG + " " + named : environmentVariable(configOption) + "=" + named;
         Properties properties = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Reader in = Files.newBufferedReader(named, StandardCharsets.UTF_8)) {
             properties.load(in);
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigurationFileException(spec.commandLine(),
@@ -147,13 +156,22 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
         Map<String, String> values = new LinkedHashMap<>();
         for (String k : new TreeSet<>(properties.stringPropertyNames())) {
             if (!byKey.containsKey(k)) {
-                throw new ConfigurationFileException(spec.commandLine(), "unknown key '" + k + "' in " + file
+                throw new ConfigurationFileException(spec.commandLine(), "unknown key '" + k + "' in " + named
                         + " (keys are the flag names without '--', such as 'port'; see --help)");
             }
             values.put(k, properties.getProperty(k).trim());
         }
         fileValues = values;
         return fileValues;
+    }
+
+    /**
+     * Reads the configuration file named by {@code --config} or {@code HOTPOCHATO_CONFIG}, if any,
+     * once parsing is over: a file that cannot be used stops the command even when every flag was
+     * on the command line.
+     */
+    void check() {
+        fileValues();
     }
 
     /** The configuration file is missing, unreadable, or names a key that is no flag. */

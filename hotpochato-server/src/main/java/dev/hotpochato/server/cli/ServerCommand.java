@@ -178,7 +178,12 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--log-level", paramLabel = "LEVEL", showDefaultValue = Visibility.NEVER,
             description = "error, warn, info (the default), debug or trace.")
-    String logLevel;
+    LogLevel logLevel;
+
+    @Option(names = "--shutdown-drain-delay", paramLabel = "DURATION",
+            description = "On stop, report not ready on /health/ready and keep serving this long before the goodbyes, "
+                    + "so a load balancer stops sending clients first (e.g. twice its poll interval).")
+    Duration shutdownDrainDelay = DEFAULTS.shutdownDrainDelay();
 
     @Option(names = "--no-console", description = "Never read the terminal (for 'quit'), even when it is one.")
     boolean noConsole;
@@ -189,6 +194,9 @@ public final class ServerCommand implements Callable<Integer> {
     /** Log layouts the jar's log4j2.xml offers. */
     enum LogFormat { TEXT, JSON }
 
+    /** The levels log4j2.xml's root logger takes from --log-level; anything else is refused while parsing. */
+    enum LogLevel { ERROR, WARN, INFO, DEBUG, TRACE }
+
     @Override
     public Integer call() throws Exception {
         ServerOptions options = options(); // every error of the flags' own, before anything global changes
@@ -197,7 +205,7 @@ public final class ServerCommand implements Callable<Integer> {
             System.setProperty("hotpochato.log.format", logFormat.name().toLowerCase(java.util.Locale.ROOT));
         }
         if (logLevel != null) {
-            System.setProperty("hotpochato.log.level", logLevel);
+            System.setProperty("hotpochato.log.level", logLevel.name().toLowerCase(java.util.Locale.ROOT));
         }
         // The signals are ours before the server starts: a SIGTERM that comes while it starts still
         // ends in a graceful stop, and an early SIGHUP does not kill the JVM.
@@ -256,7 +264,9 @@ public final class ServerCommand implements Callable<Integer> {
                 .adminBindAddress(adminBindAddress)
                 .httpPort(httpPort)
                 .allowedOrigins(allowedOrigins)
-                .cluster(cluster);
+                .cluster(cluster)
+                .shutdownDrainDelay(shutdownDrainDelay)
+                .optionNames(message -> inFlagTerms(message, false)); // a failed reload names flags too
         if ((tlsCertificate == null) != (tlsPrivateKey == null)) {
             throw new IllegalArgumentException("tlsCertificate and tlsPrivateKey go together");
         }
@@ -285,14 +295,21 @@ public final class ServerCommand implements Callable<Integer> {
         command.commandLine = cl;
         command.sources = new ConfigurationSources(cl.getCommandSpec(), env);
         cl.setDefaultValueProvider(command.sources);
-        CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+        CommandLine.IExecutionStrategy run = cl.getExecutionStrategy();
+        cl.setExecutionStrategy(parsed -> {
+            if (!parsed.isUsageHelpRequested() && !parsed.isVersionHelpRequested()) {
+                command.sources.check(); // a file that cannot be used stops us, whatever else the flags say
+            }
+            return run.execute(parsed);
+        });
         cl.setParameterExceptionHandler((e, args) -> {
             String origin = e.getArgSpec() instanceof OptionSpec o ? command.sources.origin(o) : null;
-            if (origin == null && !(e instanceof ConfigurationSources.ConfigurationFileException)) {
-                return usage.handleParseException(e, args); // the message, then the usage text
-            }
-            // The command line was right: the usage text would only hide the one line that matters.
+            // One line that names the flag (and where its value came from); the usage text is --help's
+            // alone: 150 lines would only hide the one that matters.
             cl.getErr().println("hotpochato-server: " + e.getMessage() + (origin == null ? "" : " (from " + origin + ")"));
+            if (origin == null && !(e instanceof ConfigurationSources.ConfigurationFileException)) {
+                cl.getErr().println(hint(e)); // the command line itself was wrong
+            }
             return cl.getCommandSpec().exitCodeOnInvalidInput();
         });
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -307,7 +324,35 @@ public final class ServerCommand implements Callable<Integer> {
         return cl;
     }
 
-    private static final Pattern WORD = Pattern.compile("\\b[a-zA-Z]+\\b");
+    /** {@code message} with each ISO-8601 duration ({@code PT-5S}) written as the flags take it ({@code -5s}). */
+    static String durationsAsTyped(String message) {
+        Matcher m = ISO_DURATION.matcher(message);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String replacement = m.group();
+            if (replacement.length() > 2) {
+                Duration d = Duration.parse(replacement);
+                replacement = d.isZero() ? "0s" : Durations.format(d);
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** The line under a command-line error: where the flags are listed, and the closest flag to a misspelt one. */
+    private static String hint(CommandLine.ParameterException e) {
+        String suggestion = "";
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            suggestion = " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+        }
+        return "Try 'hotpochato-server --help' for the flags" + suggestion + ".";
+    }
+
+    /** A word that may be an option's accessor; not one that is already part of a flag ({@code --cluster}). */
+    private static final Pattern WORD = Pattern.compile("(?<![-\\w])[a-zA-Z]+\\b");
+    /** A {@link Duration} as {@code toString} writes it ({@code PT-5S}, {@code PT0.5S}, {@code PT1H30M}). */
+    private static final Pattern ISO_DURATION = Pattern.compile("\\bPT(?:-?\\d+H)?(?:-?\\d+M)?(?:-?\\d+(?:\\.\\d+)?S)?\\b");
 
     /**
      * {@code message} (from {@link ServerOptions} or {@link HotPochatoServer}, which name options by
@@ -315,6 +360,11 @@ public final class ServerCommand implements Callable<Integer> {
      * values of those flags came from when that was not the command line.
      */
     String inFlagTerms(String message) {
+        return inFlagTerms(message, true);
+    }
+
+    /** As {@link #inFlagTerms(String)}, and where the flags' values came from only when {@code origins}. */
+    String inFlagTerms(String message, boolean withOrigins) {
         Map<String, OptionSpec> byAccessor = new LinkedHashMap<>();
         for (OptionSpec option : commandLine.getCommandSpec().options()) {
             if (option.userObject() instanceof Field field) {
@@ -323,7 +373,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         Map<String, String> origins = new LinkedHashMap<>();
         StringBuilder out = new StringBuilder();
-        Matcher m = WORD.matcher(message);
+        Matcher m = WORD.matcher(durationsAsTyped(message));
         while (m.find()) {
             OptionSpec option = byAccessor.get(m.group());
             String flag = option == null ? m.group() : option.longestName();
@@ -333,7 +383,9 @@ public final class ServerCommand implements Callable<Integer> {
             m.appendReplacement(out, Matcher.quoteReplacement(flag));
         }
         m.appendTail(out);
-        origins.forEach((flag, origin) -> out.append(" (").append(flag).append(" from ").append(origin).append(')'));
+        if (withOrigins) {
+            origins.forEach((flag, origin) -> out.append(" (").append(flag).append(" from ").append(origin).append(')'));
+        }
         return out.toString();
     }
 }

@@ -218,4 +218,121 @@ class ConfigurationTest {
         Result r = run(env, "--help");
         assertTrue(r.output().contains("Default: 45s"), r.output());
     }
+
+    @Test
+    void theConfigFlagCountsWhereverItIsOnTheCommandLine(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a.properties"), "port = 18010\nbind = 127.0.0.1\n");
+        for (List<String> args : List.of(List.of("--no-console", "--config", file.toString()),
+                List.of("--config", file.toString(), "--no-console"),
+                List.of("--max-members", "5", "--config=" + file, "--no-console"))) {
+            ServerCommand command = parse(Map.of(), args.toArray(String[]::new));
+            assertEquals(18010, command.options().port(), args.toString());
+            assertEquals("127.0.0.1", command.options().bindAddress(), args.toString());
+        }
+    }
+
+    @Test
+    void theConfigFlagWinsOverTheVariable(@TempDir Path dir) throws Exception {
+        Path flag = Files.writeString(dir.resolve("flag.properties"), "port = 18011\n");
+        Path env = Files.writeString(dir.resolve("env.properties"), "port = 18012\nbind = 127.0.0.1\n");
+        ServerCommand command = parse(Map.of("HOTPOCHATO_CONFIG", env.toString()), "--no-console", "--config", flag.toString());
+        assertEquals(18011, command.options().port());
+        assertEquals(ServerOptions.defaults().bindAddress(), command.options().bindAddress(), "only one file is read");
+    }
+
+    @Test
+    void everyProblemWithTheFileStopsTheCommandWhateverTheOtherFlags(@TempDir Path dir) throws Exception {
+        Path unknown = Files.writeString(dir.resolve("u.properties"), "bind = 127.0.0.1\nadmin_port = 18061\n");
+        Path missing = dir.resolve("missing.properties");
+        Path unreadable = Files.createDirectory(dir.resolve("dir.properties"));
+        for (List<String> before : List.of(List.<String>of(), List.of("--no-console"), List.of("--port", "18013"))) {
+            Result r = run(Map.of(), concat(before, "--config", unknown.toString()));
+            assertEquals(2, r.exit(), r.output());
+            assertEquals("hotpochato-server: unknown key 'admin_port' in " + unknown
+                    + " (keys are the flag names without '--', such as 'port'; see --help)", r.output().strip());
+
+            r = run(Map.of("HOTPOCHATO_CONFIG", unknown.toString()), concat(before));
+            assertEquals(2, r.exit(), r.output());
+            assertTrue(r.oneLine() && r.output().contains("unknown key 'admin_port' in " + unknown), r.output());
+
+            r = run(Map.of(), concat(before, "--config", missing.toString()));
+            assertEquals(2, r.exit(), r.output());
+            assertEquals("hotpochato-server: --config " + missing + ": cannot read the configuration file: no such file",
+                    r.output().strip());
+
+            r = run(Map.of("HOTPOCHATO_CONFIG", unreadable.toString()), concat(before));
+            assertEquals(2, r.exit(), r.output());
+            assertTrue(r.oneLine() && r.output().startsWith("hotpochato-server: HOTPOCHATO_CONFIG=" + unreadable
+                    + ": cannot read the configuration file"), r.output());
+        }
+    }
+
+    @Test
+    void anUnknownLogLevelIsRefusedLikeAnUnknownLogFormat() {
+        Result r = run(Map.of(), "--log-level", "loud");
+        assertEquals(2, r.exit(), r.output());
+        assertTrue(r.output().startsWith("hotpochato-server: Invalid value for option '--log-level': expected one of "
+                + "[ERROR, WARN, INFO, DEBUG, TRACE] (case-insensitive) but was 'loud'"), r.output());
+
+        r = run(Map.of("HOTPOCHATO_LOG_LEVEL", "verbose"));
+        assertEquals(2, r.exit(), r.output());
+        assertTrue(r.oneLine(), r.output());
+        assertTrue(r.output().contains("but was 'verbose' (from the environment variable HOTPOCHATO_LOG_LEVEL)"), r.output());
+
+        assertEquals(ServerCommand.LogLevel.DEBUG, parse(Map.of(), "--log-level", "debug").logLevel);
+        assertEquals(ServerCommand.LogLevel.WARN, parse(Map.of("HOTPOCHATO_LOG_LEVEL", "WARN")).logLevel);
+    }
+
+    @Test
+    void aWrongCommandLineIsOneLineAndAHintNotTheUsage() {
+        Result r = run(Map.of(), "--idle-timeout", "soon");
+        assertEquals(2, r.exit(), r.output());
+        assertEquals(List.of("hotpochato-server: Invalid value for option '--idle-timeout': 'soon' is not a duration like 30s, 500ms or 2m",
+                "Try 'hotpochato-server --help' for the flags."), r.output().strip().lines().toList());
+
+        r = run(Map.of(), "--log-format", "xml");
+        assertEquals(2, r.exit(), r.output());
+        assertEquals(2, r.output().strip().lines().count(), r.output());
+        assertTrue(r.output().startsWith("hotpochato-server: Invalid value for option '--log-format'"), r.output());
+
+        r = run(Map.of(), "--prot", "7447");
+        assertEquals(2, r.exit(), r.output());
+        List<String> lines = r.output().strip().lines().toList();
+        assertEquals(2, lines.size(), r.output());
+        assertEquals("hotpochato-server: Unknown options: '--prot', '7447'", lines.get(0));
+        assertTrue(lines.get(1).startsWith("Try 'hotpochato-server --help' for the flags"), r.output());
+    }
+
+    @Test
+    void aDurationOutOfRangeIsShownAsTheFlagsWriteIt() {
+        Result r = run(Map.of(), "--idle-timeout=-5s");
+        assertEquals(1, r.exit(), r.output());
+        assertEquals("hotpochato-server: --idle-timeout must be positive and under 24 days: -5s", r.output().strip());
+
+        r = run(Map.of(), "--slow-consumer-timeout", "0");
+        assertEquals(1, r.exit(), r.output());
+        assertEquals("hotpochato-server: --slow-consumer-timeout must be positive and under 24 days: 0s", r.output().strip());
+
+        assertEquals("a 1500ms, b -2m, c 90s, d 0s, PTA stays", ServerCommand.durationsAsTyped(
+                "a " + Duration.ofMillis(1500) + ", b " + Duration.ofMinutes(-2) + ", c " + Duration.ofSeconds(90)
+                        + ", d " + Duration.ZERO + ", PTA stays"));
+    }
+
+    @Test
+    void aMessageThatAlreadyNamesAFlagKeepsItOnce() {
+        ServerCommand command = new ServerCommand();
+        ServerCommand.commandLine(command, Map.of());
+        assertEquals("--cluster: cannot use Redis at 127.0.0.1:18199: Connection refused",
+                command.inFlagTerms("--cluster: cannot use Redis at 127.0.0.1:18199: Connection refused"));
+        assertEquals("--tls-key k.pem does not belong to the certificate in --tls-cert c.pem",
+                command.inFlagTerms("--tls-key k.pem does not belong to the certificate in tlsCertificate c.pem"));
+        assertEquals("cannot listen on 0.0.0.0:7447 (--bind, --port): in use",
+                command.inFlagTerms("cannot listen on 0.0.0.0:7447 (bindAddress, port): in use"));
+    }
+
+    private static String[] concat(List<String> first, String... more) {
+        List<String> all = new java.util.ArrayList<>(first);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
 }

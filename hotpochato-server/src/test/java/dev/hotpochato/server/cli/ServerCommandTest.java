@@ -103,6 +103,32 @@ class ServerCommandTest {
     }
 
     @Test
+    void aFailedReloadNamesTheFlagsInItsAnswerAndItsLog(@TempDir Path dir) throws Exception {
+        SelfSignedCertificate a = new SelfSignedCertificate("a.example");
+        SelfSignedCertificate b = new SelfSignedCertificate("b.example");
+        Path cert = Files.copy(a.certificate().toPath(), dir.resolve("cert.pem"));
+        Path key = Files.copy(a.privateKey().toPath(), dir.resolve("key.pem"));
+        Path otherKey = Files.copy(b.privateKey().toPath(), dir.resolve("other-key.pem"));
+        a.delete();
+        b.delete();
+        try (ChildServer server = ChildServer.launch("--tls-cert", cert.toString(), "--tls-key", key.toString(),
+                "--bind", "127.0.0.1", "--port", "0", "--admin-port", "0")) {
+            int admin = Integer.parseInt(server.await(Pattern.compile("; admin on http://127\\.0\\.0\\.1:(\\d+)")).group(1));
+            Files.copy(otherKey, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            java.net.http.HttpResponse<String> reload = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + admin + "/reload"))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(500, reload.statusCode());
+            String expected = "reload failed: --tls-key " + key + " does not belong to the certificate in --tls-cert " + cert;
+            assertTrue(reload.body().startsWith(expected), reload.body());
+            server.await(Pattern.compile(Pattern.quote(expected)));
+            server.process.destroy();
+            assertEquals(0, server.exitValue());
+        }
+    }
+
+    @Test
     void theStartLineShowsTheAddressAsItWasGiven() throws Exception {
         try (ChildServer server = ChildServer.launch("--port", "0", "--bind", "0.0.0.0")) {
             // Not [0:0:0:0:0:0:0:0] (the dual-stack socket's own view of it), not /0.0.0.0.
@@ -180,7 +206,7 @@ class ServerCommandTest {
 
                 Files.writeString(tokens, "# rotated\nsecond-token\n");
                 ChildServer.kill("HUP", server.process.pid());
-                server.await(Pattern.compile("reloaded 1 tokens from " + Pattern.quote(tokens.toString())));
+                server.await(Pattern.compile("reloaded 1 token from " + Pattern.quote(tokens.toString())));
 
                 try (TestClient late = TestClient.connect(address)) {
                     late.send(ClientFrame.newBuilder().setHello(Hello.newBuilder()
