@@ -55,6 +55,8 @@ public final class ServerOptions {
     private final int adminPort;
     private final String adminBindAddress;
     private final String cluster;
+    private final Duration clusterHeartbeat;
+    private final Duration clusterNodeTimeout;
 
     private ServerOptions(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -89,6 +91,12 @@ public final class ServerOptions {
         this.adminPort = b.adminPort;
         this.adminBindAddress = b.adminBindAddress;
         this.cluster = b.cluster;
+        this.clusterHeartbeat = b.clusterHeartbeat;
+        this.clusterNodeTimeout = b.clusterNodeTimeout;
+        if (clusterNodeTimeout.compareTo(clusterHeartbeat) <= 0) {
+            throw new IllegalArgumentException("clusterNodeTimeout (" + clusterNodeTimeout
+                    + ") must be longer than clusterHeartbeat (" + clusterHeartbeat + ")");
+        }
     }
 
     public static Builder builder() {
@@ -289,6 +297,19 @@ public final class ServerOptions {
         return cluster;
     }
 
+    /** In a cluster, how often the node renews its heartbeat in Redis. See docs/cluster.md. */
+    public Duration clusterHeartbeat() {
+        return clusterHeartbeat;
+    }
+
+    /**
+     * In a cluster, how long a node's heartbeat lives: a node silent this long is declared dead,
+     * its members marked away, and it may write nothing more (fenced). See docs/cluster.md.
+     */
+    public Duration clusterNodeTimeout() {
+        return clusterNodeTimeout;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.bindAddress = bindAddress;
@@ -323,6 +344,8 @@ public final class ServerOptions {
         b.adminPort = adminPort;
         b.adminBindAddress = adminBindAddress;
         b.cluster = cluster;
+        b.clusterHeartbeat = clusterHeartbeat;
+        b.clusterNodeTimeout = clusterNodeTimeout;
         return b;
     }
 
@@ -364,6 +387,29 @@ public final class ServerOptions {
         private int httpPort = HTTP_OFF;
         private List<String> allowedOrigins = new ArrayList<>();
         private String cluster;
+        private Duration clusterHeartbeat = Duration.ofSeconds(1);
+        private Duration clusterNodeTimeout = Duration.ofSeconds(3);
+
+        /** In a cluster, how often the node renews its heartbeat (1 s by default; 10 ms to 1 minute). */
+        public Builder clusterHeartbeat(Duration value) {
+            if (value == null || value.toMillis() < 10 || value.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("clusterHeartbeat must be between 10 ms and 1 minute: " + value);
+            }
+            this.clusterHeartbeat = value;
+            return this;
+        }
+
+        /**
+         * In a cluster, how long a node may miss heartbeats before it is declared dead (3 s by
+         * default; longer than the heartbeat interval, at most 10 minutes).
+         */
+        public Builder clusterNodeTimeout(Duration value) {
+            if (value == null || value.toMillis() < 20 || value.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("clusterNodeTimeout must be between 20 ms and 10 minutes: " + value);
+            }
+            this.clusterNodeTimeout = value;
+            return this;
+        }
 
         /**
          * Be a node of the cluster whose rooms live in this Redis ({@code redis://host:port},

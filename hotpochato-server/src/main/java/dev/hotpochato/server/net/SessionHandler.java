@@ -182,12 +182,36 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Serve
 
     private void resume(long requestId, Resume resume) {
         checkVersion(requestId, resume.getProtocolVersionValue());
-        ServerSession lost = server.tokens().find(resume.getResumeToken());
-        if (lost == null) {
+        String presented = resume.getResumeToken();
+        ServerSession lost = server.tokens().find(presented);
+        if (lost != null) {
+            decide(requestId);
+            takeBack(lost, requestId, resume);
+            return;
+        }
+        // In a cluster, the session may be another node's (or a dead node's): claimed from the shared store.
+        CompletionStage<ServerSession> claimed = presented.isEmpty() ? null : server.tokens().claim(presented, ctx.channel());
+        if (claimed == null) {
             server.metrics().resume(ServerMetrics.Resume.FAILED);
             throw new ProtocolException(Error.Code.RESUME_FAILED, NO_SESSION, requestId);
         }
         decide(requestId);
+        claimed.whenComplete((found, failure) -> onLoop(() -> {
+            if (found == null) {
+                server.metrics().resume(ServerMetrics.Resume.FAILED);
+                if (failure != null) {
+                    log.warn("a Resume could not be checked in the cluster's store: {}", failure.toString());
+                    throw new ProtocolException(Error.Code.UNAVAILABLE,
+                            "the cluster's store did not answer; nothing changed, try the Resume again", requestId);
+                }
+                throw new ProtocolException(Error.Code.RESUME_FAILED, NO_SESSION, requestId);
+            }
+            takeBack(found, requestId, resume);
+        }));
+    }
+
+    /** Authenticates the client of {@code lost}, then puts the Resume to the session. */
+    private void takeBack(ServerSession lost, long requestId, Resume resume) {
         authenticate(lost.name(), resume.getAuthToken()).whenComplete((ok, failure) -> onLoop(() -> {
             if (!Boolean.TRUE.equals(ok)) {
                 server.metrics().resume(ServerMetrics.Resume.FAILED);
