@@ -199,6 +199,8 @@ class ClusterResumeTest {
         assertEquals("bob", bob.expect(BodyCase.TURN_GRANTED).getTurnGranted().getHolder());
         assertEquals("alice", bob.expect(BodyCase.MEMBER_BACK).getMemberBack().getName());
         awaitSessions(a, 0); // node a closed the old connection and let the session go
+        a.close(); // a graceful stop: its members leave their rooms, but alice is node b's now
+        a = null;
 
         long id = bob.say("tea", "welcome back");
         bob.await(f2 -> f2.getRequestId() == id);

@@ -208,6 +208,13 @@ public final class ClusterRoomStore implements RoomStore {
         submit(pending);
     }
 
+    /** {@code p}'s session moved to another node: this node no longer delivers {@code room} to it, and commits nothing for it. */
+    @Override
+    public void forget(Participant p, String room) {
+        Shard shard = shardFor(room);
+        shard.execute(() -> shard.forget(p, room));
+    }
+
     private void submit(Pending p) {
         Shard shard = shardFor(p.command.room());
         shard.execute(() -> shard.enqueue(p));
@@ -541,6 +548,17 @@ public final class ClusterRoomStore implements RoomStore {
                 r.local.adopt(p.a);
                 compute(r, p);
             });
+        }
+
+        void forget(Participant p, String name) {
+            Room r = rooms.get(name);
+            if (r != null && r.local != null && r.local.drop(p)) {
+                if (r.local.localParticipants().isEmpty()) {
+                    r.local = null;
+                    rearm(r);
+                }
+                forgetIfIdle(r);
+            }
         }
 
         private void readThenCompute(Room r, Pending p, boolean subscribing) {

@@ -488,6 +488,9 @@ final class ServerSession implements Participant {
             unconfirmedToken = null;
             matchmaker(m -> m.drop(this));
             movePlace(null);
+            for (String room : memberOf) {
+                server.rooms().forget(this, room);
+            }
             memberOf = Set.of();
             passwordJoins.clear();
             closedWhileAway = Set.of();

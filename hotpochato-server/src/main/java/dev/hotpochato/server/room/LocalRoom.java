@@ -68,6 +68,11 @@ public final class LocalRoom {
         locals.add(new Local(p, false));
     }
 
+    /** {@code p} is no longer one of its members here (its session moved to another server); true if it was. */
+    public boolean drop(Participant p) {
+        return locals.removeIf(l -> l.p == p);
+    }
+
     Local local(long sessionId) {
         for (int i = 0; i < locals.size(); i++) {
             if (locals.get(i).p.sessionId() == sessionId) {
