@@ -172,6 +172,7 @@ local function session_adopt(keys, args)
     return {0}
   end
   redis.call('HSET', keys[1], 'o', args[3])
+  redis.call('SREM', 'hp:node:' .. o .. ':s', args[1])
   redis.call('SADD', keys[2], args[1])
   if redis.call('PTTL', keys[1]) < 0 then
     redis.call('PEXPIRE', keys[1], args[4])
