@@ -165,8 +165,16 @@ public final class HotPochatoServer implements AutoCloseable {
             for (EventExecutor loop : workers) {
                 loops.add(new ClusterRoomStore.Loop(loop, new ScheduledTurnClock(loop), new ChannelOutput()));
             }
-            store[0] = new ClusterRoomStore(redis, loops, defaults, PooledByteBufAllocator.DEFAULT);
+            store[0] = new ClusterRoomStore(redis, loops, defaults, PooledByteBufAllocator.DEFAULT, metrics);
             this.rooms = store[0];
+            Health.Condition engine = health.condition("engine");
+            redis.watchReachability(why -> {
+                if (why == null) {
+                    engine.up();
+                } else {
+                    engine.down(why);
+                }
+            });
             // The matchmaker's queue is this node's (matching across nodes is not done yet); its pairs'
             // room names carry the node's generation, so they are unique across the cluster.
             EventExecutor home = workers.next();

@@ -3,12 +3,8 @@ package dev.hotpochato.bench.baseline;
 import dev.hotpochato.bench.load.Cpu;
 import dev.hotpochato.bench.load.LoadGroup;
 import dev.hotpochato.bench.load.Run;
-import dev.hotpochato.protocol.codec.FrameDecoder;
 import dev.hotpochato.protocol.codec.FrameEncoder;
-import dev.hotpochato.protocol.net.Transport;
 import com.google.protobuf.CodedOutputStream;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -16,14 +12,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The floor for hand-off latency: a plain Netty TCP ping-pong on the same loopback, with frames of
@@ -36,29 +27,12 @@ public final class PingPongFloor implements AutoCloseable {
     /** Thread-name prefix of the floor server's event loops. */
     public static final String THREAD_PREFIX = "floor-";
 
-    private final EventLoopGroup acceptor;
-    private final EventLoopGroup workers;
-    private final Channel serverChannel;
+    private final RawNetty netty;
     private final ByteBuf pong;
 
     private PingPongFloor(int workerThreads, int pongBytes) throws InterruptedException {
-        Transport transport = Transport.best();
-        this.acceptor = transport.newGroup(1, THREAD_PREFIX + "accept");
-        this.workers = transport.newGroup(workerThreads, THREAD_PREFIX + "io");
         this.pong = Unpooled.unreleasableBuffer(rawFrame(pongBytes));
-        ByteBuf reply = pong;
-        this.serverChannel = new ServerBootstrap()
-                .group(acceptor, workers)
-                .channel(transport.serverChannelType())
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("frameDecoder", new FrameDecoder(1 << 16));
-                        ch.pipeline().addLast("echo", new Answer(reply));
-                    }
-                })
-                .bind("127.0.0.1", 0).sync().channel();
+        this.netty = new RawNetty(THREAD_PREFIX, workerThreads, new Answer(pong), ch -> { });
     }
 
     /** Starts the floor's server with {@code workerThreads} loops (0: Netty's default, two per core). */
@@ -67,7 +41,7 @@ public final class PingPongFloor implements AutoCloseable {
     }
 
     public InetSocketAddress address() {
-        return (InetSocketAddress) serverChannel.localAddress();
+        return netty.address();
     }
 
     /** CPU used so far by the floor's server threads. */
@@ -81,18 +55,7 @@ public final class PingPongFloor implements AutoCloseable {
      */
     public Channel startClient(LoadGroup load, Run run, int pingBytes) throws InterruptedException {
         ByteBuf ping = Unpooled.unreleasableBuffer(rawFrame(pingBytes));
-        Channel ch = new Bootstrap()
-                .group(load.group())
-                .channel(load.transport().channelType())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("frameDecoder", new FrameDecoder(1 << 16));
-                        ch.pipeline().addLast("pinger", new Pinger(run, ping));
-                    }
-                })
-                .connect(address()).sync().channel();
+        Channel ch = netty.connect(load, () -> new Pinger(run, ping));
         ch.eventLoop().execute(() -> ch.pipeline().get(Pinger.class).ping(ch));
         return ch;
     }
@@ -108,11 +71,7 @@ public final class PingPongFloor implements AutoCloseable {
 
     @Override
     public void close() {
-        serverChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        acceptor.terminationFuture().awaitUninterruptibly(3, TimeUnit.SECONDS);
-        workers.terminationFuture().awaitUninterruptibly(3, TimeUnit.SECONDS);
+        netty.close();
         pong.unwrap().release();
     }
 

@@ -9,6 +9,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import org.HdrHistogram.Histogram;
 
 import java.io.File;
 import java.io.IOException;
@@ -72,14 +73,28 @@ public final class RedisPubSub implements AutoCloseable {
      * client with {@code ioThreads} event loops.
      */
     public static RedisPubSub start(Path redisServer, int ioThreads) throws IOException, InterruptedException {
+        return start(redisServer, ioThreads, null, null);
+    }
+
+    /**
+     * As {@link #start(Path, int)}, with an append-only file in {@code dir} synced as
+     * {@code appendfsync} says ({@code always}, {@code everysec}); null: no persistence.
+     */
+    public static RedisPubSub start(Path redisServer, int ioThreads, String appendfsync, Path dir)
+            throws IOException, InterruptedException {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
-        Process process = new ProcessBuilder(redisServer.toString(),
-                "--bind", "127.0.0.1", "--port", Integer.toString(port),
-                "--save", "", "--appendonly", "no", "--daemonize", "no",
-                "--protected-mode", "yes", "--loglevel", "warning", "--maxclients", "10000")
+        List<String> command = new ArrayList<>(List.of(redisServer.toString(),
+                "--bind", "127.0.0.1", "--port", Integer.toString(port), "--save", "", "--daemonize", "no",
+                "--protected-mode", "yes", "--loglevel", "warning", "--maxclients", "10000"));
+        if (appendfsync == null) {
+            command.addAll(List.of("--appendonly", "no"));
+        } else {
+            command.addAll(List.of("--appendonly", "yes", "--appendfsync", appendfsync, "--dir", dir.toString()));
+        }
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
@@ -125,6 +140,25 @@ public final class RedisPubSub implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * {@code count} round trips of {@code PING} after {@code warmup} unrecorded ones, one at a time on
+     * one connection: the least a command to this Redis costs, the floor a cluster hand-off adds to.
+     */
+    public Histogram pingRoundTrips(long warmup, long count) {
+        Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        try (var conn = client.connect()) {
+            var sync = conn.sync();
+            for (long i = 0; i < warmup + count; i++) {
+                long start = System.nanoTime();
+                sync.ping();
+                if (i >= warmup) {
+                    h.recordValue(Math.min(System.nanoTime() - start, h.getHighestTrackableValue()));
+                }
+            }
+        }
+        return h;
     }
 
     /** CPU used so far by redis-server. */

@@ -50,6 +50,14 @@ class ScenariosTest {
             assertTrue(p99.value() >= p50.value(), "p99 below p50");
             assertTrue(find(figures, "handoff k=" + k + " floor", "round trips/s").value() > 0);
         }
+        // A pair is held against the ping-pong; a room of 8 against a raw broadcast to 8 sockets.
+        assertEquals("<= 1.5x", find(figures, "handoff k=2", "p50 latency").target());
+        Figure broadcastP50 = figures.stream().filter(f -> f.scenario().equals("handoff k=8")
+                && f.metric().equals("p50 latency") && f.baselineName().equals("raw broadcast to 8"))
+                .findFirst().orElseThrow(() -> new AssertionError("no broadcast floor for k=8 in " + figures));
+        assertEquals("<= 1.5x", broadcastP50.target());
+        assertTrue(broadcastP50.baseline() > 0);
+        assertTrue(find(figures, "handoff k=8 broadcast floor", "hand-offs/s").value() > 0);
     }
 
     @Test
@@ -79,6 +87,21 @@ class ScenariosTest {
         Figure f = find(figures, "fanout n=3", "deliveries/s");
         assertEquals("Redis pub/sub", f.baselineName());
         assertTrue(Double.isFinite(f.ratio()));
+    }
+
+    @Test
+    void clusterHandoffIsReportedBesideMemoryARedisRoundTripAndEachPersistence() throws Exception {
+        assumeTrue(RedisPubSub.findServer().isPresent(), "redis-server is not installed");
+        List<Figure> figures = run(ClusterHandoffScenario.of(Profile.TINY));
+        assertTrue(find(figures, "cluster redis round trip", "p50 latency").value() > 0);
+        String twoNodes = "cluster handoff k=2 two nodes via Redis";
+        assertEquals("one node in memory", find(figures, twoNodes, "p50 latency").baselineName());
+        Figure budget = find(figures, twoNodes, "p50 latency against its budget");
+        assertTrue(budget.baseline() > find(figures, "cluster redis round trip", "p50 latency").value());
+        assertTrue(find(figures, twoNodes, "Redis CPU per hand-off").value() > 0);
+        for (String fsync : List.of("everysec", "always")) {
+            assertEquals("no persistence", find(figures, twoNodes + ", appendfsync " + fsync, "p50 latency").baselineName());
+        }
     }
 
     @Test

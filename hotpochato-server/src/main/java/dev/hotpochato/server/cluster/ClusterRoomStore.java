@@ -2,7 +2,9 @@ package dev.hotpochato.server.cluster;
 
 import dev.hotpochato.protocol.codec.FrameEncoder;
 import dev.hotpochato.protocol.v1.Error;
+import dev.hotpochato.server.metrics.ServerMetrics;
 import dev.hotpochato.server.room.LocalRoom;
+import dev.hotpochato.server.room.OutcomeMetrics;
 import dev.hotpochato.server.room.Participant;
 import dev.hotpochato.server.room.RoomDelivery;
 import dev.hotpochato.server.room.RoomOutput;
@@ -82,14 +84,21 @@ public final class ClusterRoomStore implements RoomStore {
     private final List<Shard> shards;
     private final RoomSettings defaults;
     private final ByteBufAllocator alloc;
+    private final ServerMetrics metrics;
 
-    public ClusterRoomStore(RedisEngine redis, List<Loop> loops, RoomSettings defaults, ByteBufAllocator alloc) {
+    /**
+     * @param metrics counts what this node sees: rooms and members with sessions here, and the
+     *                hand-offs, expiries and refusals it commits or sends itself
+     */
+    public ClusterRoomStore(RedisEngine redis, List<Loop> loops, RoomSettings defaults, ByteBufAllocator alloc,
+                            ServerMetrics metrics) {
         if (loops.isEmpty()) {
             throw new IllegalArgumentException("at least one loop is needed");
         }
         this.redis = redis;
         this.defaults = defaults;
         this.alloc = alloc;
+        this.metrics = metrics;
         List<Shard> s = new ArrayList<>(loops.size());
         for (Loop loop : loops) {
             s.add(new Shard(loop));
@@ -304,6 +313,8 @@ public final class ClusterRoomStore implements RoomStore {
         boolean slotTaken;
         /** A Back of a session taken over from another node: the room is kept here for it first ({@link Shard#adopt}). */
         boolean adopted;
+        /** When the command reached the store: a hand-off's latency runs from here. */
+        final long arrivedNanos = System.nanoTime();
 
         Pending(RoomCommand command, Participant a, Participant b, long requestId, CompletableFuture<Void> done) {
             this.command = command;
@@ -650,6 +661,7 @@ public final class ClusterRoomStore implements RoomStore {
 
         private void committedHere(Room r, Pending p, RoomOutcome out, RoomState after) {
             List<RoomEvent> events = out.events();
+            count(p, out);
             if (!r.subscribed) {
                 deliver(r, after, out, p.a, p.b, events);
             } else {
@@ -682,6 +694,15 @@ public final class ClusterRoomStore implements RoomStore {
             pump(r);
         }
 
+        /**
+         * Counts what this node's own commit did: a hand-off by a Say or Pass (its latency up to the
+         * commit's confirmation, when the next holder's frames are written), turns expired and
+         * skipped, refusals. Members and rooms are counted where they are delivered ({@link #deliver}).
+         */
+        private void count(Pending p, RoomOutcome out) {
+            OutcomeMetrics.count(metrics, p.command, out, p.arrivedNanos);
+        }
+
         /** Redis did not answer (or refused): the requester is told, nothing was applied by this node. */
         private void failed(Room r, Pending p, Throwable failure) {
             log.warn("room {}: {} not committed: {}", r.name, p.command.getClass().getSimpleName(),
@@ -689,6 +710,7 @@ public final class ClusterRoomStore implements RoomStore {
             String why = "the cluster's store did not answer; nothing changed, try again";
             if (p.a != null && p.requestId != 0) {
                 send(p.a, Frames.unavailable(p.requestId, why, r.name));
+                metrics.errorSent(Error.Code.UNAVAILABLE);
             }
             if (p.command instanceof RoomCommand.AdmitPair) {
                 send(p.b, Frames.unavailable(p.secondRequestId, why, r.name));
@@ -783,13 +805,23 @@ public final class ClusterRoomStore implements RoomStore {
             }
             if (r.local == null && !out.admitted().isEmpty() && after != null) {
                 r.local = new LocalRoom(after);
+                metrics.roomOpened();
             }
             if (r.local != null && after != null) {
                 r.local.state(after);
             }
+            int before = r.local == null ? 0 : r.local.localCount();
             delivery.deliver(r.name, r.local, out, a, b);
-            if (r.local != null && r.local.localParticipants().isEmpty()) {
+            int now = r.local == null ? 0 : r.local.localCount();
+            for (int i = before; i < now; i++) {
+                metrics.memberJoined();
+            }
+            for (int i = now; i < before; i++) {
+                metrics.memberLeft();
+            }
+            if (r.local != null && now == 0) {
                 r.local = null;
+                metrics.roomClosed();
             }
             rearm(r);
         }

@@ -2,6 +2,8 @@ package dev.hotpochato.server.cluster;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
@@ -22,12 +24,16 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A node's connections to the cluster's Redis, through Lettuce, and the few commands the rooms
@@ -195,6 +201,41 @@ public final class RedisEngine implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read hotpochato.lua: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Tells {@code listener} whether this node reaches Redis: null while both its connections (the
+     * one that commits and the subscribed one) are up, else why not, in a few words. Called at once
+     * with the current state, then on every change, on Lettuce's threads. Readiness hangs on it:
+     * a node that cannot commit should not be sent new clients.
+     */
+    public void watchReachability(Consumer<String> listener) {
+        Set<Object> down = ConcurrentHashMap.newKeySet();
+        Runnable report = () -> listener.accept(down.isEmpty() ? null
+                : "Redis at " + address + " unreachable (" + (down.size() == 2 ? "both connections"
+                : down.contains(connection) ? "the commit connection" : "the subscription") + " down)");
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress remote) {
+                if ((c == connection || c == pubSub) && down.remove(c)) {
+                    report.run();
+                }
+            }
+
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
+                if ((c == connection || c == pubSub) && down.add(c)) {
+                    report.run();
+                }
+            }
+        });
+        if (!connection.isOpen()) {
+            down.add(connection);
+        }
+        if (!pubSub.isOpen()) {
+            down.add(pubSub);
+        }
+        report.run();
     }
 
     /** This node's generation: numbered by Redis as nodes start, never reused. */

@@ -43,6 +43,11 @@ public final class LocalRoom {
         return ps;
     }
 
+    /** How many of its members are on this server. */
+    public int localCount() {
+        return locals.size();
+    }
+
     /** Whether {@code sessionId} is one of its members on this server. */
     public boolean isLocal(long sessionId) {
         return local(sessionId) != null;

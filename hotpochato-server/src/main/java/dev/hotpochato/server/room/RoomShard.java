@@ -4,12 +4,8 @@ import com.google.protobuf.MessageLite;
 import dev.hotpochato.protocol.codec.FrameEncoder;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.server.metrics.ServerMetrics;
-import dev.hotpochato.server.room.rules.RoomEvent;
-import dev.hotpochato.server.room.rules.RoomReply;
-import dev.hotpochato.server.room.wire.RoomFrames;
 import dev.hotpochato.server.room.rules.RoomCommand;
 import dev.hotpochato.server.room.rules.RoomListing;
-import dev.hotpochato.server.room.rules.RoomMember;
 import dev.hotpochato.server.room.rules.RoomOutcome;
 import dev.hotpochato.server.room.rules.RoomRules;
 import dev.hotpochato.server.room.rules.RoomSettings;
@@ -220,26 +216,7 @@ public final class RoomShard {
         for (int i = 0; i < outcome.removed().size(); i++) {
             metrics.memberLeft();
         }
-        for (int i = 0; i < outcome.replies().size(); i++) {
-            if (outcome.replies().get(i) instanceof RoomReply.Refused refused) {
-                metrics.errorSent(RoomFrames.code(refused.refusal()));
-            }
-        }
-        boolean granted = false;
-        for (int i = 0; i < outcome.events().size(); i++) {
-            RoomEvent e = outcome.events().get(i);
-            if (e instanceof RoomEvent.TurnGranted) {
-                granted = true;
-            } else if (e instanceof RoomEvent.TurnExpired) {
-                metrics.turnExpired();
-            } else if (e instanceof RoomEvent.TurnSkipped) {
-                metrics.turnSkipped();
-            }
-        }
-        if (granted && arrivedNanos != 0) {
-            metrics.handOff(command instanceof RoomCommand.Say ? ServerMetrics.HandOff.SAID : ServerMetrics.HandOff.PASSED,
-                    System.nanoTime() - arrivedNanos);
-        }
+        OutcomeMetrics.count(metrics, command, outcome, arrivedNanos);
     }
 
     private boolean admitted(long sessionId) {
