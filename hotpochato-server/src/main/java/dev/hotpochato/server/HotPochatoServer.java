@@ -208,6 +208,9 @@ public final class HotPochatoServer implements AutoCloseable {
                             closeFenced();
                         }
                     });
+            // At once, not once listening: the heartbeat set at connect lives only the node timeout,
+            // and a slow start (a loaded machine) must not let it lapse.
+            liveness.start();
         }
         try {
             this.serverChannel = bind("bindAddress, port", options.bindAddress(), options.port(), new ServerBootstrap()
@@ -234,9 +237,6 @@ public final class HotPochatoServer implements AutoCloseable {
             runtimeMetrics.close();
             registry.close();
             throw e;
-        }
-        if (liveness != null) {
-            liveness.start();
         }
         health.serving();
         log.info("HotPochato {} listening on {} ({}{} transport, {} room shards{}){}", VERSION,
@@ -519,8 +519,10 @@ public final class HotPochatoServer implements AutoCloseable {
      * which leaves the session resumable). {@link #close} still has to be called.
      */
     private void closeFenced() {
-        health.stopping();
-        serverChannel.close();
+        health.condition("cluster").down("fenced: the cluster declared this node dead; restart it");
+        if (serverChannel != null) { // null while the node is still starting
+            serverChannel.close();
+        }
         if (webChannel != null) {
             webChannel.close();
         }

@@ -77,7 +77,7 @@ public final class NodeLiveness implements AutoCloseable {
     public void start() {
         executor.execute(() -> {
             healthySince = executor.ticker().nanoTime();
-            ticks = executor.scheduleAtFixedRate(this::tick, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+            ticks = executor.scheduleAtFixedRate(this::tick, 0, intervalMillis, TimeUnit.MILLISECONDS);
         });
     }
 
