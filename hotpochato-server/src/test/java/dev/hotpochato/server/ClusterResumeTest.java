@@ -209,6 +209,38 @@ class ClusterResumeTest {
     }
 
     @Test
+    void aResumeRefusedForItsCredentialsOnAnotherNodeChangesNothing() throws Exception {
+        a.close();
+        b.close();
+        Authenticator onlyGood = (name, token, remote) -> java.util.concurrent.CompletableFuture.completedFuture(
+                token.equals("good"));
+        a = node(ServerOptions.builder().authenticator(onlyGood));
+        b = node(ServerOptions.builder().authenticator(onlyGood));
+        TestClient alice = track(TestClient.connect(address(a)));
+        alice.hello("alice", "good");
+        alice.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("tea")));
+        alice.expect(BodyCase.JOINED);
+        TestClient bob = track(TestClient.connect(address(b)));
+        bob.hello("bob", "good");
+        bob.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("tea")));
+        bob.expect(BodyCase.JOINED);
+        alice.drain("tea");
+        bob.drain("tea");
+
+        // Someone with alice's token but not her credentials, on node b: refused, and alice's session
+        // stays hers, connected to node a, present in the room.
+        TestClient thief = track(TestClient.connect(address(b)));
+        thief.send(ClientFrame.newBuilder().setResume(Resume.newBuilder()
+                .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1)
+                .setResumeToken(alice.welcome().getResumeToken()).setAuthToken("bad")));
+        thief.expectError(Error.Code.UNAUTHENTICATED);
+        long id = alice.say("tea", "still here");
+        assertEquals(id, alice.expect(BodyCase.SAID).getRequestId());
+        assertEquals("still here", bob.expect(BodyCase.SAID).getSaid().getText());
+        assertEquals(1, a.sessionCount());
+    }
+
+    @Test
     void aTokenThatNeverWasIsRefusedOnEveryNode() throws Exception {
         TestClient alice = member(address(a), "alice", "tea");
         String real = alice.welcome().getResumeToken();

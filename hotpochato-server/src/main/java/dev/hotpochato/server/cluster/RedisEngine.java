@@ -352,6 +352,11 @@ public final class RedisEngine implements AutoCloseable {
         return commands.fcall(function, ScriptOutputType.MULTI, keys, bytes(args));
     }
 
+    /** Calls a function of the library that returns a string. */
+    CompletionStage<byte[]> fcallValue(String function, String[] keys, String... args) {
+        return commands.fcall(function, ScriptOutputType.VALUE, keys, bytes(args));
+    }
+
     /** Calls a function of the library that returns an integer. */
     CompletionStage<Long> fcallInteger(String function, String[] keys, String... args) {
         return commands.fcall(function, ScriptOutputType.INTEGER, keys, bytes(args));

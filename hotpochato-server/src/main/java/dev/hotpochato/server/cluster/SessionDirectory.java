@@ -114,6 +114,21 @@ public final class SessionDirectory {
     }
 
     /**
+     * The display name of the session {@code token} still takes back, or null: what a Resume is
+     * authenticated with before it claims the session, so that a refused one changes nothing.
+     */
+    public CompletionStage<String> peek(String token) {
+        long sid = sessionOf(token);
+        if (sid < 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return redis.fcallValue("hp_session_peek", new String[] {sessionKey(sid)}, hash(token)).thenApply(reply -> {
+            String name = reply == null ? "" : new String(reply, StandardCharsets.UTF_8);
+            return name.isEmpty() ? null : name;
+        });
+    }
+
+    /**
      * A Resume with {@code token} reached this node: if the token still takes its session back, this
      * node now owns it (the former owner is told on its channel, {@code moved <sid>}), and the
      * session is returned; null if the token takes nothing back (unknown, used, or the session

@@ -77,6 +77,14 @@ final class ClusterResumeTokens implements ResumeTokens {
     }
 
     @Override
+    public CompletionStage<String> nameElsewhere(String token) {
+        if (server.options().resumeGrace().isZero() || SessionDirectory.sessionOf(token) < 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return directory.peek(token);
+    }
+
+    @Override
     public CompletionStage<ServerSession> claim(String token, Channel fresh) {
         long grace = server.options().resumeGrace().toMillis();
         if (grace == 0 || SessionDirectory.sessionOf(token) < 0) {

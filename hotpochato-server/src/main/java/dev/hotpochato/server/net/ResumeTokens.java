@@ -44,6 +44,15 @@ interface ResumeTokens {
     int sessions();
 
     /**
+     * The display name of the session that {@code token} (not found here) takes back elsewhere, to
+     * authenticate the Resume before {@link #claim}; the stage completes with null if the token
+     * takes nothing back. Null (no stage) if sessions are not shared.
+     */
+    default CompletionStage<String> nameElsewhere(String token) {
+        return null;
+    }
+
+    /**
      * A Resume with {@code token} that {@link #find} did not find here: the session it takes back
      * from another node (or adopted from a dead one), now this server's, to be resumed on
      * {@code fresh}; the stage completes with null if the token takes nothing back. Null (no stage)

@@ -189,25 +189,44 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Serve
             takeBack(lost, requestId, resume);
             return;
         }
-        // In a cluster, the session may be another node's (or a dead node's): claimed from the shared store.
-        CompletionStage<ServerSession> claimed = presented.isEmpty() ? null : server.tokens().claim(presented, ctx.channel());
-        if (claimed == null) {
+        // In a cluster, the session may be another node's (or a dead node's): the client is
+        // authenticated against the session's name first, so that a refused Resume changes nothing
+        // anywhere; then the session is claimed from the shared store, and taken back here.
+        CompletionStage<String> elsewhere = presented.isEmpty() ? null : server.tokens().nameElsewhere(presented);
+        if (elsewhere == null) {
             server.metrics().resume(ServerMetrics.Resume.FAILED);
             throw new ProtocolException(Error.Code.RESUME_FAILED, NO_SESSION, requestId);
         }
         decide(requestId);
-        claimed.whenComplete((found, failure) -> onLoop(() -> {
-            if (found == null) {
-                server.metrics().resume(ServerMetrics.Resume.FAILED);
-                if (failure != null) {
-                    log.warn("a Resume could not be checked in the cluster's store: {}", failure.toString());
-                    throw new ProtocolException(Error.Code.UNAVAILABLE,
-                            "the cluster's store did not answer; nothing changed, try the Resume again", requestId);
+        elsewhere.whenComplete((name, failure) -> onLoop(() -> {
+            requireShared(name, failure, requestId);
+            authenticate(name, resume.getAuthToken()).whenComplete((ok, authFailure) -> onLoop(() -> {
+                if (!Boolean.TRUE.equals(ok)) {
+                    server.metrics().resume(ServerMetrics.Resume.FAILED);
                 }
-                throw new ProtocolException(Error.Code.RESUME_FAILED, NO_SESSION, requestId);
-            }
-            takeBack(found, requestId, resume);
+                requireAuthenticated(ok, authFailure, requestId);
+                server.tokens().claim(presented, ctx.channel()).whenComplete((claimed, claimFailure) -> onLoop(() -> {
+                    requireShared(claimed, claimFailure, requestId);
+                    session = claimed; // from now on, this connection's loss is the session's to hear
+                    claimed.resume(presented, ctx.channel(), ctx.channel().attr(ConnectionLimiter.PLACE).get(),
+                            resume.getLastSeqMap(), this);
+                }));
+            }));
         }));
+    }
+
+    /** What the cluster's store answered for a Resume: refused (RESUME_FAILED), or not at all (UNAVAILABLE). */
+    private void requireShared(Object found, Throwable failure, long requestId) {
+        if (found != null) {
+            return;
+        }
+        server.metrics().resume(ServerMetrics.Resume.FAILED);
+        if (failure != null) {
+            log.warn("a Resume could not be checked in the cluster's store: {}", failure.toString());
+            throw new ProtocolException(Error.Code.UNAVAILABLE,
+                    "the cluster's store did not answer; nothing changed, try the Resume again", requestId);
+        }
+        throw new ProtocolException(Error.Code.RESUME_FAILED, NO_SESSION, requestId);
     }
 
     /** Authenticates the client of {@code lost}, then puts the Resume to the session. */

@@ -164,6 +164,15 @@ local function session_claim(keys, args)
   return session_view(keys[1], o)
 end
 
+-- The name of the session a token still takes back, or '' (to authenticate a Resume before it
+-- claims anything). KEYS[1] hp:session:<sid>; ARGV token hash
+local function session_peek(keys, args)
+  if redis.call('HEXISTS', keys[1], 't.' .. args[1]) == 0 then
+    return ''
+  end
+  return redis.call('HGET', keys[1], 'n') or ''
+end
+
 -- A live node takes over a session of the dead node <dead>: as session_claim, without a token.
 -- KEYS[1] hp:session:<sid>, KEYS[2] hp:node:<gen>:s; ARGV sid, dead gen, gen, grace in ms
 local function session_adopt(keys, args)
@@ -234,6 +243,7 @@ redis.register_function('hp_session_room', session_room)
 redis.register_function('hp_session_away', session_away)
 redis.register_function('hp_session_end', session_end)
 redis.register_function('hp_session_claim', session_claim)
+redis.register_function('hp_session_peek', session_peek)
 redis.register_function('hp_session_adopt', session_adopt)
 redis.register_function('hp_heartbeat', heartbeat)
 redis.register_function('hp_reap', reap)
