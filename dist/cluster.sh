@@ -2,13 +2,16 @@
 # ./hotpochato cluster [server options]: a local HotPochato cluster to try cluster mode on one machine.
 # Starts a redis-server on 127.0.0.1:${HOTPOCHATO_REDIS_PORT:-6390} (append-only file, fsync on every
 # write, in ${HOTPOCHATO_CLUSTER_DIR:-/tmp/hotpochato-cluster}) and three server nodes sharing it,
-# on 127.0.0.1 ports 7447, 7448 and 7449 (web pages on 7480, 7481, 7482). Options are given to every
-# node. Ctrl-C stops them all. See docs/cluster.md.
+# on 127.0.0.1 ports ${HOTPOCHATO_CLUSTER_PORT:-7447} and the two after it (web pages from
+# ${HOTPOCHATO_CLUSTER_HTTP_PORT:-7480}). Options are given to every node. Ctrl-C stops them all.
+# See docs/cluster.md.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 redis_port="${HOTPOCHATO_REDIS_PORT:-6390}"
 dir="${HOTPOCHATO_CLUSTER_DIR:-/tmp/hotpochato-cluster}"
+port="${HOTPOCHATO_CLUSTER_PORT:-7447}"
+http_port="${HOTPOCHATO_CLUSTER_HTTP_PORT:-7480}"
 
 if ! command -v redis-server >/dev/null 2>&1; then
     echo "hotpochato cluster: redis-server is not installed (Debian: apt-get install redis-server)" >&2
@@ -53,9 +56,10 @@ HOTPOCHATO_LAUNCHER_DRY_RUN= "$root/hotpochato" server --version >/dev/null
 
 for i in 0 1 2; do
     # The launcher execs java, so $! is the node itself; its lines are prefixed by a sed of its own.
-    "$root/hotpochato" server --no-console --bind 127.0.0.1 --port $((7447 + i)) --http-port $((7480 + i)) \
+    "$root/hotpochato" server --no-console --bind 127.0.0.1 --port $((port + i)) --http-port $((http_port + i)) \
         --cluster "redis://127.0.0.1:$redis_port" "$@" > >(sed -u "s/^/[node $((i + 1))] /") 2>&1 &
     pids+=($!)
 done
-echo "hotpochato cluster: nodes on 127.0.0.1:7447, :7448, :7449; try ./hotpochato client --server 127.0.0.1:7448" >&2
+echo "hotpochato cluster: nodes on 127.0.0.1:$port, :$((port + 1)), :$((port + 2)); try" \
+    "./hotpochato client --host 127.0.0.1:$((port + 1)),127.0.0.1:$port --name bob" >&2
 wait -n || true
