@@ -71,6 +71,55 @@ final class ChatPage {
         return this;
     }
 
+    /**
+     * Joins {@code room} as {@code name} from the lobby, choosing how a new room shares its turns
+     * ({@code policy}: the option's value, ROUND_ROBIN, QUEUE or MODERATED) and whether to join as
+     * audience, and waits until the room is shown.
+     */
+    ChatPage join(String name, String room, String policy, boolean audience) {
+        type("name", name);
+        type("room", room);
+        if (!"ROUND_ROBIN".equals(policy)) {
+            el("new-room").findElement(By.tagName("summary")).click();
+            new org.openqa.selenium.support.ui.Select(el("policy")).selectByValue(policy);
+        }
+        if (el("audience").isSelected() != audience) {
+            el("audience").click();
+        }
+        el("join").click();
+        waitUntil("the room " + room + " is shown", () -> el("chat").isDisplayed());
+        return this;
+    }
+
+    /** Presses the button {@code id} from the keyboard: focus it, then Enter. */
+    void press(String id) {
+        WebElement button = el(id);
+        waitUntil(id + " can be pressed", () -> button.isDisplayed() && button.isEnabled());
+        button.sendKeys(Keys.ENTER);
+    }
+
+    /** The raised hands as shown, in order: "name: position · state". */
+    @SuppressWarnings("unchecked")
+    List<String> hands() {
+        return (List<String>) script("return [...document.querySelectorAll('#hands li.hand:not(.none)')].map(li =>"
+                + " li.querySelector('.hand-name').textContent + ': ' + li.querySelector('.hand-state').textContent);");
+    }
+
+    /** The member tags shown beside {@code name} (chair, audience, muted, hand N...). */
+    @SuppressWarnings("unchecked")
+    List<String> tags(String name) {
+        return (List<String>) script("const li = [...document.querySelectorAll('#members li')].find(li =>"
+                + " li.querySelector('.member-name').textContent === arguments[0]);"
+                + " return li ? [...li.querySelectorAll('.member-tag')].map(t => t.textContent) : [];", name);
+    }
+
+    /** As a chair: picks {@code member} in the chair's form, with the keyboard. */
+    void chooseMember(String member) {
+        waitUntil(member + " can be chosen", () -> el("chair-member").isDisplayed()
+                && el("chair-member").findElements(By.cssSelector("option[value='" + member + "']")).size() == 1);
+        new org.openqa.selenium.support.ui.Select(el("chair-member")).selectByValue(member);
+    }
+
     /** Types {@code text} into the composer and presses Enter. */
     void enter(String text) {
         WebElement input = el("input");

@@ -25,7 +25,7 @@ public final class ClientOptions {
     public static final String DEFAULT_HOST = "localhost";
     public static final int DEFAULT_PORT = ProtocolDefaults.PORT;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_HISTORY_SIZE = 100;
     public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -107,8 +107,9 @@ public final class ClientOptions {
     /**
      * How long a server may take to answer {@code Hello} or {@code Resume} (and, with TLS, to
      * complete the TLS handshake) before the connection is given up with
-     * {@link ConnectFailedException.Reason#NOT_HOTPOCHATO}: a HotPochato server answers at once, so
-     * silence means something else listens there. Default 5 s.
+     * {@link ConnectFailedException.Reason#NOT_HOTPOCHATO}: a HotPochato server answers at once
+     * unless it is overloaded, so long silence means something else listens there. Default 10 s,
+     * the time a server itself gives a client to complete its handshake.
      */
     public Duration handshakeTimeout() {
         return handshakeTimeout;

@@ -36,11 +36,18 @@ public final class ConnectFailedException extends HotPochatoException {
 
     private final Reason reason;
     private final transient ServerAddress address;
+    private final String detail;
 
     public ConnectFailedException(Reason reason, ServerAddress address, String detail, Throwable cause) {
         super("cannot connect to " + address + ": " + detail, cause);
         this.reason = reason;
         this.address = address;
+        this.detail = detail;
+    }
+
+    /** What happened, in a few words, without the address: e.g. "no answer to the handshake within 10s". */
+    public String detail() {
+        return detail;
     }
 
     /** Why it failed. */

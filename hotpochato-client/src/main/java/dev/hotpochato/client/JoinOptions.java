@@ -27,8 +27,10 @@ public final class JoinOptions {
     private final String stopPhrase;
     private final boolean endWhenAll;
     private final boolean audience;
+    private final Duration revokeGrace;
 
     private JoinOptions(Builder b) {
+        this.revokeGrace = b.revokeGrace;
         this.audience = b.audience;
         this.turnTimeout = b.turnTimeout;
         this.maxMembers = b.maxMembers;
@@ -51,6 +53,11 @@ public final class JoinOptions {
     /** How many things a holder of a new room may say in one turn. */
     public int messagesPerTurn() {
         return messagesPerTurn;
+    }
+
+    /** How long a revoked holder of a new room may still finish; zero for not at all. */
+    public Duration revokeGrace() {
+        return revokeGrace;
     }
 
     /** How long before a turn runs out its holder is warned; empty for never. */
@@ -123,13 +130,14 @@ public final class JoinOptions {
                 && password.equals(j.password) && inviteOnly == j.inviteOnly && policy == j.policy
                 && messagesPerTurn == j.messagesPerTurn && Objects.equals(warning, j.warning)
                 && endAfterTurns == j.endAfterTurns && Objects.equals(endAfter, j.endAfter)
-                && stopPhrase.equals(j.stopPhrase) && endWhenAll == j.endWhenAll && audience == j.audience;
+                && stopPhrase.equals(j.stopPhrase) && endWhenAll == j.endWhenAll && audience == j.audience
+                && revokeGrace.equals(j.revokeGrace);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(turnTimeout, maxMembers, password, inviteOnly, policy, messagesPerTurn, warning,
-                endAfterTurns, endAfter, stopPhrase, endWhenAll, audience);
+                endAfterTurns, endAfter, stopPhrase, endWhenAll, audience, revokeGrace);
     }
 
     @Override
@@ -140,6 +148,7 @@ public final class JoinOptions {
                 + (policy == TurnPolicy.ROUND_ROBIN ? "" : ", " + policy)
                 + (messagesPerTurn == 1 ? "" : ", messagesPerTurn=" + messagesPerTurn)
                 + (warning == null ? "" : ", warning=" + Durations.format(warning))
+                + (revokeGrace.isZero() ? "" : ", revokeGrace=" + Durations.format(revokeGrace))
                 + (endAfterTurns == 0 ? "" : ", endAfterTurns=" + endAfterTurns)
                 + (endAfter == null ? "" : ", endAfter=" + Durations.format(endAfter))
                 + (stopPhrase.isEmpty() ? "" : ", stopPhrase=" + stopPhrase)
@@ -155,6 +164,7 @@ public final class JoinOptions {
         private TurnPolicy policy = TurnPolicy.ROUND_ROBIN;
         private int messagesPerTurn = 1;
         private Duration warning;
+        private Duration revokeGrace = Duration.ZERO;
         private int endAfterTurns;
         private Duration endAfter;
         private String stopPhrase = "";
@@ -189,6 +199,18 @@ public final class JoinOptions {
                 throw new InvalidOptionException("messagesPerTurn", "the messages per turn", "must be 1..100, not " + n);
             }
             this.messagesPerTurn = n;
+            return this;
+        }
+
+        /**
+         * After a chair's revoke, let the holder finish (one say, or a pass) for this long (at most
+         * 60 s; zero, the default: the turn ends at the revoke). See docs/protocol.md §18.
+         */
+        public Builder revokeGrace(Duration grace) {
+            if (grace == null || grace.isNegative() || grace.toMillis() > 60_000) {
+                throw new InvalidOptionException("revokeGrace", "the grace after a revoke", "must be 0 to 60 s");
+            }
+            this.revokeGrace = grace;
             return this;
         }
 

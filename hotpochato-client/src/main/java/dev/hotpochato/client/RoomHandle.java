@@ -173,6 +173,13 @@ public interface RoomHandle {
     /** Chair: makes {@code member} a chair too. */
     CompletableFuture<Void> appointChair(String member);
 
+    /**
+     * Chair: stops being one ({@link RoomListener#onChairSteppedDown}); if it was the last, the
+     * longest-present other member becomes chair. The room's only member stays chair (completes,
+     * nothing changes). Fails with {@code NOT_A_CHAIR}.
+     */
+    CompletableFuture<Void> stepDown();
+
     /** Chair: mutes {@code member} (it stays and listens, but never gets the floor), or unmutes it. */
     CompletableFuture<Void> mute(String member, boolean muted);
 

@@ -94,8 +94,15 @@ public interface RoomListener {
     default void onFloorIdle(RoomHandle room) {
     }
 
-    /** {@code name} became a chair: appointed by {@code by}, or (by empty) because the last chair left. */
+    /**
+     * {@code name} became a chair: appointed by {@code by}, or (by empty) because the last chair
+     * left or stepped down.
+     */
     default void onChairChanged(RoomHandle room, String name, String by) {
+    }
+
+    /** {@code name} stepped down: it is no longer a chair ({@link RoomHandle#stepDown()}). */
+    default void onChairSteppedDown(RoomHandle room, String name) {
     }
 
     /**

@@ -43,6 +43,11 @@ class FloorTest extends ServerFixture {
         }
 
         @Override
+        public void onChairSteppedDown(RoomHandle room, String name) {
+            events.add("stepped down " + name);
+        }
+
+        @Override
         public void onMemberMoved(RoomHandle room, String name, boolean audience, String by) {
             events.add("moved " + name + (audience ? " to the audience" : " to the speakers") + " by " + by);
         }
@@ -171,6 +176,82 @@ class FloorTest extends ServerFixture {
         chairLog.expect("left bob REMOVED");
         assertEquals(List.of("chair", "carol"), chair.members());
         assertEquals(List.of("chair", "carol"), chair.chairs());
+    }
+
+    @Test
+    void aRevokedHolderMayFinishWithinTheRoomsGrace() throws Exception {
+        JoinOptions graceful = JoinOptions.builder().policy(TurnPolicy.MODERATED).revokeGrace(Duration.ofSeconds(20))
+                .build();
+        FloorLog log = new FloorLog();
+        SyncRoom chair = connect("chair").sync().join("grace-room", graceful);
+        chair.async().addListener(log);
+        SyncRoom bob = connect("bob").sync().join("grace-room");
+        chair.grant("bob");
+        MyTurn turn = bob.awaitMyTurn();
+        chair.revoke("wrap up");
+        log.expect("GRANTED bob [] by chair", "turn bob", "REVOKED bob [] by chair (wrap up)");
+        turn.say("my last word").join();
+        log.expect("said bob: my last word", "RELEASED bob []", "idle");
+    }
+
+    private static ErrorCode refusal(org.junit.jupiter.api.function.Executable call) {
+        return org.junit.jupiter.api.Assertions.assertThrows(ServerErrorException.class, call).code();
+    }
+
+    @Test
+    void theBlockingFacadeHasEveryFloorMethodAndThrowsTheServersTypedRefusal() throws Exception {
+        JoinOptions moderated = JoinOptions.builder().policy(TurnPolicy.MODERATED).build();
+        FloorLog log = new FloorLog();
+        SyncRoom chair = connect("chair").sync().join("sync-room", moderated);
+        chair.async().addListener(log);
+        SyncRoom bob = connect("bob").sync().join("sync-room");
+        SyncRoom carol = connect("carol").sync().join("sync-room");
+
+        assertEquals(ErrorCode.NOT_A_CHAIR, refusal(() -> bob.appointChair("bob")));
+        assertEquals(ErrorCode.NOT_REQUESTED, refusal(chair::grantNext));
+        bob.raiseHand();
+        carol.raiseHand();
+        assertEquals(ErrorCode.ALREADY_REQUESTED, refusal(carol::raiseHand));
+        chair.grantNext();
+        log.expect("PENDING bob [bob]", "PENDING carol [bob, carol]", "GRANTED bob [carol] by chair", "turn bob");
+        assertTrue(bob.awaitMyTurn(Duration.ofSeconds(EventLog.TIMEOUT_SECONDS)).isPresent());
+        assertEquals(ErrorCode.FLOOR_TAKEN, refusal(() -> chair.grant("carol")));
+        chair.revoke("enough");
+        log.expect("REVOKED bob [carol] by chair (enough)", "idle");
+        carol.withdraw();
+        log.expect("WITHDRAWN carol []");
+        assertEquals(ErrorCode.NOT_REQUESTED, refusal(carol::withdraw));
+        bob.raiseHand();
+        chair.deny("bob", "not now");
+        log.expect("PENDING bob [bob]", "DENIED bob [] by chair (not now)");
+
+        chair.grant("carol", Duration.ofSeconds(5));
+        log.expect("GRANTED carol [] by chair", "turn carol");
+        carol.awaitMyTurn().say("brief");
+        log.expect("said carol: brief", "RELEASED carol []", "idle");
+
+        chair.mute("bob", true);
+        log.expect("muted bob");
+        assertEquals(ErrorCode.MUTED, refusal(bob::raiseHand));
+        chair.mute("bob", false);
+        log.expect("unmuted bob");
+        chair.move("bob", true);
+        log.expect("moved bob to the audience by chair");
+        assertEquals(java.util.Set.of("bob"), chair.async().audience());
+        chair.move("bob", false);
+        log.expect("moved bob to the speakers by chair");
+        chair.appointChair("carol");
+        log.expect("chair carol by chair");
+        carol.remove("bob", "bye");
+        log.expect("left bob REMOVED");
+        assertEquals(List.of("chair", "carol"), chair.async().members());
+        chair.stepDown();
+        log.expect("stepped down chair");
+        assertEquals(List.of("carol"), chair.async().chairs());
+        assertEquals(ErrorCode.NOT_A_CHAIR, refusal(chair::stepDown));
+        carol.stepDown();
+        log.expect("stepped down carol", "chair chair by ");
+        assertEquals(List.of("chair"), chair.async().chairs(), "the longest-present other member succeeds");
     }
 
     @Test

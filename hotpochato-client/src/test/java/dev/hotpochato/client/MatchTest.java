@@ -82,4 +82,16 @@ class MatchTest extends ServerFixture {
                 && r.holder().isEmpty()), rooms::toString);
         assertTrue(rooms.stream().noneMatch(r -> r.name().startsWith("~")), rooms::toString);
     }
+
+    @Test
+    void listRoomsSaysHowEachRoomSharesItsFloor() throws Exception {
+        Session alice = connect("alice");
+        Futures.await(alice.join("listed-queue", JoinOptions.builder().policy(TurnPolicy.QUEUE).build()));
+        Futures.await(alice.join("listed-rr"));
+        List<RoomInfo> rooms = Futures.await(alice.listRooms());
+        assertTrue(rooms.contains(new RoomInfo("listed-queue", 1, java.util.Optional.empty(), false, false,
+                TurnPolicy.QUEUE)), rooms::toString);
+        assertTrue(rooms.stream().anyMatch(r -> r.name().equals("listed-rr") && r.policy() == TurnPolicy.ROUND_ROBIN),
+                rooms::toString);
+    }
 }

@@ -4,6 +4,7 @@ import dev.hotpochato.protocol.net.Transport;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.server.admin.AdminServer;
 import dev.hotpochato.server.admin.Health;
+import dev.hotpochato.server.cluster.ClusterMatchmaker;
 import dev.hotpochato.server.cluster.ClusterRoomStore;
 import dev.hotpochato.server.cluster.NodeLiveness;
 import dev.hotpochato.server.cluster.RedisEngine;
@@ -12,6 +13,7 @@ import dev.hotpochato.server.metrics.RuntimeMetrics;
 import dev.hotpochato.server.metrics.ServerMetrics;
 import dev.hotpochato.server.net.ServerInitializer;
 import dev.hotpochato.server.room.Frames;
+import dev.hotpochato.server.room.Lobby;
 import dev.hotpochato.server.room.Matchmaker;
 import dev.hotpochato.server.room.MemoryRoomStore;
 import dev.hotpochato.server.room.RoomShard;
@@ -79,6 +81,8 @@ public final class HotPochatoServer implements AutoCloseable {
     private final RedisEngine redis;
     /** Cluster mode's heartbeat and watch over the other nodes; null when the rooms live in memory. */
     private final NodeLiveness liveness;
+    /** Cluster mode's lobby in Redis; null when the rooms live in memory. */
+    private final ClusterMatchmaker clusterLobby;
     private final ServerTls tls;
     private final PrometheusMeterRegistry registry;
     private final ServerMetrics metrics;
@@ -120,7 +124,7 @@ public final class HotPochatoServer implements AutoCloseable {
         List<RoomShard> shards = new ArrayList<>();
         RoomSettings defaults = new RoomSettings(options.turnTimeout().toMillis(), options.maxMembersPerRoom(), "",
                 false, options.maxTextBytes(), options.historySize());
-        Matchmaker matchmaker;
+        Lobby matchmaker;
         if (options.cluster() == null) {
             for (EventExecutor loop : workers) {
                 shards.add(new RoomShard(loop, new ScheduledTurnClock(loop), new ChannelOutput(), PooledByteBufAllocator.DEFAULT,
@@ -129,6 +133,7 @@ public final class HotPochatoServer implements AutoCloseable {
             MemoryRoomStore store = new MemoryRoomStore(shards, defaults);
             this.rooms = store;
             this.redis = null;
+            this.clusterLobby = null;
             matchmaker = new Matchmaker(store, shards.get(0));
         } else {
             // Cluster mode: the rooms live in Redis; each loop keeps a shard of the rooms with members here.
@@ -175,15 +180,14 @@ public final class HotPochatoServer implements AutoCloseable {
                     engine.down(why);
                 }
             });
-            // The matchmaker's queue is this node's (matching across nodes is not done yet); its pairs'
-            // room names carry the node's generation, so they are unique across the cluster.
-            EventExecutor home = workers.next();
-            shards.add(new RoomShard(home, new ScheduledTurnClock(home), new ChannelOutput(), PooledByteBufAllocator.DEFAULT,
-                    metrics));
+            // Strangers wait in a lobby in Redis, whichever node they are on; pair rooms' names carry
+            // the generation of the node that makes them, so they are unique across the cluster.
             java.util.concurrent.atomic.AtomicLong pairs = new java.util.concurrent.atomic.AtomicLong();
             long generation = redis.generation();
-            matchmaker = new Matchmaker(rooms, shards.get(0),
-                    () -> Matchmaker.PRIVATE_PREFIX + "pair-" + generation + "-" + pairs.incrementAndGet());
+            this.clusterLobby = new ClusterMatchmaker(redis, store[0], workers.next(),
+                    () -> Matchmaker.PRIVATE_PREFIX + "pair-" + generation + "-" + pairs.incrementAndGet(), metrics);
+            clusterLobby.start();
+            matchmaker = clusterLobby;
         }
 
         if (redis == null) {
@@ -474,6 +478,9 @@ public final class HotPochatoServer implements AutoCloseable {
         serverChannel.close().awaitUninterruptibly(remainingMillis(deadline));
         if (webChannel != null) {
             webChannel.close().awaitUninterruptibly(remainingMillis(deadline));
+        }
+        if (clusterLobby != null) {
+            clusterLobby.stop(); // no other node pairs with this node's waiters any more
         }
         try {
             rooms.closeAll("the server is shutting down").get(remainingMillis(deadline), TimeUnit.MILLISECONDS);

@@ -29,6 +29,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +40,7 @@ class PolicyEndToEndTest {
 
     private HotPochatoServer server;
     private InetSocketAddress address;
-    private final List<TestClient> clients = new ArrayList<>();
+    final List<TestClient> clients = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -54,12 +56,17 @@ class PolicyEndToEndTest {
         server.close();
     }
 
+    /** Where the {@code i}-th client of a test connects: the one server here; two nodes in {@link ClusterPolicyEndToEndTest}. */
+    InetSocketAddress address(int i) {
+        return address;
+    }
+
     /** Clients that have all joined {@code room}, in order, with everything so far read; the creator's Joined returned. */
     private List<TestClient> room(String room, RoomOptions options, List<RoomSnapshot> snapshots, String... names)
             throws InterruptedException {
         List<TestClient> members = new ArrayList<>();
         for (String name : names) {
-            TestClient c = TestClient.hello(address, name);
+            TestClient c = TestClient.hello(address(members.size()), name);
             clients.add(c);
             c.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom(room).setOptions(options)));
             snapshots.add(c.expect(BodyCase.JOINED).getJoined().getRoom());
@@ -124,6 +131,20 @@ class PolicyEndToEndTest {
             floor(c, FloorState.RELEASED, "carol");
             c.expect(BodyCase.FLOOR_IDLE);
         }
+    }
+
+    @Test
+    void listRoomsShowsEachRoomsPolicy() throws Exception {
+        List<RoomSnapshot> joined = new ArrayList<>();
+        room("l-mod", RoomOptions.newBuilder().setPolicy(TurnPolicy.MODERATED).build(), joined, "ann");
+        room("l-queue", RoomOptions.newBuilder().setPolicy(TurnPolicy.QUEUE).build(), joined, "ben");
+        TestClient asker = room("l-rr", RoomOptions.getDefaultInstance(), joined, "cat").get(0);
+        asker.send(ClientFrame.newBuilder().setListRooms(dev.hotpochato.protocol.v1.ListRooms.getDefaultInstance()));
+        Map<String, TurnPolicy> policies = new HashMap<>();
+        asker.expect(BodyCase.ROOM_LIST).getRoomList().getRoomsList()
+                .forEach(r -> policies.put(r.getName(), r.getPolicy()));
+        assertEquals(Map.of("l-mod", TurnPolicy.MODERATED, "l-queue", TurnPolicy.QUEUE, "l-rr", TurnPolicy.ROUND_ROBIN),
+                policies);
     }
 
     @Test
@@ -224,7 +245,7 @@ class PolicyEndToEndTest {
 
     @Test
     void badFloorOptionsAreRefusedAtJoin() throws Exception {
-        TestClient c = TestClient.hello(address, "ann");
+        TestClient c = TestClient.hello(address(0), "ann");
         clients.add(c);
         c.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("x")
                 .setOptions(RoomOptions.newBuilder().setMessagesPerTurn(101))));
@@ -290,10 +311,97 @@ class PolicyEndToEndTest {
         }
     }
 
+    /** Reads {@code n} frames of {@code c}, in order. */
+    private static List<ServerFrame> read(TestClient c, int n) throws InterruptedException {
+        List<ServerFrame> frames = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            frames.add(c.next());
+        }
+        return frames;
+    }
+
+    /** "KIND seq" of each numbered frame, for comparing what members saw. */
+    private static List<String> numbered(List<ServerFrame> frames) {
+        return frames.stream().filter(f -> dev.hotpochato.protocol.RoomEvents.seq(f) > 0)
+                .map(f -> f.getBodyCase() + " " + dev.hotpochato.protocol.RoomEvents.seq(f)).toList();
+    }
+
+    @Test
+    void inAModeratedRoomEveryoneSeesOneHolderAtATimeInTheSameOrderAndAResumeFillsTheGapExactly() throws Exception {
+        try (ServerFixture f = new ServerFixture(ServerOptions.builder().resumeGrace(Duration.ofSeconds(30)))) {
+            List<TestClient> m = f.room("rm", RoomOptions.newBuilder().setPolicy(TurnPolicy.MODERATED).build(),
+                    "chair", "bob", "carol");
+            TestClient chair = m.get(0);
+            TestClient bob = m.get(1);
+            TestClient carol = m.get(2);
+            java.util.Map<TestClient, List<ServerFrame>> seen = new java.util.HashMap<>();
+            m.forEach(c -> seen.put(c, new ArrayList<>()));
+            bob.send(ClientFrame.newBuilder().setRaiseHand(RaiseHand.newBuilder().setRoom("rm")));
+            carol.send(ClientFrame.newBuilder().setRaiseHand(RaiseHand.newBuilder().setRoom("rm")));
+            for (TestClient c : m) {
+                seen.get(c).addAll(read(c, 2));
+            }
+            chair.send(ClientFrame.newBuilder().setGrant(dev.hotpochato.protocol.v1.Grant.newBuilder().setRoom("rm")));
+            for (TestClient c : m) {
+                seen.get(c).addAll(read(c, 2)); // GRANTED bob, TurnGranted bob
+            }
+            long carolSaw = carol.lastSeq("rm");
+            carol.close();
+            for (TestClient c : List.of(chair, bob)) {
+                seen.get(c).addAll(read(c, 2)); // MemberAway carol, WITHDRAWN carol ("away")
+            }
+            bob.say("rm", "point one");
+            for (TestClient c : List.of(chair, bob)) {
+                seen.get(c).addAll(read(c, 3)); // Said, RELEASED bob, FloorIdle
+            }
+            chair.send(ClientFrame.newBuilder().setGrant(dev.hotpochato.protocol.v1.Grant.newBuilder().setRoom("rm")
+                    .setMember("chair")));
+            for (TestClient c : List.of(chair, bob)) {
+                seen.get(c).addAll(read(c, 2)); // GRANTED chair, TurnGranted chair
+            }
+            chair.send(ClientFrame.newBuilder().setRevoke(dev.hotpochato.protocol.v1.Revoke.newBuilder().setRoom("rm")
+                    .setReason("enough of me")));
+            for (TestClient c : List.of(chair, bob)) {
+                seen.get(c).addAll(read(c, 2)); // REVOKED chair, FloorIdle
+            }
+
+            TestClient back = f.track(TestClient.resume(f.address, carol, java.util.Map.of("rm", carolSaw)));
+            List<ServerFrame> replay = new ArrayList<>();
+            ServerFrame frame;
+            while ((frame = back.next()).getBodyCase() != BodyCase.MEMBER_BACK) {
+                replay.add(frame);
+            }
+            seen.get(carol).addAll(replay);
+            seen.get(carol).add(frame);
+            for (TestClient c : List.of(chair, bob)) {
+                seen.get(c).add(c.expect(BodyCase.MEMBER_BACK));
+            }
+
+            List<String> order = numbered(seen.get(chair));
+            assertEquals(order, numbered(seen.get(bob)), "everyone sees the same events in the same order");
+            assertEquals(order, numbered(seen.get(carol)), "the resumed member too, its gap filled exactly");
+            long seq = dev.hotpochato.protocol.RoomEvents.seq(seen.get(chair).get(0));
+            for (String e : order) {
+                assertEquals(seq++, Long.parseLong(e.substring(e.indexOf(' ') + 1)), "no gap, no duplicate: " + order);
+            }
+            String holder = null;
+            for (ServerFrame e : seen.get(chair)) {
+                if (e.hasTurnGranted()) {
+                    assertEquals(null, holder, "at most one holder: " + order);
+                    holder = e.getTurnGranted().getHolder();
+                } else if (e.hasFloorUpdate() && (e.getFloorUpdate().getState() == FloorState.RELEASED
+                        || e.getFloorUpdate().getState() == FloorState.REVOKED)) {
+                    assertEquals(holder, e.getFloorUpdate().getName());
+                    holder = null;
+                }
+            }
+        }
+    }
+
     @Test
     void anAudienceMemberListensRaisesAHandAndIsMovedToTheSpeakers() throws Exception {
         List<TestClient> m = room("stage", RoomOptions.getDefaultInstance(), new ArrayList<>(), "host", "guest");
-        TestClient fan = TestClient.hello(address, "fan");
+        TestClient fan = TestClient.hello(address(3), "fan");
         clients.add(fan);
         fan.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("stage").setAudience(true)));
         RoomSnapshot snapshot = fan.expect(BodyCase.JOINED).getJoined().getRoom();

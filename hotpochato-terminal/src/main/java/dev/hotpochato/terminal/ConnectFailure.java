@@ -47,8 +47,8 @@ public record ConnectFailure(ExitCode exit, String line) {
             case TLS_NOT_SUPPORTED -> where + " does not speak TLS: connect without --tls (and --trust)";
             case TLS_HANDSHAKE_FAILED -> "the TLS certificate of " + where + " is not trusted or does not name '" + host
                     + "': give its certificate or its CA with --trust FILE, and connect by the name it carries";
-            case NOT_HOTPOCHATO -> where + " is not a HotPochato server (it answered something else, or nothing): "
-                    + "check --host and --port";
+            case NOT_HOTPOCHATO -> where + " did not answer as a HotPochato server (" + e.detail()
+                    + "): check --host and --port; a server that is overloaded may answer on a second try";
         });
     }
 

@@ -1,5 +1,8 @@
 package dev.hotpochato.terminal;
 
+import dev.hotpochato.client.ConnectFailedException;
+import dev.hotpochato.client.ConnectionClosedException;
+import dev.hotpochato.client.RequestTimeoutException;
 import dev.hotpochato.client.ServerErrorException;
 
 import java.util.concurrent.CompletionException;
@@ -40,9 +43,25 @@ public final class Failures {
         return SafeText.name(message);
     }
 
-    /** The server's error code for a refusal, or the exception's simple name for anything else. */
+    /**
+     * The server's error code for a refusal; for what the client itself found, a code of the same
+     * form: {@code NOT_CONNECTED} (the connection is lost or closed), {@code TIMEOUT} (no reply in
+     * time), {@code CANNOT_CONNECT}, else {@code CLIENT_ERROR}. Never a Java class name.
+     */
     public static String code(Throwable e) {
         Throwable t = unwrap(e);
-        return t instanceof ServerErrorException s ? s.code().name() : t.getClass().getSimpleName();
+        if (t instanceof ServerErrorException s) {
+            return s.code().name();
+        }
+        if (t instanceof ConnectionClosedException) {
+            return "NOT_CONNECTED";
+        }
+        if (t instanceof RequestTimeoutException) {
+            return "TIMEOUT";
+        }
+        if (t instanceof ConnectFailedException) {
+            return "CANNOT_CONNECT";
+        }
+        return "CLIENT_ERROR";
     }
 }

@@ -32,6 +32,7 @@ public final class FloorCommands {
             "  /mute NAME, /unmute NAME keep NAME from getting the floor, or stop",
             "  /remove NAME [REASON]    remove NAME from the room",
             "  /chair NAME              make NAME a chair too",
+            "  /stepdown                stop being a chair (the longest-present member succeeds the last)",
             "  /speaker NAME, /audience NAME  move NAME to the speakers, or to the audience");
 
     /** What a command asked for: a request to report, a line to show, or a usage error. */
@@ -56,7 +57,7 @@ public final class FloorCommands {
     public static boolean isFloorCommand(String name) {
         return switch (name) {
             case "create", "listen", "hand", "withdraw", "hands", "grant", "revoke", "deny", "mute", "unmute", "remove",
-                 "chair", "speaker", "audience" -> true;
+                 "chair", "stepdown", "speaker", "audience" -> true;
             default -> false;
         };
     }
@@ -90,6 +91,7 @@ public final class FloorCommands {
                     : Outcome.request(room.remove(first, rest));
             case "chair" -> first.isEmpty() ? Outcome.error("usage: /chair NAME")
                     : Outcome.request(room.appointChair(first));
+            case "stepdown" -> Outcome.request(room.stepDown());
             case "speaker", "audience" -> first.isEmpty() ? Outcome.error("usage: /" + c.name() + " NAME")
                     : Outcome.request(room.move(first, c.name().equals("audience")));
             default -> throw new IllegalArgumentException("not a floor command: /" + c.name());
@@ -101,12 +103,7 @@ public final class FloorCommands {
         if (words.length < 2 || words.length > 3) {
             return Outcome.error("usage: /create ROOM round-robin|queue|moderated [TURNS]");
         }
-        TurnPolicy policy = switch (words[1].toLowerCase(Locale.ROOT)) {
-            case "round-robin", "roundrobin", "rr" -> TurnPolicy.ROUND_ROBIN;
-            case "queue", "hand", "hands" -> TurnPolicy.QUEUE;
-            case "moderated", "chair" -> TurnPolicy.MODERATED;
-            default -> null;
-        };
+        TurnPolicy policy = policy(words[1]);
         if (policy == null) {
             return Outcome.error("unknown policy " + words[1] + ": round-robin, queue or moderated");
         }
@@ -119,6 +116,21 @@ public final class FloorCommands {
             }
         }
         return Outcome.request(session.join(words[0], options.build()));
+    }
+
+    /** A policy as the user names it ({@code round-robin}, {@code queue}, {@code moderated}), or null. */
+    public static TurnPolicy policy(String word) {
+        return switch (word.toLowerCase(Locale.ROOT)) {
+            case "round-robin", "roundrobin", "rr" -> TurnPolicy.ROUND_ROBIN;
+            case "queue", "hand", "hands" -> TurnPolicy.QUEUE;
+            case "moderated", "chair" -> TurnPolicy.MODERATED;
+            default -> null;
+        };
+    }
+
+    /** Whether {@code name} is a floor command that scripted mode runs (all but /create and /listen: the room is --room). */
+    public static boolean isScriptCommand(String name) {
+        return isFloorCommand(name) && !name.equals("create") && !name.equals("listen");
     }
 
     private static Outcome grant(RoomHandle room, String name, String rest) {

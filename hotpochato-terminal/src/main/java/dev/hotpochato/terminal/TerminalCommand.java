@@ -4,6 +4,7 @@ import dev.hotpochato.client.ClientOptions;
 import dev.hotpochato.client.HotPochatoClient;
 import dev.hotpochato.client.InvalidOptionException;
 import dev.hotpochato.client.JoinOptions;
+import dev.hotpochato.client.TurnPolicy;
 import dev.hotpochato.client.ServerAddress;
 import dev.hotpochato.client.Session;
 import dev.hotpochato.client.TlsOptions;
@@ -152,6 +153,14 @@ public final class TerminalCommand implements Callable<Integer> {
                 + "Default: the server's.")
     Duration turnTimeout;
 
+    @Option(names = "--policy", paramLabel = "POLICY", converter = PolicyConverter.class,
+            description = "How the room shares its turns if this client creates it: round-robin (default), queue "
+                + "(raise a hand: /hand) or moderated (a chair, the creator, gives the floor: /grant).")
+    TurnPolicy policy;
+
+    @Option(names = "--audience", description = "Join as audience: listen without taking turns; /hand asks to speak.")
+    boolean audience;
+
     @Option(names = "--max-wait", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Scripted: after the end of input, leave after this long even if lines are left "
                 + "unsaid or the turn has not come round again (exit code 7 or 8). Default: no limit.")
@@ -193,8 +202,7 @@ public final class TerminalCommand implements Callable<Integer> {
         JoinOptions joinOptions;
         try {
             options = clientOptions();
-            joinOptions = turnTimeout == null ? JoinOptions.defaults()
-                    : JoinOptions.builder().turnTimeout(turnTimeout).build();
+            joinOptions = joinOptions();
         } catch (InvalidOptionException e) {
             throw new ParameterException(spec.commandLine(), inFlagTerms(e));
         } catch (IllegalArgumentException e) {
@@ -452,6 +460,32 @@ public final class TerminalCommand implements Callable<Integer> {
     }
 
     /** Reads "30s", "500ms", "2m", "1h", or a bare number of seconds. */
+    private JoinOptions joinOptions() {
+        if (turnTimeout == null && policy == null && !audience) {
+            return JoinOptions.defaults();
+        }
+        JoinOptions.Builder b = JoinOptions.builder().audience(audience);
+        if (turnTimeout != null) {
+            b.turnTimeout(turnTimeout);
+        }
+        if (policy != null) {
+            b.policy(policy);
+        }
+        return b.build();
+    }
+
+    /** {@code round-robin}, {@code queue} or {@code moderated}, as {@code /create} takes them. */
+    static final class PolicyConverter implements CommandLine.ITypeConverter<TurnPolicy> {
+        @Override
+        public TurnPolicy convert(String value) {
+            TurnPolicy p = FloorCommands.policy(value);
+            if (p == null) {
+                throw new CommandLine.TypeConversionException("round-robin, queue or moderated, not '" + value + "'");
+            }
+            return p;
+        }
+    }
+
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {

@@ -3,6 +3,16 @@ package dev.hotpochato.terminal;
 import dev.hotpochato.client.ClientOptions;
 import dev.hotpochato.client.HotPochatoClient;
 import dev.hotpochato.client.Session;
+import dev.hotpochato.protocol.v1.ClientFrame;
+import dev.hotpochato.protocol.v1.Error;
+import dev.hotpochato.protocol.v1.Joined;
+import dev.hotpochato.protocol.v1.Left;
+import dev.hotpochato.protocol.v1.Member;
+import dev.hotpochato.protocol.v1.RoomSnapshot;
+import dev.hotpochato.protocol.v1.Said;
+import dev.hotpochato.protocol.v1.ServerFrame;
+import dev.hotpochato.protocol.v1.TurnGranted;
+import dev.hotpochato.protocol.v1.Welcome;
 import dev.hotpochato.server.HotPochatoServer;
 import dev.hotpochato.server.ServerOptions;
 import dev.hotpochato.testing.CuttableProxy;
@@ -117,8 +127,10 @@ class ScriptedModeTest {
                 "said\tconvo\tbob\tfine, thanks",
                 "turn\tconvo\t5\talice\t30000",
                 "left\tconvo"), alice.lines());
-        List<String> bobEnd = bob.lines().subList(bob.lines().size() - 3, bob.lines().size());
+        List<String> bobLines = bob.lines().stream().filter(l -> !l.startsWith("chair\t")).toList();
+        List<String> bobEnd = bobLines.subList(bobLines.size() - 3, bobLines.size());
         assertEquals(List.of("turn\tconvo\t5\talice\t30000", "member-left\tconvo\talice\tleft", "left\tconvo"), bobEnd);
+        assertTrue(bob.lines().contains("chair\tconvo\tbob\t"), "the creator left: bob, present longest, chairs");
     }
 
     @Test
@@ -271,8 +283,78 @@ class ScriptedModeTest {
                     "--name", "alice", "--request-timeout", "3s");
             assertEquals(ExitCode.CANNOT_CONNECT.code(), code);
             assertEquals(1, err.lines().size(), err.lines()::toString);
-            assertTrue(err.lines().get(0).contains("not a HotPochato server"), err.lines().get(0));
+            assertTrue(err.lines().get(0).contains("did not answer as a HotPochato server ("), err.lines().get(0));
         }
+    }
+
+    /**
+     * A line refused as UNAVAILABLE (a cluster whose store did not answer: nothing changed) is not
+     * dropped: the error is printed, and the same line is sent again a moment later. A hand-made
+     * server answers the first Say so, and the second one as said.
+     */
+    @Test
+    void aLineRefusedAsUnavailableIsSentAgainNotDropped() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            AtomicInteger says = new AtomicInteger();
+            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+                try (Socket s = listener.accept(); InputStream in = s.getInputStream(); OutputStream o = s.getOutputStream()) {
+                    while (true) {
+                        ClientFrame f = ClientFrame.parseDelimitedFrom(in);
+                        if (f == null) {
+                            return;
+                        }
+                        ServerFrame.Builder reply = ServerFrame.newBuilder().setRequestId(f.getRequestId());
+                        switch (f.getBodyCase()) {
+                            case HELLO -> reply.setWelcome(Welcome.newBuilder().setSessionId("1")
+                                    .setDisplayName("alice").setServerVersion("fake"));
+                            case JOIN -> reply.setJoined(Joined.newBuilder().setRoom(RoomSnapshot.newBuilder()
+                                    .setName("r").addMembers(Member.newBuilder().setName("alice"))
+                                    .addMembers(Member.newBuilder().setName("bob")).setHolder("alice").setTurn(1)
+                                    .setLastSeq(2)));
+                            case SAY -> {
+                                if (says.incrementAndGet() == 1) {
+                                    reply.setError(Error.newBuilder().setCode(Error.Code.UNAVAILABLE).setRoom("r")
+                                            .setMessage("the cluster's store did not answer; nothing changed, try again"));
+                                } else {
+                                    reply.setSaid(Said.newBuilder().setRoom("r").setSeq(3).setSpeaker("alice")
+                                            .setText(f.getSay().getText()).setTurn(1)).build().writeDelimitedTo(o);
+                                    reply = ServerFrame.newBuilder().setTurnGranted(TurnGranted.newBuilder()
+                                            .setRoom("r").setSeq(4).setHolder("bob").setTurn(2));
+                                    reply.build().writeDelimitedTo(o);
+                                    // bob passes at once: alice's turn again, with nothing left to say
+                                    reply = ServerFrame.newBuilder().setTurnGranted(TurnGranted.newBuilder()
+                                            .setRoom("r").setSeq(5).setHolder("alice").setTurn(3));
+                                }
+                            }
+                            case LEAVE -> reply.setLeft(Left.newBuilder().setRoom("r"));
+                            default -> {
+                                continue;
+                            }
+                        }
+                        reply.build().writeDelimitedTo(o);
+                        o.flush();
+                    }
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            OutputLines out = new OutputLines();
+            int code = client(listener.getLocalPort(), out, "again, please\n", "--name", "alice", "--room", "r")
+                    .get(30, TimeUnit.SECONDS);
+            assertEquals(2, says.get(), "the refused line was sent again");
+            assertTrue(out.lines().stream().anyMatch(l -> l.startsWith("error\tUNAVAILABLE\t")), out.lines()::toString);
+            assertEquals(1, out.lines().stream().filter(l -> l.startsWith("said\tr\talice\tagain, please")).count(),
+                    out.lines()::toString);
+            assertFalse(out.lines().stream().anyMatch(l -> l.startsWith("unsaid")), out.lines()::toString);
+            assertEquals(ExitCode.DONE.code(), code, out.lines()::toString);
+            served.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void errorsFoundByTheClientItselfHaveACodeNotAClassName() {
+        assertEquals("NOT_CONNECTED", Failures.code(new dev.hotpochato.client.ConnectionClosedException("not connected", null)));
+        assertEquals("CLIENT_ERROR", Failures.code(new IllegalStateException("x")));
     }
 
     @Test

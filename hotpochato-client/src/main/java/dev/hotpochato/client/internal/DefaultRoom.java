@@ -122,12 +122,7 @@ final class DefaultRoom implements RoomHandle {
         this.away = snapshot.getMembersList().stream().filter(Member::getAway).map(Member::getName)
                 .collect(Collectors.toUnmodifiableSet());
         this.lastSeq = snapshot.getLastSeq();
-        this.policy = switch (snapshot.getOptions().getPolicy()) {
-            case ROUND_ROBIN -> TurnPolicy.ROUND_ROBIN;
-            case QUEUE -> TurnPolicy.QUEUE;
-            case MODERATED -> TurnPolicy.MODERATED;
-            default -> TurnPolicy.UNKNOWN;
-        };
+        this.policy = Wire.policy(snapshot.getOptions().getPolicy());
         this.messagesPerTurn = Math.max(1, snapshot.getOptions().getMessagesPerTurn());
         this.chairs = List.copyOf(snapshot.getChairsList());
         this.queue = List.copyOf(snapshot.getQueueList());
@@ -273,6 +268,12 @@ final class DefaultRoom implements RoomHandle {
     public CompletableFuture<Void> appointChair(String member) {
         return floor(ClientFrame.newBuilder().setAppointChair(dev.hotpochato.protocol.v1.AppointChair.newBuilder()
                 .setRoom(name).setMember(member)));
+    }
+
+    @Override
+    public CompletableFuture<Void> stepDown() {
+        return floor(ClientFrame.newBuilder().setStepDown(dev.hotpochato.protocol.v1.StepDown.newBuilder()
+                .setRoom(name)));
     }
 
     @Override
@@ -459,8 +460,13 @@ final class DefaultRoom implements RoomHandle {
             }
             case CHAIR_CHANGED -> {
                 String who = frame.getChairChanged().getName();
-                chairs = append(chairs, who, Integer.MAX_VALUE);
-                fire(l -> l.onChairChanged(this, who, frame.getChairChanged().getBy()));
+                if (frame.getChairChanged().getSteppedDown()) {
+                    chairs = chairs.stream().filter(c -> !c.equals(who)).toList();
+                    fire(l -> l.onChairSteppedDown(this, who));
+                } else if (!chairs.contains(who)) {
+                    chairs = append(chairs, who, Integer.MAX_VALUE);
+                    fire(l -> l.onChairChanged(this, who, frame.getChairChanged().getBy()));
+                }
             }
             case MEMBER_MOVED -> {
                 dev.hotpochato.protocol.v1.MemberMoved m = frame.getMemberMoved();

@@ -165,6 +165,7 @@ final class DefaultSession implements Session, SessionEvents {
         }
         o.setMessagesPerTurn(joinOptions.messagesPerTurn() == 1 ? 0 : joinOptions.messagesPerTurn());
         joinOptions.warning().ifPresent(w -> o.setWarningMs((int) w.toMillis()));
+        o.setRevokeGraceMs((int) joinOptions.revokeGrace().toMillis());
         if (joinOptions.hasEndRules()) {
             o.setEnd(dev.hotpochato.protocol.v1.EndRules.newBuilder()
                     .setAfterTurns(joinOptions.endAfterTurns())

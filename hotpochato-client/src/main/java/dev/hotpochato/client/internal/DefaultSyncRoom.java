@@ -40,6 +40,56 @@ final class DefaultSyncRoom implements SyncRoom {
     }
 
     @Override
+    public void raiseHand() {
+        Blocking.await(room.raiseHand(), "raising a hand in " + room.name());
+    }
+
+    @Override
+    public void withdraw() {
+        Blocking.await(room.withdraw(), "withdrawing a hand in " + room.name());
+    }
+
+    @Override
+    public void grant(String member, Duration talkTime) {
+        Blocking.await(room.grant(member, talkTime), "granting the floor in " + room.name());
+    }
+
+    @Override
+    public void revoke(String reason) {
+        Blocking.await(room.revoke(reason), "revoking the floor in " + room.name());
+    }
+
+    @Override
+    public void deny(String member, String reason) {
+        Blocking.await(room.deny(member, reason), "denying " + member + " in " + room.name());
+    }
+
+    @Override
+    public void appointChair(String member) {
+        Blocking.await(room.appointChair(member), "appointing " + member + " in " + room.name());
+    }
+
+    @Override
+    public void stepDown() {
+        Blocking.await(room.stepDown(), "stepping down in " + room.name());
+    }
+
+    @Override
+    public void mute(String member, boolean muted) {
+        Blocking.await(room.mute(member, muted), (muted ? "muting " : "unmuting ") + member + " in " + room.name());
+    }
+
+    @Override
+    public void remove(String member, String reason) {
+        Blocking.await(room.remove(member, reason), "removing " + member + " from " + room.name());
+    }
+
+    @Override
+    public void move(String member, boolean toAudience) {
+        Blocking.await(room.move(member, toAudience), "moving " + member + " in " + room.name());
+    }
+
+    @Override
     public MyTurn awaitMyTurn() {
         return Blocking.await(room.nextTurn(), "a turn in " + room.name());
     }

@@ -5,6 +5,7 @@ import dev.hotpochato.client.LeaveReason;
 import dev.hotpochato.client.Message;
 import dev.hotpochato.client.RoomInfo;
 import dev.hotpochato.client.ServerErrorException;
+import dev.hotpochato.client.TurnPolicy;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.MemberLeft;
 import dev.hotpochato.protocol.v1.RoomSummary;
@@ -54,6 +55,15 @@ final class Wire {
     static RoomInfo roomInfo(RoomSummary s) {
         return new RoomInfo(s.getName(), s.getMembers(),
                 s.getHolder().isEmpty() ? Optional.empty() : Optional.of(s.getHolder()),
-                s.getPassword(), s.getInviteOnly());
+                s.getPassword(), s.getInviteOnly(), policy(s.getPolicy()));
+    }
+
+    static TurnPolicy policy(dev.hotpochato.protocol.v1.TurnPolicy p) {
+        return switch (p) {
+            case ROUND_ROBIN -> TurnPolicy.ROUND_ROBIN;
+            case QUEUE -> TurnPolicy.QUEUE;
+            case MODERATED -> TurnPolicy.MODERATED;
+            default -> TurnPolicy.UNKNOWN;
+        };
     }
 }

@@ -18,12 +18,12 @@ import dev.hotpochato.server.room.rules.RoomEvent;
 import dev.hotpochato.server.room.rules.RoomListing;
 import dev.hotpochato.server.room.rules.RoomMember;
 import dev.hotpochato.server.room.rules.RoomOutcome;
+import dev.hotpochato.server.room.rules.RoomReply;
 import dev.hotpochato.server.room.rules.RoomRules;
 import dev.hotpochato.server.room.rules.RoomSettings;
 import dev.hotpochato.server.room.rules.RoomState;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +63,11 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>Turn timers: every node with members in a room arms the timer of its current turn; when it
  * fires the node commits {@code ExpireTurn} for that turn like any command. The first commit wins;
  * the others find the turn over (a version conflict, then a no-op) and change nothing, so a turn
- * expires exactly once whichever nodes live.
+ * expires exactly once whichever nodes live. The floor's wake-up ({@link RoomCommand.Wake}: a
+ * talk-time warning, a room's time running out) is armed and committed the same way.
+ *
+ * <p>Every turn policy, audience and floor request works as on one node: the floor is part of the
+ * stored state ({@link StateCodec}), and a floor request is committed like a Say.
  */
 public final class ClusterRoomStore implements RoomStore {
 
@@ -73,6 +77,8 @@ public final class ClusterRoomStore implements RoomStore {
     static final long GAP_MILLIS = 200;
     /** The longest wait between two tries of a read from the stream that failed. */
     static final long MAX_FILL_RETRY_MILLIS = 2_000;
+    /** How long a node looks for a pair room another node said it made for one of its waiters. */
+    static final long ADOPT_MILLIS = 10_000;
     /** Commit attempts of one command before it is refused as UNAVAILABLE: only under heavy contention. */
     static final int MAX_ATTEMPTS = 16;
 
@@ -132,46 +138,21 @@ public final class ClusterRoomStore implements RoomStore {
 
     @Override
     public void join(Participant p, long requestId, String room, RoomSettings settingsIfCreated, String password) {
-        submit(new Pending(new RoomCommand.Join(room, p.sessionId(), p.name(), requestId, password, false,
-                settingsIfCreated), p, null, requestId, null));
+        join(p, requestId, room, settingsIfCreated, password, false);
     }
 
-    /**
-     * Rooms with another turn policy than round robin, or with an audience, keep state (chairs,
-     * requests, counters) that the cluster's stored form does not hold yet: refused, typed, rather
-     * than run differently from one node.
-     */
     @Override
     public void join(Participant p, long requestId, String room, RoomSettings settingsIfCreated, String password,
                      boolean audience) {
-        if (audience || settingsIfCreated != null && !FloorRules.DEFAULT.equals(settingsIfCreated.floor())) {
-            refuseFloor(p, requestId, room);
-            return;
-        }
-        join(p, requestId, room, settingsIfCreated, password);
+        submit(new Pending(new RoomCommand.Join(room, p.sessionId(), p.name(), requestId, password, false,
+                settingsIfCreated, audience), p, null, requestId, null));
     }
 
+    /** Committed like a Say: the floor is part of the room's stored state. */
     @Override
     public void floor(Participant p, RoomCommand command) {
-        long requestId = command instanceof RoomCommand.RaiseHand c ? c.requestId()
-                : command instanceof RoomCommand.Withdraw c ? c.requestId()
-                : command instanceof RoomCommand.Grant c ? c.requestId()
-                : command instanceof RoomCommand.Revoke c ? c.requestId()
-                : command instanceof RoomCommand.Deny c ? c.requestId()
-                : command instanceof RoomCommand.AppointChair c ? c.requestId()
-                : command instanceof RoomCommand.Mute c ? c.requestId()
-                : command instanceof RoomCommand.Remove c ? c.requestId()
-                : command instanceof RoomCommand.Move c ? c.requestId()
-                : 0;
-        refuseFloor(p, requestId, command.room());
-    }
-
-    private static void refuseFloor(Participant p, long requestId, String room) {
-        Channel channel = p.channel();
-        if (channel != null) {
-            channel.writeAndFlush(dev.hotpochato.server.room.Frames.error(requestId, Error.Code.UNAVAILABLE,
-                    "turn policies, chairs and audiences are not available in cluster mode yet", room));
-        }
+        RoomCommand.FloorCommand c = (RoomCommand.FloorCommand) command;
+        submit(new Pending(c, p, null, c.requestId(), null));
     }
 
     @Override
@@ -222,6 +203,32 @@ public final class ClusterRoomStore implements RoomStore {
     public void forget(Participant p, String room) {
         Shard shard = shardFor(room);
         shard.execute(() -> shard.forget(p, room));
+    }
+
+    /**
+     * As {@link #pair}, {@code first} being a waiter of another node, which this node took out of the
+     * lobby: its node adopts the room ({@link #adopt}) once this commit made it.
+     */
+    void pairWithRemote(String room, RoomCommand.Pairing first, Participant second, long secondMatchRequestId) {
+        RoomCommand.AdmitPair command = new RoomCommand.AdmitPair(room, defaults.forPair(), first,
+                new RoomCommand.Pairing(second.sessionId(), second.name(), secondMatchRequestId));
+        Pending pending = new Pending(command, null, second, 0, null);
+        pending.secondRequestId = secondMatchRequestId;
+        submit(pending);
+    }
+
+    /**
+     * Another node made the pair room {@code room} for {@code p}, a waiter of this node: {@code p}
+     * becomes its member here and is told as a single node tells it ({@code Paired}, {@code Joined},
+     * then the room's events from its admission), once the room is found with {@code p} in it.
+     * Completes with false if it is not found within {@link #ADOPT_MILLIS} (the other node failed
+     * before its commit): {@code p} was never admitted.
+     */
+    CompletableFuture<Boolean> adopt(String room, Participant p, long matchRequestId) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        Shard shard = shardFor(room);
+        shard.execute(() -> shard.adopt(room, new Adoption(p, matchRequestId, done)));
+        return done;
     }
 
     private void submit(Pending p) {
@@ -311,7 +318,7 @@ public final class ClusterRoomStore implements RoomStore {
         int attempts;
         /** A Join took a room slot of {@link #a}. */
         boolean slotTaken;
-        /** A Back of a session taken over from another node: the room is kept here for it first ({@link Shard#adopt}). */
+        /** A Back of a session taken over from another node: the room is kept here for it first ({@link Shard#takeOver}). */
         boolean adopted;
         /** When the command reached the store: a hand-off's latency runs from here. */
         final long arrivedNanos = System.nanoTime();
@@ -323,6 +330,10 @@ public final class ClusterRoomStore implements RoomStore {
             this.requestId = requestId;
             this.done = done;
         }
+    }
+
+    /** A waiter of this node that another node paired into a room: see {@link #adopt}. */
+    private record Adoption(Participant p, long matchRequestId, CompletableFuture<Boolean> done) {
     }
 
     /** Something to deliver to a room's members here, in seq order: a commit of this node or of another. */
@@ -383,6 +394,11 @@ public final class ClusterRoomStore implements RoomStore {
         boolean refill;
         TurnClock.Cancellable expiry;
         long armedTurn = -1;
+        /** A waiter of this node to admit here when the room is found with it (see {@link #adopt}). */
+        Adoption adopting;
+        /** The floor's wake-up timer, and the time it is armed for (0: none). */
+        TurnClock.Cancellable wake;
+        long armedWakeAt;
 
         Room(String name) {
             this.name = name;
@@ -456,7 +472,7 @@ public final class ClusterRoomStore implements RoomStore {
             r.busy = true;
             if (p.command instanceof RoomCommand.Back && !p.adopted && p.a != null
                     && (r.local == null || !r.local.holds(p.a))) {
-                adopt(r, p);
+                takeOver(r, p);
                 return;
             }
             boolean admits = p.command instanceof RoomCommand.Join || p.command instanceof RoomCommand.AdmitPair;
@@ -489,7 +505,7 @@ public final class ClusterRoomStore implements RoomStore {
          * the delivery replay what the client missed after its last seq from that history, as they
          * do on the node that kept it all along, and the member is back once it has it.
          */
-        private void adopt(Room r, Pending p) {
+        private void takeOver(Room r, Pending p) {
             p.adopted = true;
             if (r.subscribed) {
                 if (r.known) {
@@ -600,12 +616,17 @@ public final class ClusterRoomStore implements RoomStore {
                     p.slotTaken = p.a.tryTakeRoomSlot();
                 }
                 command = new RoomCommand.Join(j.room(), j.sessionId(), j.name(), j.requestId(), j.password(),
-                        p.slotTaken, j.settings());
+                        p.slotTaken, j.settings(), j.audience());
             }
             RoomOutcome out = new RoomOutcome();
             RoomRules.apply(before, command, clock.currentTimeMillis(), out);
             if (!out.changed() && command instanceof RoomCommand.ExpireTurn) {
                 finish(r, p); // the turn is over already: nothing to say to anyone
+                return;
+            }
+            if (!out.changed() && command instanceof RoomCommand.Wake) {
+                finish(r, p); // another node woke the room first, or nothing is due yet
+                rearm(r);
                 return;
             }
             long expected = r.version;
@@ -660,6 +681,9 @@ public final class ClusterRoomStore implements RoomStore {
         }
 
         private void committedHere(Room r, Pending p, RoomOutcome out, RoomState after) {
+            if (p.command instanceof RoomCommand.AdmitPair && p.a == null) {
+                out = pairSideHere(out, after, p.b);
+            }
             List<RoomEvent> events = out.events();
             count(p, out);
             if (!r.subscribed) {
@@ -714,7 +738,9 @@ public final class ClusterRoomStore implements RoomStore {
             }
             if (p.command instanceof RoomCommand.AdmitPair) {
                 send(p.b, Frames.unavailable(p.secondRequestId, why, r.name));
-                p.a.releaseRoomSlot();
+                if (p.a != null) { // a waiter of another node: its node finds no room and lets it wait again
+                    p.a.releaseRoomSlot();
+                }
                 p.b.releaseRoomSlot();
             }
             if (p.slotTaken) {
@@ -800,8 +826,23 @@ public final class ClusterRoomStore implements RoomStore {
                         closing.add(new RoomMember(p.sessionId(), p.name(), false, 0));
                     }
                 }
-                out.committedElsewhere(after != null ? after : r.local != null ? r.local.state() : null, events,
-                        closing);
+                RoomState known = after != null ? after : r.local != null ? r.local.state() : r.cached;
+                List<RoomReply> replies = repliesHere(r, events);
+                List<RoomMember> admitted = List.of();
+                Adoption x = r.adopting;
+                RoomMember adoptee = x == null || known == null ? null : known.member(x.p().sessionId());
+                if (adoptee != null && known.members().size() == 2) {
+                    replies = pairReplies(known, x);
+                    admitted = List.of(adoptee);
+                    a = x.p();
+                    r.adopting = null;
+                    x.done().complete(true);
+                }
+                out.committedElsewhere(known, events, closing, replies, admitted);
+                if (r.local == null && !admitted.isEmpty()) {
+                    r.local = new LocalRoom(known);
+                    metrics.roomOpened();
+                }
             }
             if (r.local == null && !out.admitted().isEmpty() && after != null) {
                 r.local = new LocalRoom(after);
@@ -824,6 +865,121 @@ public final class ClusterRoomStore implements RoomStore {
                 metrics.roomClosed();
             }
             rearm(r);
+        }
+
+        /**
+         * What a single node would also have told one of this node's members about another node's
+         * commit: a member a chair removed gets its {@code Left} (reason REMOVED) where the others
+         * get {@code MemberRemoved}. Worked out from the events, so a commit read from the stream
+         * gives it too.
+         */
+        private List<RoomReply> repliesHere(Room r, List<RoomEvent> events) {
+            List<RoomReply> replies = List.of();
+            for (RoomEvent e : events) {
+                if (e instanceof RoomEvent.MemberRemoved x && r.local != null && r.local.isLocal(x.sessionId())) {
+                    if (replies.isEmpty()) {
+                        replies = new ArrayList<>(1);
+                    }
+                    replies.add(new RoomReply.Removed(x.sessionId(), 0, x.seq() - 1, x.by(), x.message()));
+                }
+            }
+            return replies;
+        }
+
+        /**
+         * What one side of a pair is told when its room is made, worked out as the room's node did:
+         * the rules applied to the same pairing (the replies do not depend on the time).
+         */
+        private List<RoomReply> pairReplies(RoomState room, Adoption x) {
+            RoomMember first = room.members().get(0);
+            RoomMember second = room.members().get(1);
+            long mine = x.p().sessionId();
+            long firstRequest = first.sessionId() == mine ? x.matchRequestId() : 0;
+            long secondRequest = second.sessionId() == mine ? x.matchRequestId() : 0;
+            RoomOutcome made = new RoomOutcome();
+            RoomRules.apply(null, new RoomCommand.AdmitPair(room.name(), room.settings(),
+                    new RoomCommand.Pairing(first.sessionId(), first.name(), firstRequest),
+                    new RoomCommand.Pairing(second.sessionId(), second.name(), secondRequest)), 0, made);
+            List<RoomReply> replies = new ArrayList<>(2);
+            for (RoomReply reply : made.replies()) {
+                if (reply.sessionId() == mine) {
+                    replies.add(reply);
+                }
+            }
+            return replies;
+        }
+
+        /** This node's side of a pair it made with a waiter of another node: only what concerns {@code here}. */
+        private RoomOutcome pairSideHere(RoomOutcome out, RoomState after, Participant here) {
+            List<RoomReply> replies = new ArrayList<>(2);
+            for (RoomReply reply : out.replies()) {
+                if (reply.sessionId() == here.sessionId()) {
+                    replies.add(reply);
+                }
+            }
+            List<RoomMember> admitted = new ArrayList<>(1);
+            for (RoomMember m : out.admitted()) {
+                if (m.sessionId() == here.sessionId()) {
+                    admitted.add(m);
+                }
+            }
+            RoomOutcome mine = new RoomOutcome();
+            mine.committedElsewhere(after, List.copyOf(out.events()), List.of(), replies, admitted);
+            return mine;
+        }
+
+        void adopt(String name, Adoption x) {
+            Room r = rooms.computeIfAbsent(name, Room::new);
+            if (r.adopting != null || r.local != null) {
+                x.done().complete(false); // a pair room's name is new: not one this node has
+                return;
+            }
+            r.adopting = x;
+            lookForAdoption(r, x, clock.currentTimeMillis() + ADOPT_MILLIS);
+        }
+
+        /**
+         * Subscribed first, then the room read until it holds the adoptee (the other node may not
+         * have committed yet); its events are then read from the stream, and delivering them admits
+         * the adoptee. Gives up at {@code deadline}.
+         */
+        private void lookForAdoption(Room r, Adoption x, long deadline) {
+            if (r.adopting != x) {
+                return; // adopted: the commit came on the channel
+            }
+            if (clock.currentTimeMillis() >= deadline) {
+                r.adopting = null;
+                x.done().complete(false);
+                forgetIfIdle(r);
+                return;
+            }
+            if (!r.subscribed) {
+                then(redis.subscribe(r.name), (ok, failure) -> {
+                    if (failure == null && !r.subscribed && rooms.get(r.name) == r) {
+                        r.subscribed = true;
+                        r.delivered = 0; // a new room for this node: everything from its first event
+                        lookForAdoption(r, x, deadline);
+                    } else {
+                        clock.schedule(() -> lookForAdoption(r, x, deadline), GAP_MILLIS);
+                    }
+                });
+                return;
+            }
+            then(redis.read(r.name), (stored, failure) -> {
+                if (r.adopting != x) {
+                    return;
+                }
+                if (failure == null && stored.state() != null) {
+                    RoomState s = StateCodec.state(stored.state());
+                    if (s.isMember(x.p().sessionId())) {
+                        if (!r.known || stored.version() > r.version) {
+                            refresh(r, stored.version(), stored.state());
+                        }
+                        resync(r.name);
+                    }
+                }
+                clock.schedule(() -> lookForAdoption(r, x, deadline), GAP_MILLIS);
+            });
         }
 
         private void awaitGap(Room r) {
@@ -913,6 +1069,11 @@ public final class ClusterRoomStore implements RoomStore {
         // -------------------------------------------------------------- timers
 
         private void rearm(Room r) {
+            rearmExpiry(r);
+            rearmWake(r);
+        }
+
+        private void rearmExpiry(Room r) {
             RoomState s = r.cached;
             boolean runs = r.local != null && s != null && s.holderIndex() >= 0 && s.deadlineMillis() > 0;
             if (runs && r.armedTurn == s.turn()) {
@@ -936,16 +1097,61 @@ public final class ClusterRoomStore implements RoomStore {
             }
         }
 
+        /**
+         * The floor's wake-up ({@link RoomCommand.Wake}): armed, like the turn timer, by every node
+         * with members in the room, and committed like any command, so the first commit wins and the
+         * others find nothing due. A talk-time warning is the holder's alone, so only the holder's
+         * node wakes the room for it: the warning, a reply, then reaches it from the node that
+         * commits it.
+         */
+        private void rearmWake(Room r) {
+            RoomState s = r.cached;
+            long at = r.local == null || s == null || s.isClosed() ? 0 : wakeAt(r.local, s);
+            if (at == r.armedWakeAt) {
+                return;
+            }
+            if (r.wake != null) {
+                r.wake.cancel();
+                r.wake = null;
+            }
+            r.armedWakeAt = at;
+            if (at > 0) {
+                r.wake = clock.schedule(() -> {
+                    if (rooms.get(r.name) == r && r.armedWakeAt == at) {
+                        r.wake = null;
+                        r.armedWakeAt = 0;
+                        enqueue(new Pending(new RoomCommand.Wake(r.name), null, null, 0, null));
+                    }
+                }, Math.max(0, at - clock.currentTimeMillis()));
+            }
+        }
+
+        /** {@link RoomState#wakeAtMillis()}, less a warning for a holder on another node; 0 for never. */
+        private static long wakeAt(LocalRoom local, RoomState s) {
+            RoomMember holder = s.holder();
+            long at = holder != null && local.isLocal(holder.sessionId()) ? s.floor().warnAtMillis() : 0;
+            FloorRules rules = s.settings().floor();
+            if (rules.endAfterMillis() > 0 && !s.floor().timeUp()) {
+                long end = s.floor().createdMillis() + rules.endAfterMillis();
+                at = at == 0 ? end : Math.min(at, end);
+            }
+            return at;
+        }
+
         // -------------------------------------------------------------- lifecycle
 
         /** Drops a room that has no members here and nothing on its way, and its subscription. */
         private void forgetIfIdle(Room r) {
-            if (r.busy || !r.queue.isEmpty() || r.local != null || r.filling || rooms.get(r.name) != r) {
+            if (r.busy || !r.queue.isEmpty() || r.local != null || r.filling || r.adopting != null
+                    || rooms.get(r.name) != r) {
                 return;
             }
             rooms.remove(r.name);
             if (r.expiry != null) {
                 r.expiry.cancel();
+            }
+            if (r.wake != null) {
+                r.wake.cancel();
             }
             if (r.gapTimer != null) {
                 r.gapTimer.cancel();
@@ -985,7 +1191,7 @@ public final class ClusterRoomStore implements RoomStore {
 
     private static RoomState withVersion(RoomState s, long version) {
         return RoomState.restore(s.name(), s.settings(), s.isPrivate(), s.creatorSessionId(), s.members(),
-                s.invited(), s.holderIndex(), s.turn(), s.deadlineMillis(), s.seq(), s.isClosed(), version);
+                s.invited(), s.holderIndex(), s.turn(), s.deadlineMillis(), s.seq(), s.isClosed(), version, s.floor());
     }
 
     /** The one frame this store makes itself. */

@@ -339,6 +339,95 @@ public final class RedisEngine implements AutoCloseable {
         });
     }
 
+    // ------------------------------------------------------------------ the lobby (ClusterMatchmaker)
+
+    static final String LOBBY_KEY = "hp:lobby";
+    static final String LEASES_KEY = "hp:lobby:leases";
+    static final String CLAIMS_KEY = "hp:lobby:claims";
+    private static final String[] LOBBY_KEYS = {LOBBY_KEY, LEASES_KEY, CLAIMS_KEY};
+
+    /** This node's lobby channel: the sessions of its waiters another node has paired. */
+    String lobbyChannel() {
+        return "hp:lobby:" + generation;
+    }
+
+    /**
+     * {@code hp_match}: takes the longest waiter a session can be paired with out of the lobby and
+     * returns its entry, or (null) appends {@code entry}. See {@code hotpochato.lua}.
+     *
+     * @param room the pair room's name, told to a waiter of another node if one is taken
+     */
+    CompletionStage<String> match(String entry, long sessionId, String name, long leaseMillis, String room) {
+        byte[][] args = {utf8(entry), ascii(Long.toString(generation)), ascii(Long.toString(sessionId)), utf8(name),
+                ascii(Long.toString(leaseMillis)), utf8(room)};
+        CompletionStage<byte[]> reply = commands.fcall("hp_match", ScriptOutputType.VALUE, LOBBY_KEYS, args);
+        return reply.thenApply(b -> b == null ? null : new String(b, StandardCharsets.UTF_8));
+    }
+
+    /** Takes {@code entry} out of the lobby; 1 if it was there, 0 if another node took it first. */
+    CompletionStage<Long> unmatch(String entry) {
+        return commands.lrem(LOBBY_KEY, 1, utf8(entry));
+    }
+
+    /** This node's waiters count for {@code leaseMillis} more (Redis time). */
+    CompletionStage<Object> lease(long leaseMillis) {
+        return commands.fcall("hp_lease", ScriptOutputType.INTEGER, new String[] {LEASES_KEY},
+                ascii(Long.toString(generation)), ascii(Long.toString(leaseMillis)));
+    }
+
+    /** This node's waiters no longer count (it stops): nobody is paired with them any more. */
+    CompletionStage<Long> endLease() {
+        return commands.hdel(LEASES_KEY, Long.toString(generation));
+    }
+
+    /** The pair rooms other nodes made for these sessions (null where none), in order. */
+    CompletionStage<List<String>> claims(List<Long> sessionIds) {
+        String[] fields = sessionIds.stream().map(Object::toString).toArray(String[]::new);
+        return commands.hmget(CLAIMS_KEY, fields).thenApply(values -> {
+            List<String> rooms = new ArrayList<>(values.size());
+            for (var v : values) {
+                byte[] b = v.getValueOrElse(null);
+                rooms.add(b == null ? null : new String(b, StandardCharsets.UTF_8));
+            }
+            return rooms;
+        });
+    }
+
+    CompletionStage<Long> forgetClaim(long sessionId) {
+        return commands.hdel(CLAIMS_KEY, Long.toString(sessionId));
+    }
+
+    /**
+     * Subscribes to this node's lobby channel: {@code claimed} gets each session of this node that
+     * another node paired, with the pair room's name; {@code subscribed} runs whenever Redis confirms the subscription (again
+     * after a reconnect: what was published in between is in the claims). On Lettuce's threads.
+     */
+    CompletionStage<Void> listenLobby(java.util.function.BiConsumer<Long, String> claimed, Runnable subscribed) {
+        String mine = lobbyChannel();
+        pubSub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, byte[] message) {
+                if (channel.equals(mine)) {
+                    String m = new String(message, StandardCharsets.UTF_8);
+                    int colon = m.indexOf(':');
+                    claimed.accept(Long.parseLong(m.substring(0, colon)), m.substring(colon + 1));
+                }
+            }
+
+            @Override
+            public void subscribed(String channel, long count) {
+                if (channel.equals(mine)) {
+                    subscribed.run();
+                }
+            }
+        });
+        return pubSub.async().subscribe(mine);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
     CompletionStage<Void> subscribe(String room) {
         return pubSub.async().subscribe(channel(room));
     }

@@ -2,7 +2,7 @@ package dev.hotpochato.server.net;
 
 import dev.hotpochato.server.ServerOptions;
 import dev.hotpochato.server.metrics.ServerMetrics;
-import dev.hotpochato.server.room.Matchmaker;
+import dev.hotpochato.server.room.Lobby;
 import dev.hotpochato.server.room.RoomStore;
 
 /**
@@ -10,7 +10,7 @@ import dev.hotpochato.server.room.RoomStore;
  *
  * @param sessionIds new session ids: unique for the server's life (in a cluster, across its nodes)
  */
-record ServerContext(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, ResumeTokens tokens,
+record ServerContext(ServerOptions options, RoomStore rooms, Lobby matchmaker, ResumeTokens tokens,
                      AddressLedger addresses, ServerMetrics metrics, java.util.function.LongSupplier sessionIds) {
 
     /** Session ids of the servers of this process that are not cluster nodes. */
@@ -18,13 +18,13 @@ record ServerContext(ServerOptions options, RoomStore rooms, Matchmaker matchmak
             new java.util.concurrent.atomic.AtomicLong(1);
 
     /** A server that numbers its sessions itself (not a cluster node). */
-    ServerContext(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, ResumeTokens tokens,
+    ServerContext(ServerOptions options, RoomStore rooms, Lobby matchmaker, ResumeTokens tokens,
                   AddressLedger addresses, ServerMetrics metrics) {
         this(options, rooms, matchmaker, tokens, addresses, metrics, NEXT_SESSION_ID::getAndIncrement);
     }
 
     /** Without metrics (tests). */
-    ServerContext(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, ResumeTokens tokens,
+    ServerContext(ServerOptions options, RoomStore rooms, Lobby matchmaker, ResumeTokens tokens,
                   AddressLedger addresses) {
         this(options, rooms, matchmaker, tokens, addresses, ServerMetrics.discarding());
     }

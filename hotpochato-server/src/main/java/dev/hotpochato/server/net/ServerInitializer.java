@@ -6,7 +6,7 @@ import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.server.ServerOptions;
 import dev.hotpochato.server.cluster.SessionDirectory;
 import dev.hotpochato.server.metrics.ServerMetrics;
-import dev.hotpochato.server.room.Matchmaker;
+import dev.hotpochato.server.room.Lobby;
 import dev.hotpochato.server.room.RoomStore;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -42,7 +42,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
      * @param tls      null for plain TCP
      * @param channels every connection is added here, so that the server can say goodbye to them all
      */
-    public ServerInitializer(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, SslContext tls, ChannelGroup channels) {
+    public ServerInitializer(ServerOptions options, RoomStore rooms, Lobby matchmaker, SslContext tls, ChannelGroup channels) {
         this(options, rooms, matchmaker, tls, channels, ServerMetrics.discarding(), null);
     }
 
@@ -51,7 +51,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
      * @param sessionIds new session ids, unique across the cluster (a node's generation in the high
      *                   bits); null: numbered by this process
      */
-    public ServerInitializer(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, SslContext tls,
+    public ServerInitializer(ServerOptions options, RoomStore rooms, Lobby matchmaker, SslContext tls,
                              ChannelGroup channels, ServerMetrics metrics, java.util.function.LongSupplier sessionIds) {
         this(options, rooms, matchmaker, tls, channels, metrics, sessionIds, null, null);
     }
@@ -63,7 +63,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
      * @param directory the cluster's sessions; null: this server's sessions are its own
      * @param loops     where sessions adopted from a dead node live (one of the server's event loops)
      */
-    public ServerInitializer(ServerOptions options, RoomStore rooms, Matchmaker matchmaker, SslContext tls,
+    public ServerInitializer(ServerOptions options, RoomStore rooms, Lobby matchmaker, SslContext tls,
                              ChannelGroup channels, ServerMetrics metrics, java.util.function.LongSupplier sessionIds,
                              SessionDirectory directory, Supplier<EventExecutor> loops) {
         AddressLedger addresses = new AddressLedger(options.maxConnections(), options.maxConnectionsPerAddress(),

@@ -5,7 +5,7 @@ import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.MemberLeft;
 import dev.hotpochato.protocol.v1.RoomClosed;
 import dev.hotpochato.protocol.v1.ServerFrame;
-import dev.hotpochato.server.room.Matchmaker;
+import dev.hotpochato.server.room.Lobby;
 import dev.hotpochato.server.room.Participant;
 import dev.hotpochato.server.room.wire.RoomFrames;
 import io.netty.channel.Channel;
@@ -567,7 +567,7 @@ final class ServerSession implements Participant {
     }
 
     /** Every call of this session into the matchmaker (which hops to its own thread). */
-    private void matchmaker(Consumer<Matchmaker> action) {
+    private void matchmaker(Consumer<Lobby> action) {
         action.accept(server.matchmaker());
     }
 

@@ -75,6 +75,8 @@ final class TurnScheduler extends ChannelInboundHandlerAdapter {
                     frame.getAppointChair().getMember(), "", new RoomCommand.AppointChair(
                             frame.getAppointChair().getRoom(), session.sessionId(), requestId,
                             frame.getAppointChair().getMember()));
+            case STEP_DOWN -> floor(session, requestId, frame.getStepDown().getRoom(), "", "",
+                    new RoomCommand.StepDown(frame.getStepDown().getRoom(), session.sessionId(), requestId));
             case MUTE -> floor(session, requestId, frame.getMute().getRoom(), frame.getMute().getMember(), "",
                     new RoomCommand.Mute(frame.getMute().getRoom(), session.sessionId(), requestId,
                             frame.getMute().getMember(), frame.getMute().getMuted()));

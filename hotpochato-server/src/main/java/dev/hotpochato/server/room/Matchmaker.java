@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  *
  * <p>The queue belongs to one shard's thread; every public method hops there first.
  */
-public final class Matchmaker {
+public final class Matchmaker implements Lobby {
 
     /** Names starting with this cannot be joined by name: they belong to pairs. */
     public static final String PRIVATE_PREFIX = ProtocolLimits.PRIVATE_ROOM_PREFIX;
@@ -50,7 +50,7 @@ public final class Matchmaker {
         return () -> PRIVATE_PREFIX + "pair-" + made.incrementAndGet();
     }
 
-    /** Handles {@code Match}. */
+    @Override
     public void match(Participant p, long requestId) {
         home.execute(() -> {
             if (queue.isWaiting(p.sessionId())) {
@@ -71,7 +71,7 @@ public final class Matchmaker {
         });
     }
 
-    /** Handles {@code CancelMatch}. */
+    @Override
     public void cancel(Participant p, long requestId) {
         home.execute(() -> home.send(p, remove(p) == null
                 ? Frames.error(requestId, Error.Code.NOT_MATCHING, "not waiting for a partner", "")
@@ -79,7 +79,7 @@ public final class Matchmaker {
                         .setMatchCancelled(MatchCancelled.getDefaultInstance()).build()));
     }
 
-    /** Stops {@code p} waiting, if it was, without a reply: its connection is gone. */
+    @Override
     public void drop(Participant p) {
         home.execute(() -> remove(p));
     }

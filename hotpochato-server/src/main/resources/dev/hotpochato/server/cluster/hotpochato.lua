@@ -249,3 +249,50 @@ redis.register_function('hp_heartbeat', heartbeat)
 redis.register_function('hp_reap', reap)
 redis.register_function('hp_node_stop', node_stop)
 redis.register_function('hp_commit_live', commit_live)
+
+-- The lobby: strangers waiting to be paired, across nodes (see ClusterMatchmaker).
+--
+-- KEYS[1] hp:lobby         list of waiters, longest first: '<generation>:<session>:<request>:<name>'
+-- KEYS[2] hp:lobby:leases  hash: node generation -> until when (ms, Redis time) its waiters count
+-- KEYS[3] hp:lobby:claims  hash: session -> the pair room made for it by another node
+--
+-- hp_match ARGV: the caller's entry, its generation, session, name, lease (ms), and the name of the
+-- room it would make. Renews the caller's lease. Takes out the longest waiter of a live node with
+-- another session and another name and returns it; a waiter of another node is told the room's
+-- name (claims, then '<session>:<room>' on channel hp:lobby:<generation>). With no such waiter the caller waits
+-- (its entry is appended) and nil is returned. Waiters of nodes whose lease ran out are dropped.
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function match(keys, args)
+  local now = now_ms()
+  redis.call('HSET', keys[2], args[2], now + tonumber(args[5]))
+  local waiting = redis.call('LRANGE', keys[1], 0, -1)
+  for _, e in ipairs(waiting) do
+    local gen, sid, _, name = string.match(e, '^(%d+):(%d+):(%d+):(.*)$')
+    if tonumber(redis.call('HGET', keys[2], gen) or '0') < now then
+      redis.call('LREM', keys[1], 1, e) -- its node stopped renewing: gone
+    elseif sid ~= args[3] and name ~= args[4] then
+      redis.call('LREM', keys[1], 1, e)
+      if gen ~= args[2] then
+        redis.call('HSET', keys[3], sid, args[6])
+        redis.call('PUBLISH', 'hp:lobby:' .. gen, sid .. ':' .. args[6])
+      end
+      return e
+    end
+  end
+  redis.call('RPUSH', keys[1], args[1])
+  return false
+end
+
+-- hp_lease ARGV: generation, lease (ms): the node's waiters count for that long more.
+local function lease(keys, args)
+  redis.call('HSET', keys[1], args[1], now_ms() + tonumber(args[2]))
+  return 1
+end
+
+redis.register_function('hp_match', match)
+redis.register_function('hp_lease', lease)

@@ -708,7 +708,9 @@ public final class ChatScreen implements SessionListener {
         }
         systemLine(current, "rooms: " + rooms.stream()
                 .map(r -> SafeText.name(r.name()) + " (" + r.members() + (r.members() == 1 ? " member" : " members")
-                        + r.holder().map(h -> ", " + SafeText.name(h) + "'s turn").orElse("") + ")")
+                        + r.holder().map(h -> ", " + SafeText.name(h) + "'s turn").orElse("")
+                        + (r.policy() == TurnPolicy.QUEUE ? ", queue" : r.policy() == TurnPolicy.MODERATED ? ", moderated" : "")
+                        + ")")
                 .collect(Collectors.joining(", ")));
     }
 
@@ -964,6 +966,15 @@ public final class ChatScreen implements SessionListener {
         reader.locked(() -> {
             systemLine(window(room), "* " + SafeText.name(name) + " is now a chair"
                     + (by.isEmpty() ? " (the last chair left)" : " (by " + SafeText.name(by) + ")"));
+            refreshStatus();
+        });
+    }
+
+    @Override
+    public void onChairSteppedDown(RoomHandle room, String name) {
+        reader.locked(() -> {
+            systemLine(window(room), "* " + (name.equals(session.name()) ? "you" : SafeText.name(name))
+                    + " stepped down as chair");
             refreshStatus();
         });
     }

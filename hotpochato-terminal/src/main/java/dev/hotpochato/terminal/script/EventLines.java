@@ -42,6 +42,17 @@ import java.util.Locale;
  * rejoined       ROOM  MEMBER,MEMBER,...        (the new session is in ROOM again; what was said in between is lost)
  * rejoin-failed  ROOM  CODE  MESSAGE            (the new session could not join ROOM again)
  * unsaid         ROOM  LINE                     (an input line never said, as typed; before a non-zero exit)
+ * floor          ROOM  NAME  STATE  QUEUE  BY  REASON   (a floor request changed: STATE pending|granted|released|
+ *                                               revoked|denied|withdrawn|accepted; QUEUE: the raised hands after it,
+ *                                               NAME,NAME,... head first; BY: the chair, or empty)
+ * floor-idle     ROOM                           (nobody holds the floor)
+ * chair          ROOM  NAME  BY                 (NAME became a chair; BY empty: the last chair left or stepped down)
+ * stepped-down   ROOM  NAME                     (NAME is no longer a chair)
+ * muted          ROOM  NAME  muted|unmuted  BY
+ * moved          ROOM  NAME  audience|speakers  BY
+ * warning        ROOM  REMAINING-MS             (this client's turn runs out soon)
+ * room-ended     ROOM  after_turns|after_time|stop_phrase  REASON   (its end rule fired; room-closed follows)
+ * hands          ROOM  QUEUE  CHAIRS  MUTED  AUDIENCE   (the answer to /hands: NAME,NAME,... each)
  * </pre>
  */
 public final class EventLines {
@@ -141,6 +152,45 @@ public final class EventLines {
     /** An input line left unsaid when the client ended; {@code room} is empty if it never entered one. */
     public static String unsaid(String room, String inputLine) {
         return line("unsaid", room, inputLine);
+    }
+
+    public static String floor(RoomHandle room, dev.hotpochato.client.FloorUpdate u) {
+        return line("floor", room.name(), u.member(), u.state().name().toLowerCase(Locale.ROOT),
+                String.join(",", u.queue()), u.by(), u.reason());
+    }
+
+    public static String floorIdle(RoomHandle room) {
+        return line("floor-idle", room.name());
+    }
+
+    public static String chair(RoomHandle room, String name, String by) {
+        return line("chair", room.name(), name, by);
+    }
+
+    public static String steppedDown(RoomHandle room, String name) {
+        return line("stepped-down", room.name(), name);
+    }
+
+    public static String muted(RoomHandle room, String name, boolean muted, String by) {
+        return line("muted", room.name(), name, muted ? "muted" : "unmuted", by);
+    }
+
+    public static String moved(RoomHandle room, String name, boolean audience, String by) {
+        return line("moved", room.name(), name, audience ? "audience" : "speakers", by);
+    }
+
+    public static String warning(RoomHandle room, Duration remaining) {
+        return line("warning", room.name(), Long.toString(remaining.toMillis()));
+    }
+
+    public static String roomEnded(RoomHandle room, dev.hotpochato.client.EndRule rule, String reason) {
+        return line("room-ended", room.name(), rule.name().toLowerCase(Locale.ROOT), reason);
+    }
+
+    public static String hands(RoomHandle room) {
+        return line("hands", room.name(), String.join(",", room.queue()), String.join(",", room.chairs()),
+                String.join(",", room.muted().stream().sorted().toList()),
+                String.join(",", room.audience().stream().sorted().toList()));
     }
 
     static String escape(String text) {

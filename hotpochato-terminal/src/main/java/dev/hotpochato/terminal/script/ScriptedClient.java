@@ -11,6 +11,10 @@ import dev.hotpochato.client.ServerErrorException;
 import dev.hotpochato.client.Session;
 import dev.hotpochato.client.SessionListener;
 import dev.hotpochato.client.Turn;
+import dev.hotpochato.client.TurnPolicy;
+import dev.hotpochato.client.EndRule;
+import dev.hotpochato.client.FloorUpdate;
+import dev.hotpochato.terminal.FloorCommands;
 import dev.hotpochato.terminal.ChatCommand;
 import dev.hotpochato.terminal.ExitCode;
 import dev.hotpochato.terminal.Failures;
@@ -40,6 +44,14 @@ import java.util.concurrent.TimeUnit;
  * {@code unsaid} lines and end with {@code UNSAID}; a lost session ends with {@code CONNECTION_LOST}
  * or {@code SERVER_SHUT_DOWN}, never with {@code DONE}.
  *
+ * <p>Floor commands ({@code /hand}, {@code /withdraw}, {@code /hands}, and a chair's {@code /grant},
+ * {@code /revoke}, {@code /deny}, {@code /mute}, {@code /unmute}, {@code /remove}, {@code /chair},
+ * {@code /stepdown}, {@code /speaker}, {@code /audience}) keep their place among the lines but need no turn: each runs
+ * when it reaches the head of the queue, after everything before it was said and answered. In a
+ * queue or moderated room, a client whose input has ended and is all done leaves once a turn
+ * other than its own ends or the floor is idle (there may never be another turn of its own to wait
+ * for); a room that ends by its rule ends the run, as does being removed by a chair.
+ *
  * <p>All decisions run on one "script" thread: the session's callbacks, the input reader and the
  * {@code --max-wait} timer hand their news to it, so the queue and the turn are never looked at by
  * two threads at once.
@@ -51,6 +63,9 @@ public final class ScriptedClient implements SessionListener {
     private final Duration maxWait;
     private final JoinOptions joinOptions;
     private final Duration reconnectFor;
+    /** How long a line refused as UNAVAILABLE (nothing changed) waits before it is sent again. */
+    static final long RETRY_UNAVAILABLE_MILLIS = 1_000;
+
     private final ScheduledExecutorService script = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hotpochato-script");
         t.setDaemon(true);
@@ -72,6 +87,13 @@ public final class ScriptedClient implements SessionListener {
     private ScheduledFuture<?> giveUpTimer;
     /** The server said it is shutting down, since the session was last connected. */
     private boolean serverShuttingDown;
+    /** Our room's end rule fired: its closing ends the run. */
+    private boolean roomEnded;
+    /**
+     * Nobody holds our room's floor, as of the events handled so far on this thread (the room's
+     * own view runs ahead of it, on the callback thread).
+     */
+    private boolean floorIdle;
 
     /**
      * @param maxWait     how long to wait after the end of input before leaving anyway; null for no limit
@@ -152,8 +174,18 @@ public final class ScriptedClient implements SessionListener {
                 act();
             }
             case "quit" -> onEndOfInput();
-            default -> out.println(EventLines.error("UNKNOWN_COMMAND",
-                    "/" + c.name() + " is not available without a terminal; use text, /me, /pass or /quit"));
+            default -> {
+                if (FloorCommands.isScriptCommand(c.name())) {
+                    queue.add(line);
+                    act();
+                } else if (c.name().equals("create") || c.name().equals("listen")) {
+                    out.println(EventLines.error("UNKNOWN_COMMAND", "/" + c.name()
+                            + " is not available without a terminal; use --room with --policy or --audience"));
+                } else {
+                    out.println(EventLines.error("UNKNOWN_COMMAND", "/" + c.name() + " is not available without a"
+                            + " terminal; use text, /me, /pass, /quit or a floor command (/hand, /grant, ...)"));
+                }
+            }
         }
     }
 
@@ -180,9 +212,27 @@ public final class ScriptedClient implements SessionListener {
         }
     }
 
-    /** Says or passes if it is our turn and something is queued; leaves if all is said and done. */
+    /**
+     * Runs the floor command at the head of the queue, or says or passes if it is our turn and a
+     * line is queued; leaves if all is said and done.
+     */
     private void act() {
-        if (exitCode.isDone() || room == null || !room.isOpen() || awaitingAck || leaving || !room.isMyTurn()) {
+        if (exitCode.isDone() || room == null || !room.isOpen() || awaitingAck || leaving) {
+            leaveIfAlone();
+            return;
+        }
+        String head = queue.peek();
+        if (head != null && isFloorLine(head)) {
+            runFloorCommand(queue.poll());
+            return;
+        }
+        if (head == null && floorIdle) {
+            leaveIfDone(room); // all done and the floor idle: no turn will come by itself
+            if (leaving) {
+                return;
+            }
+        }
+        if (!room.isMyTurn()) {
             leaveIfAlone();
             return;
         }
@@ -206,12 +256,62 @@ public final class ScriptedClient implements SessionListener {
                 Throwable cause = Failures.unwrap(e);
                 if (cause instanceof NotYourTurnException) {
                     queue.addFirst(next); // the turn ran out under us: say it next time
+                } else if (cause instanceof ServerErrorException s && s.code() == ErrorCode.UNAVAILABLE) {
+                    // Nothing changed (a cluster's store did not answer): the same line again, a little
+                    // later, so that a store that is away is not asked in a tight loop.
+                    printError(cause);
+                    queue.addFirst(next);
+                    awaitingAck = true;
+                    script.schedule(() -> {
+                        awaitingAck = false;
+                        act();
+                    }, RETRY_UNAVAILABLE_MILLIS, TimeUnit.MILLISECONDS);
+                    return;
                 } else {
                     printError(cause);
                 }
             }
             act();
         }));
+    }
+
+    private static boolean isFloorLine(String line) {
+        return FloorCommands.isScriptCommand(ChatCommand.parse(line).name());
+    }
+
+    /** A floor command from the input, run in its turn in the queue; the next waits for its answer. */
+    private void runFloorCommand(String line) {
+        ChatCommand c = ChatCommand.parse(line);
+        if (c.name().equals("hands")) {
+            out.println(EventLines.hands(room));
+            act();
+            return;
+        }
+        FloorCommands.Outcome outcome = FloorCommands.run(c, room, session);
+        if (outcome.request() == null) {
+            out.println(EventLines.error("USAGE", outcome.error() != null ? outcome.error() : outcome.info()));
+            act();
+            return;
+        }
+        awaitingAck = true;
+        outcome.request().whenComplete((v, e) -> script.execute(() -> {
+            awaitingAck = false;
+            if (e != null) {
+                printError(Failures.unwrap(e));
+            }
+            act();
+        }));
+    }
+
+    /**
+     * Queue and moderated rooms: with the input ended and all of it done, a turn of someone else's
+     * ending (or the floor idle) is the answer heard, so the client leaves.
+     */
+    private void leaveIfDone(RoomHandle r) {
+        if (r == room && endOfInput && queue.isEmpty() && !awaitingAck && !leaving && !exitCode.isDone()
+                && room.isOpen() && room.policy() != TurnPolicy.ROUND_ROBIN) {
+            leave(ExitCode.DONE);
+        }
     }
 
     private void leaveIfAlone() {
@@ -266,10 +366,12 @@ public final class ScriptedClient implements SessionListener {
     @Override
     public void onJoined(RoomHandle r) {
         String line = EventLines.joined(r);
+        boolean idle = r.policy() != TurnPolicy.ROUND_ROBIN && r.turn().isEmpty();
         script.execute(() -> {
             out.println(line);
             if (room == null) {
                 room = r;
+                floorIdle = idle;
             }
             seen(r);
             act();
@@ -304,6 +406,9 @@ public final class ScriptedClient implements SessionListener {
         String line = EventLines.turn(r, turn);
         script.execute(() -> {
             out.println(line);
+            if (r == room) {
+                floorIdle = false;
+            }
             seen(r);
             act();
         });
@@ -342,8 +447,12 @@ public final class ScriptedClient implements SessionListener {
     @Override
     public void onHistoryLost(RoomHandle r) {
         String line = EventLines.historyLost(r);
+        boolean idle = r.policy() != TurnPolicy.ROUND_ROBIN && r.turn().isEmpty();
         script.execute(() -> {
             out.println(line);
+            if (r == room) {
+                floorIdle = idle;
+            }
             act(); // the fresh view may hold a turn of ours
         });
     }
@@ -405,9 +514,11 @@ public final class ScriptedClient implements SessionListener {
     @Override
     public void onRejoined(RoomHandle r) {
         String line = EventLines.rejoined(r);
+        boolean idle = r.policy() != TurnPolicy.ROUND_ROBIN && r.turn().isEmpty();
         script.execute(() -> {
             out.println(line);
             if (r == room) {
+                floorIdle = idle;
                 // The others rejoin in their own time: being alone now is not their leaving (as at the start).
                 othersSeen = false;
             }
@@ -431,15 +542,82 @@ public final class ScriptedClient implements SessionListener {
     public void onRoomClosed(RoomHandle r, String reason) {
         String line = EventLines.roomClosed(r, reason);
         // Not an end when the session's end closed it (onDisconnected says why), nor for a public
-        // room: a server closes those only as it stops, so the session's end (or, with
-        // auto-rejoin, a new session that joins the room again) follows.
-        boolean theEnd = session.isOpen() && r.isPrivate();
+        // room as such: a server closes those as it stops, so the session's end (or, with
+        // auto-rejoin, a new session that joins the room again) follows. A room ended by its rule,
+        // and a chair's removal of this client, are ends.
+        boolean open = session.isOpen();
+        boolean removed = open && !r.isPrivate() && reason.startsWith("removed by ");
         script.execute(() -> {
             out.println(line);
-            if (r == room && theEnd) {
+            if (r == room && open && (r.isPrivate() || roomEnded)) {
                 end(ExitCode.DONE); // UNSAID if lines are left
+            } else if (r == room && removed) {
+                end(ExitCode.REFUSED);
             }
         });
+    }
+
+    @Override
+    public void onRoomEnded(RoomHandle r, EndRule rule, String reason) {
+        String line = EventLines.roomEnded(r, rule, reason);
+        script.execute(() -> {
+            out.println(line);
+            if (r == room) {
+                roomEnded = true;
+            }
+        });
+    }
+
+    @Override
+    public void onFloorUpdate(RoomHandle r, FloorUpdate update) {
+        String line = EventLines.floor(r, update);
+        boolean othersTurnEnded = !update.member().equals(session.name())
+                && (update.state() == dev.hotpochato.client.FloorState.RELEASED
+                || update.state() == dev.hotpochato.client.FloorState.REVOKED);
+        script.execute(() -> {
+            out.println(line);
+            if (othersTurnEnded) {
+                leaveIfDone(r);
+            }
+        });
+    }
+
+    @Override
+    public void onFloorIdle(RoomHandle r) {
+        String line = EventLines.floorIdle(r);
+        script.execute(() -> {
+            out.println(line);
+            if (r == room) {
+                floorIdle = true;
+            }
+            leaveIfDone(r);
+            act();
+        });
+    }
+
+    @Override
+    public void onChairChanged(RoomHandle r, String name, String by) {
+        print(EventLines.chair(r, name, by));
+    }
+
+    @Override
+    public void onChairSteppedDown(RoomHandle r, String name) {
+        print(EventLines.steppedDown(r, name));
+    }
+
+    @Override
+    public void onMemberMuted(RoomHandle r, String name, boolean muted, String by) {
+        print(EventLines.muted(r, name, muted, by));
+    }
+
+    @Override
+    public void onMemberMoved(RoomHandle r, String name, boolean audience, String by) {
+        print(EventLines.moved(r, name, audience, by));
+    }
+
+    @Override
+    public void onTurnWarning(RoomHandle r, Duration remaining) {
+        print(EventLines.warning(r, remaining));
     }
 
     @Override

@@ -339,6 +339,21 @@ class ChatScreenTest {
     }
 
     @Test
+    void roomsShowsWhichRoomsAreQueuedOrModerated() throws Exception {
+        VirtualScreen screen = new VirtualScreen(160, 30);
+        chat(screen, connect("alice"), Target.room("listing-rr"), plain());
+        ready(screen, "listing-rr");
+        connect("bob").join("listing-queue", JoinOptions.builder()
+                .policy(dev.hotpochato.client.TurnPolicy.QUEUE).build()).join();
+        connect("carol").join("listing-mod", JoinOptions.builder()
+                .policy(dev.hotpochato.client.TurnPolicy.MODERATED).build()).join();
+        screen.type("/rooms\r");
+        screen.awaitText("listing-mod (1 member, moderated)");
+        screen.awaitText("listing-queue (1 member, queue)");
+        screen.awaitText("listing-rr (1 member)");
+    }
+
+    @Test
     void meIsShownAsAnAction() throws Exception {
         VirtualScreen screen = new VirtualScreen(120, 30);
         chat(screen, connect("alice"), Target.room("acting"), plain());

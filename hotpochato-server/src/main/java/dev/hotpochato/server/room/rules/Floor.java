@@ -19,16 +19,25 @@ import java.util.List;
  * @param timeUp         {@link FloorRules#endAfterMillis()} has passed (sticky, for AND)
  * @param warnAtMillis   when the holder is to be warned that its turn runs out; 0 for no warning due
  * @param audience       members who listen without taking turns, until moved to the speakers
+ * @param finishing      a chair revoked the holder's floor with a grace ({@link FloorRules#revokeGraceMillis()}):
+ *                       it may still finish (one Say or a Pass) until its turn ends
  */
 public record Floor(List<Long> chairs, List<Long> queue, List<Long> muted, int saidThisTurn, long turnsEnded,
                     long createdMillis, boolean stopPhraseSaid, boolean timeUp, long warnAtMillis,
-                    List<Long> audience) {
+                    List<Long> audience, boolean finishing) {
 
     public Floor {
         chairs = List.copyOf(chairs);
         queue = List.copyOf(queue);
         muted = List.copyOf(muted);
         audience = List.copyOf(audience);
+    }
+
+    /** As the canonical constructor, with no revoked holder finishing. */
+    public Floor(List<Long> chairs, List<Long> queue, List<Long> muted, int saidThisTurn, long turnsEnded,
+                 long createdMillis, boolean stopPhraseSaid, boolean timeUp, long warnAtMillis, List<Long> audience) {
+        this(chairs, queue, muted, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, timeUp, warnAtMillis,
+                audience, false);
     }
 
     /** As the canonical constructor, with nobody in the audience. */
@@ -45,7 +54,7 @@ public record Floor(List<Long> chairs, List<Long> queue, List<Long> muted, int s
 
     Floor withAudience(List<Long> a) {
         return new Floor(chairs, queue, muted, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, timeUp,
-                warnAtMillis, a);
+                warnAtMillis, a, finishing);
     }
 
     /** The floor of a room created at {@code nowMillis}: no chairs yet, nobody queued or muted. */
@@ -79,35 +88,40 @@ public record Floor(List<Long> chairs, List<Long> queue, List<Long> muted, int s
     }
 
     Floor withChairs(List<Long> c) {
-        return new Floor(c, queue, muted, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, timeUp, warnAtMillis, audience);
+        return new Floor(c, queue, muted, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, timeUp, warnAtMillis, audience, finishing);
     }
 
     Floor withQueue(List<Long> q) {
-        return new Floor(chairs, q, muted, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, timeUp, warnAtMillis, audience);
+        return new Floor(chairs, q, muted, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, timeUp, warnAtMillis, audience, finishing);
     }
 
     Floor withMuted(List<Long> m) {
-        return new Floor(chairs, queue, m, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, timeUp, warnAtMillis, audience);
+        return new Floor(chairs, queue, m, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, timeUp, warnAtMillis, audience, finishing);
     }
 
     Floor withSaid(int n) {
-        return new Floor(chairs, queue, muted, n, turnsEnded, createdMillis, stopPhraseSaid, timeUp, warnAtMillis, audience);
+        return new Floor(chairs, queue, muted, n, turnsEnded, createdMillis, stopPhraseSaid, timeUp, warnAtMillis, audience, finishing);
     }
 
     Floor withTurnsEnded(long n) {
-        return new Floor(chairs, queue, muted, saidThisTurn, n, createdMillis, stopPhraseSaid, timeUp, warnAtMillis, audience);
+        return new Floor(chairs, queue, muted, saidThisTurn, n, createdMillis, stopPhraseSaid, timeUp, warnAtMillis, audience, finishing);
     }
 
     Floor withStopPhraseSaid() {
-        return new Floor(chairs, queue, muted, saidThisTurn, turnsEnded, createdMillis, true, timeUp, warnAtMillis, audience);
+        return new Floor(chairs, queue, muted, saidThisTurn, turnsEnded, createdMillis, true, timeUp, warnAtMillis, audience, finishing);
     }
 
     Floor withTimeUp() {
-        return new Floor(chairs, queue, muted, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, true, warnAtMillis, audience);
+        return new Floor(chairs, queue, muted, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, true, warnAtMillis, audience, finishing);
     }
 
     Floor withWarnAt(long at) {
-        return new Floor(chairs, queue, muted, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, timeUp, at, audience);
+        return new Floor(chairs, queue, muted, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, timeUp, at, audience, finishing);
+    }
+
+    Floor withFinishing(boolean f) {
+        return new Floor(chairs, queue, muted, saidThisTurn, turnsEnded, createdMillis, stopPhraseSaid, timeUp, warnAtMillis,
+                audience, f);
     }
 
     static List<Long> plus(List<Long> list, long id) {

@@ -77,12 +77,19 @@ public sealed interface RoomCommand {
 
     // ------------------------------------------------------------------ floor control
 
+    /** A floor-control request of a member: answered like any request, by its {@link #requestId()}. */
+    sealed interface FloorCommand extends RoomCommand {
+        long sessionId();
+
+        long requestId();
+    }
+
     /** {@code RaiseHand}: ask for the floor (QUEUE, MODERATED). */
-    record RaiseHand(String room, long sessionId, long requestId) implements RoomCommand {
+    record RaiseHand(String room, long sessionId, long requestId) implements FloorCommand {
     }
 
     /** {@code Withdraw}: take back one's pending floor request. */
-    record Withdraw(String room, long sessionId, long requestId) implements RoomCommand {
+    record Withdraw(String room, long sessionId, long requestId) implements FloorCommand {
     }
 
     /**
@@ -90,31 +97,35 @@ public sealed interface RoomCommand {
      * empty, for {@code talkTimeMillis} (0: the room's turn timeout). MODERATED only.
      */
     record Grant(String room, long sessionId, long requestId, String member, long talkTimeMillis)
-            implements RoomCommand {
+            implements FloorCommand {
     }
 
     /** {@code Revoke}: a chair takes the floor back from its holder. MODERATED only. */
-    record Revoke(String room, long sessionId, long requestId, String reason) implements RoomCommand {
+    record Revoke(String room, long sessionId, long requestId, String reason) implements FloorCommand {
     }
 
     /** {@code Deny}: a chair turns down {@code member}'s pending request. MODERATED only. */
-    record Deny(String room, long sessionId, long requestId, String member, String reason) implements RoomCommand {
+    record Deny(String room, long sessionId, long requestId, String member, String reason) implements FloorCommand {
     }
 
     /** {@code AppointChair}: a chair makes {@code member} a chair too. */
-    record AppointChair(String room, long sessionId, long requestId, String member) implements RoomCommand {
+    record AppointChair(String room, long sessionId, long requestId, String member) implements FloorCommand {
+    }
+
+    /** {@code StepDown}: a chair stops being one (the longest-present other member succeeds the last). */
+    record StepDown(String room, long sessionId, long requestId) implements FloorCommand {
     }
 
     /** {@code Mute}: a chair mutes ({@code muted}) or unmutes {@code member}. */
-    record Mute(String room, long sessionId, long requestId, String member, boolean muted) implements RoomCommand {
+    record Mute(String room, long sessionId, long requestId, String member, boolean muted) implements FloorCommand {
     }
 
     /** {@code Remove}: a chair removes {@code member} from the room. */
-    record Remove(String room, long sessionId, long requestId, String member, String reason) implements RoomCommand {
+    record Remove(String room, long sessionId, long requestId, String member, String reason) implements FloorCommand {
     }
 
     /** {@code Move}: a chair moves {@code member} to the audience ({@code audience}) or to the speakers. */
-    record Move(String room, long sessionId, long requestId, String member, boolean audience) implements RoomCommand {
+    record Move(String room, long sessionId, long requestId, String member, boolean audience) implements FloorCommand {
     }
 
     /**

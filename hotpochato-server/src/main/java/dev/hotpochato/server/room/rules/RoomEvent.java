@@ -56,7 +56,8 @@ public sealed interface RoomEvent {
      * @param queue          the pending requests after the change, head first (names)
      * @param by             the chair who granted, revoked or denied; "" otherwise
      * @param reason         the chair's reason, or the server's; "" for none
-     * @param talkTimeMillis for {@link FloorState#GRANTED}: the turn's length (0: no limit)
+     * @param talkTimeMillis for {@link FloorState#GRANTED}: the turn's length (0: no limit); for {@link FloorState#REVOKED}
+     *                       with a revoke grace: how long the holder may still finish (0: none)
      */
     record FloorUpdate(long seq, long sessionId, String name, FloorState state, java.util.List<String> queue,
                        String by, String reason, long talkTimeMillis) implements RoomEvent {
@@ -66,8 +67,15 @@ public sealed interface RoomEvent {
     record FloorIdle(long seq) implements RoomEvent {
     }
 
-    /** {@code name} became a chair: appointed by {@code by}, or by succession ({@code by} ""). */
-    record ChairChanged(long seq, long sessionId, String name, String by) implements RoomEvent {
+    /**
+     * {@code name} became a chair: appointed by {@code by}, or by succession ({@code by} ""); or,
+     * with {@code steppedDown}, {@code name} stepped down and is a chair no more ({@code by} is itself).
+     */
+    record ChairChanged(long seq, long sessionId, String name, String by, boolean steppedDown) implements RoomEvent {
+        /** A member becoming a chair. */
+        public ChairChanged(long seq, long sessionId, String name, String by) {
+            this(seq, sessionId, name, by, false);
+        }
     }
 
     record MemberMuted(long seq, long sessionId, String name, boolean muted, String by) implements RoomEvent {

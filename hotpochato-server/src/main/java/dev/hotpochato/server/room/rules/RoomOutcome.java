@@ -116,12 +116,29 @@ public final class RoomOutcome {
      * @param state the room's state after the events, or its latest known state
      */
     public void committedElsewhere(RoomState state, List<RoomEvent> events, List<RoomMember> closedMembers) {
+        committedElsewhere(state, events, closedMembers, List.of(), List.of());
+    }
+
+    /**
+     * As {@link #committedElsewhere(RoomState, List, List)}, with {@code replies} for sessions on this
+     * node that the node worked out itself (in {@link RoomReply#afterSeq()} order: what a chair's
+     * {@code Remove} tells the member removed, or a pair's {@code Paired} and {@code Joined}) and
+     * {@code admitted}, sessions of this node that the commit admitted (one side of a pair made by
+     * another node). A {@code MemberRemoved} removes its member and a {@code RoomEnded} closes the
+     * room like a {@code RoomClosed}.
+     */
+    public void committedElsewhere(RoomState state, List<RoomEvent> events, List<RoomMember> closedMembers,
+                                   List<RoomReply> replies, List<RoomMember> admitted) {
         reset(state);
+        this.replies.addAll(replies);
+        this.admitted.addAll(admitted);
         for (RoomEvent e : events) {
             this.events.add(e);
             if (e instanceof RoomEvent.MemberLeft l) {
                 removed.add(new RoomMember(l.sessionId(), l.name(), false, 0));
-            } else if (e instanceof RoomEvent.RoomClosed) {
+            } else if (e instanceof RoomEvent.MemberRemoved x) {
+                removed.add(new RoomMember(x.sessionId(), x.name(), false, 0));
+            } else if (e instanceof RoomEvent.RoomClosed || e instanceof RoomEvent.RoomEnded) {
                 removed.addAll(closedMembers);
             } else if (e instanceof RoomEvent.TurnGranted g) {
                 nextHolderSessionId = g.sessionId();

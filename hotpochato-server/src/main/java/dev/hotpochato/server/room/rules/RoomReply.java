@@ -81,4 +81,8 @@ public sealed interface RoomReply {
     record MuteUnchanged(long sessionId, long requestId, long afterSeq, String member, boolean muted, String by)
             implements RoomReply {
     }
+
+    /** A StepDown by the room's only member: it stays chair (a room always has one); nothing changed. */
+    record StepDownUnchanged(long sessionId, long requestId, long afterSeq, String member) implements RoomReply {
+    }
 }

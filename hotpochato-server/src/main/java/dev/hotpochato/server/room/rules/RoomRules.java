@@ -99,6 +99,8 @@ public final class RoomRules {
             deny(state, c, out);
         } else if (command instanceof RoomCommand.AppointChair c) {
             appointChair(state, c, out);
+        } else if (command instanceof RoomCommand.StepDown c) {
+            stepDown(state, c, out);
         } else if (command instanceof RoomCommand.Mute c) {
             mute(state, c, nowMillis, out);
         } else if (command instanceof RoomCommand.Remove c) {
@@ -418,7 +420,7 @@ public final class RoomRules {
                 return;
             }
         }
-        if (state.floor.saidThisTurn() < rules.messagesPerTurn()) {
+        if (state.floor.saidThisTurn() < rules.messagesPerTurn() && !state.floor.finishing()) {
             return; // the turn goes on: the holder may say more, or pass
         }
         endTurnAndGoOn(state, FloorState.RELEASED, "", "", now, out);
@@ -498,7 +500,8 @@ public final class RoomRules {
         if (state.policy() != TurnPolicy.ROUND_ROBIN || how == FloorState.REVOKED) {
             floorUpdate(state, holder, how, by, reason, 0, out);
         }
-        state.floor = state.floor.withTurnsEnded(state.floor.turnsEnded() + 1).withSaid(0).withWarnAt(0);
+        state.floor = state.floor.withTurnsEnded(state.floor.turnsEnded() + 1).withSaid(0).withWarnAt(0)
+                .withFinishing(false);
         out.markChanged();
         return ended(state, EndRule.AFTER_TURNS, now, out);
     }
@@ -642,7 +645,7 @@ public final class RoomRules {
         state.holderIndex = index;
         state.deadlineMillis = timeout == 0 ? 0 : now + timeout;
         long warning = state.settings().floor().warningMillis();
-        state.floor = state.floor.withSaid(0)
+        state.floor = state.floor.withSaid(0).withFinishing(false)
                 .withWarnAt(warning > 0 && timeout > warning ? state.deadlineMillis - warning : 0);
         RoomMember holder = state.members.get(index);
         out.event(new RoomEvent.TurnGranted(++state.seq, holder.sessionId(), holder.name(), state.turn,
@@ -654,6 +657,7 @@ public final class RoomRules {
         out.deadlineChanged(state.holderIndex >= 0 || state.deadlineMillis != 0);
         state.holderIndex = -1;
         state.deadlineMillis = 0;
+        state.floor = state.floor.withFinishing(false);
     }
 
     // ------------------------------------------------------------------ floor control
@@ -756,19 +760,33 @@ public final class RoomRules {
                     "nobody holds the floor in " + state.name());
             return;
         }
+        long grace = state.settings().floor().revokeGraceMillis();
+        if (grace > 0 && !state.floor.finishing()) {
+            // MCPTT's grace: the holder is told at once, and may finish (one Say, or a Pass) until it
+            // runs out; its turn then ends as any turn does. A second Revoke ends it at once.
+            long end = now + grace;
+            if (state.deadlineMillis == 0 || end < state.deadlineMillis) {
+                state.deadlineMillis = end;
+                out.deadlineChanged(true);
+            }
+            state.floor = state.floor.withFinishing(true).withWarnAt(0);
+            out.markChanged();
+            floorUpdate(state, state.holder(), FloorState.REVOKED, chair.name(), c.reason(),
+                    state.deadlineMillis - now, out);
+            receipt(out, chair.sessionId(), c.requestId(), state.seq);
+            return;
+        }
         endTurnAndGoOn(state, FloorState.REVOKED, chair.name(), c.reason(), now, out);
         receipt(out, chair.sessionId(), c.requestId(), firstFloorUpdateSeq(out));
     }
 
     private static void deny(RoomState state, RoomCommand.Deny c, RoomOutcome out) {
-        RoomMember chair = chair(state, c.room(), c.sessionId(), c.requestId(), true, out);
-        if (chair == null || !reasonFits(state, c.reason(), chair.sessionId(), c.requestId(), out)) {
+        ChairAct act = chairAct(state, c.room(), c.sessionId(), c.requestId(), true, c.reason(), c.member(), out);
+        if (act == null) {
             return;
         }
-        RoomMember m = named(state, c.member(), chair.sessionId(), c.requestId(), out);
-        if (m == null) {
-            return;
-        }
+        RoomMember chair = act.chair();
+        RoomMember m = act.member();
         if (!state.floor.isQueued(m.sessionId())) {
             refuse(out, state, chair.sessionId(), c.requestId(), Refusal.NOT_REQUESTED,
                     m.name() + " has no raised hand in " + state.name());
@@ -780,14 +798,12 @@ public final class RoomRules {
     }
 
     private static void appointChair(RoomState state, RoomCommand.AppointChair c, RoomOutcome out) {
-        RoomMember chair = chair(state, c.room(), c.sessionId(), c.requestId(), false, out);
-        if (chair == null) {
+        ChairAct act = chairAct(state, c.room(), c.sessionId(), c.requestId(), false, "", c.member(), out);
+        if (act == null) {
             return;
         }
-        RoomMember m = named(state, c.member(), chair.sessionId(), c.requestId(), out);
-        if (m == null) {
-            return;
-        }
+        RoomMember chair = act.chair();
+        RoomMember m = act.member();
         if (state.floor.isChair(m.sessionId())) {
             refuse(out, state, chair.sessionId(), c.requestId(), Refusal.ALREADY_CHAIR, m.name() + " is a chair already");
             return;
@@ -797,15 +813,34 @@ public final class RoomRules {
         receipt(out, chair.sessionId(), c.requestId(), state.seq);
     }
 
-    private static void mute(RoomState state, RoomCommand.Mute c, long now, RoomOutcome out) {
+    private static void stepDown(RoomState state, RoomCommand.StepDown c, RoomOutcome out) {
         RoomMember chair = chair(state, c.room(), c.sessionId(), c.requestId(), false, out);
         if (chair == null) {
             return;
         }
-        RoomMember m = named(state, c.member(), chair.sessionId(), c.requestId(), out);
-        if (m == null) {
+        if (state.members.size() == 1) {
+            out.reply(new RoomReply.StepDownUnchanged(chair.sessionId(), c.requestId(), state.seq, chair.name()));
             return;
         }
+        state.floor = state.floor.withChairs(Floor.minus(state.floor.chairs(), chair.sessionId()));
+        out.event(new RoomEvent.ChairChanged(++state.seq, chair.sessionId(), chair.name(), chair.name(), true));
+        receipt(out, chair.sessionId(), c.requestId(), state.seq);
+        if (state.floor.chairs().isEmpty()) {
+            // The same succession as when the last chair leaves: the longest-present other member.
+            RoomMember heir = state.members.get(0).sessionId() == chair.sessionId()
+                    ? state.members.get(1) : state.members.get(0);
+            state.floor = state.floor.withChairs(List.of(heir.sessionId()));
+            out.event(new RoomEvent.ChairChanged(++state.seq, heir.sessionId(), heir.name(), ""));
+        }
+    }
+
+    private static void mute(RoomState state, RoomCommand.Mute c, long now, RoomOutcome out) {
+        ChairAct act = chairAct(state, c.room(), c.sessionId(), c.requestId(), false, "", c.member(), out);
+        if (act == null) {
+            return;
+        }
+        RoomMember chair = act.chair();
+        RoomMember m = act.member();
         long id = m.sessionId();
         if (state.floor.isMuted(id) == c.muted()) {
             out.reply(new RoomReply.MuteUnchanged(chair.sessionId(), c.requestId(), state.seq, m.name(), c.muted(),
@@ -830,14 +865,12 @@ public final class RoomRules {
     }
 
     private static void move(RoomState state, RoomCommand.Move c, long now, RoomOutcome out) {
-        RoomMember chair = chair(state, c.room(), c.sessionId(), c.requestId(), false, out);
-        if (chair == null) {
+        ChairAct act = chairAct(state, c.room(), c.sessionId(), c.requestId(), false, "", c.member(), out);
+        if (act == null) {
             return;
         }
-        RoomMember m = named(state, c.member(), chair.sessionId(), c.requestId(), out);
-        if (m == null) {
-            return;
-        }
+        RoomMember chair = act.chair();
+        RoomMember m = act.member();
         long id = m.sessionId();
         if (state.floor.isAudience(id) == c.audience()) {
             out.reply(new RoomReply.MoveUnchanged(chair.sessionId(), c.requestId(), state.seq, m.name(), c.audience(),
@@ -864,14 +897,12 @@ public final class RoomRules {
     }
 
     private static void remove(RoomState state, RoomCommand.Remove c, long now, RoomOutcome out) {
-        RoomMember chair = chair(state, c.room(), c.sessionId(), c.requestId(), false, out);
-        if (chair == null || !reasonFits(state, c.reason(), chair.sessionId(), c.requestId(), out)) {
+        ChairAct act = chairAct(state, c.room(), c.sessionId(), c.requestId(), false, c.reason(), c.member(), out);
+        if (act == null) {
             return;
         }
-        RoomMember m = named(state, c.member(), chair.sessionId(), c.requestId(), out);
-        if (m == null) {
-            return;
-        }
+        RoomMember chair = act.chair();
+        RoomMember m = act.member();
         out.reply(new RoomReply.Removed(m.sessionId(), 0, state.seq, chair.name(), c.reason()));
         if (state.creatorSessionId != m.sessionId()) {
             state.invited.remove(m.name()); // an invite-only room does not let it straight back in
@@ -923,6 +954,25 @@ public final class RoomRules {
             return null;
         }
         return m;
+    }
+
+    /** A chair acting on a named member. */
+    private record ChairAct(RoomMember chair, RoomMember member) {
+    }
+
+    /**
+     * The prelude of every chair's act on a member: the requester must be a chair (of a MODERATED
+     * room if {@code moderatedOnly}), its {@code reason} must fit, and a member called
+     * {@code memberName} must be in the room, asked in that order; null after refusing.
+     */
+    private static ChairAct chairAct(RoomState state, String room, long sessionId, long requestId,
+                                     boolean moderatedOnly, String reason, String memberName, RoomOutcome out) {
+        RoomMember chair = chair(state, room, sessionId, requestId, moderatedOnly, out);
+        if (chair == null || !reasonFits(state, reason, sessionId, requestId, out)) {
+            return null;
+        }
+        RoomMember m = named(state, memberName, sessionId, requestId, out);
+        return m == null ? null : new ChairAct(chair, m);
     }
 
     /** The member called {@code name}, or null after refusing. */

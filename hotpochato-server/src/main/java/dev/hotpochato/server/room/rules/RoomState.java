@@ -203,7 +203,7 @@ public final class RoomState {
     public RoomListing listing() {
         RoomMember holder = holder();
         return new RoomListing(name, members.size(), holder == null ? "" : holder.name(),
-                !settings.password().isEmpty(), settings.inviteOnly());
+                !settings.password().isEmpty(), settings.inviteOnly(), settings.floor().policy());
     }
 
     /** What {@code Joined} shows of the room now. */

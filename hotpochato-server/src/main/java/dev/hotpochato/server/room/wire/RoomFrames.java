@@ -347,7 +347,8 @@ public final class RoomFrames {
         } else if (e instanceof RoomEvent.FloorIdle i) {
             f.setFloorIdle(FloorIdle.newBuilder().setRoom(room).setSeq(i.seq()));
         } else if (e instanceof RoomEvent.ChairChanged c) {
-            f.setChairChanged(ChairChanged.newBuilder().setRoom(room).setSeq(c.seq()).setName(c.name()).setBy(c.by()));
+            f.setChairChanged(ChairChanged.newBuilder().setRoom(room).setSeq(c.seq()).setName(c.name()).setBy(c.by())
+                    .setSteppedDown(c.steppedDown()));
         } else if (e instanceof RoomEvent.MemberMuted m) {
             f.setMemberMuted(MemberMuted.newBuilder().setRoom(room).setSeq(m.seq()).setName(m.name())
                     .setMuted(m.muted()).setBy(m.by()));
@@ -415,6 +416,8 @@ public final class RoomFrames {
         } else if (r instanceof RoomReply.MoveUnchanged m) {
             f.setMemberMoved(dev.hotpochato.protocol.v1.MemberMoved.newBuilder().setRoom(room).setName(m.member())
                     .setAudience(m.audience()).setBy(m.by()));
+        } else if (r instanceof RoomReply.StepDownUnchanged s) {
+            f.setChairChanged(ChairChanged.newBuilder().setRoom(room).setName(s.member()).setBy(s.member()));
         } else if (r instanceof RoomReply.MuteUnchanged m) {
             f.setMemberMuted(MemberMuted.newBuilder().setRoom(room).setName(m.member()).setMuted(m.muted())
                     .setBy(m.by()));
@@ -461,6 +464,7 @@ public final class RoomFrames {
                 .setHolder(l.holder())
                 .setPassword(l.password())
                 .setInviteOnly(l.inviteOnly())
+                .setPolicy(dev.hotpochato.protocol.v1.TurnPolicy.valueOf(l.policy().name()))
                 .build();
     }
 }

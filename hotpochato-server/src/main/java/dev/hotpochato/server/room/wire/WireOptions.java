@@ -45,6 +45,9 @@ public final class WireOptions {
         if (Integer.toUnsignedLong(requested.getMessagesPerTurn()) > FloorRules.MAX_MESSAGES_PER_TURN) {
             return "messages_per_turn may be at most " + FloorRules.MAX_MESSAGES_PER_TURN;
         }
+        if (Integer.toUnsignedLong(requested.getRevokeGraceMs()) > FloorRules.MAX_REVOKE_GRACE_MILLIS) {
+            return "revoke_grace_ms may be at most " + FloorRules.MAX_REVOKE_GRACE_MILLIS;
+        }
         if (requested.getEnd().getStopPhrase().length() > FloorRules.MAX_STOP_PHRASE_CHARS) {
             return "stop_phrase may be at most " + FloorRules.MAX_STOP_PHRASE_CHARS + " characters";
         }
@@ -65,7 +68,7 @@ public final class WireOptions {
         };
         return new FloorRules(policy, messages, Integer.toUnsignedLong(requested.getWarningMs()),
                 Integer.toUnsignedLong(end.getAfterTurns()), Integer.toUnsignedLong(end.getAfterMs()),
-                end.getStopPhrase(), end.getAll());
+                end.getStopPhrase(), end.getAll(), Integer.toUnsignedLong(requested.getRevokeGraceMs()));
     }
 
     /**
@@ -90,7 +93,8 @@ public final class WireOptions {
         RoomOptions.Builder b = RoomOptions.newBuilder()
                 .setPolicy(TurnPolicy.valueOf(f.policy().name()))
                 .setMessagesPerTurn(f.messagesPerTurn())
-                .setWarningMs((int) Math.min(f.warningMillis(), Integer.MAX_VALUE));
+                .setWarningMs((int) Math.min(f.warningMillis(), Integer.MAX_VALUE))
+                .setRevokeGraceMs((int) f.revokeGraceMillis());
         if (f.hasEndRules()) {
             b.setEnd(EndRules.newBuilder().setAfterTurns((int) Math.min(f.endAfterTurns(), Integer.MAX_VALUE))
                     .setAfterMs((int) Math.min(f.endAfterMillis(), Integer.MAX_VALUE)).setStopPhrase(f.stopPhrase())

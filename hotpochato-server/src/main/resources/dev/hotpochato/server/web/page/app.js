@@ -5,7 +5,7 @@
 // every HTML sink (Trusted Types), so a mistake here would fail rather than run someone's markup.
 
 import {Session} from './session.js';
-import {Room} from './room.js';
+import {Room, POLICIES, REQUEST_STATES} from './room.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -17,6 +17,9 @@ const ui = {
   turnMeter: $('turn-meter'), leave: $('leave'), banner: $('banner'), members: $('members'),
   transcript: $('transcript'), composer: $('composer'), queue: $('queue'), input: $('input'),
   send: $('send'), pass: $('pass'), hint: $('hint'), announcer: $('announcer'), favicon: $('favicon'),
+  policy: $('policy'), audience: $('audience'), membersTitle: $('members-title'),
+  floor: $('floor'), floorStatus: $('floor-status'), hand: $('hand'), withdraw: $('withdraw'), hands: $('hands'),
+  chair: $('chair'), chairMember: $('chair-member'), chairReason: $('chair-reason'), chairTalk: $('chair-talk'),
 };
 
 const MAX_QUEUED = 10;
@@ -133,6 +136,11 @@ function received({frame, kind, body}) {
     case 'error':
       refused(frame, body);
       return;
+    case 'left':
+      if (body.reason !== 'REMOVED') {
+        return; // the answer to our own Leave
+      }
+      break;
     default:
       break;
   }
@@ -166,8 +174,15 @@ ui.joinForm.addEventListener('submit', (e) => {
   }
   remember(name);
   busy(true);
+  const join = {room: roomName};
+  if (ui.policy.value !== 'ROUND_ROBIN') {
+    join.options = {policy: ui.policy.value}; // only a new room takes it; an existing one keeps its own
+  }
+  if (ui.audience.checked) {
+    join.audience = true;
+  }
   sessionFor(name)
-    .then((s) => s.request('join', {room: roomName}, ['joined']))
+    .then((s) => s.request('join', join, ['joined']))
     .then((frame) => enterRoom(frame.joined.room, true))
     .catch((err) => { ui.lobbyError.textContent = err.message; })
     .finally(() => busy(false));
@@ -231,6 +246,7 @@ function showRooms(rooms) {
     const count = Number(r.members || 0);
     const parts = [`${count} ${count === 1 ? 'member' : 'members'}`];
     parts.push(r.holder ? `${r.holder}'s turn` : 'waiting');
+    if (r.policy && r.policy !== 'ROUND_ROBIN') parts.push(POLICIES[r.policy] || r.policy);
     if (r.password) parts.push('password');
     if (r.inviteOnly) parts.push('invite only');
     about.textContent = parts.join(' · ');
@@ -433,6 +449,43 @@ function editDraft(i) {
   ui.input.focus();
 }
 
+// --- the floor ---
+
+/** Sends a floor request for the room shown; a refusal comes back as an error line. */
+function floor(kind, fields = {}) {
+  if (!room || room.closed || !session || !session.isOpen) {
+    return;
+  }
+  session.send(kind, {room: room.name, ...fields});
+}
+
+ui.hand.addEventListener('click', () => floor('raiseHand'));
+ui.withdraw.addEventListener('click', () => floor('withdraw'));
+
+function chairAct(kind, fields) {
+  floor(kind, fields);
+}
+
+const member = () => ui.chairMember.value;
+const reason = () => ui.chairReason.value.trim();
+
+function talkTimeMs() {
+  const seconds = Number(ui.chairTalk.value);
+  return ui.chairTalk.value && seconds > 0 ? Math.round(seconds * 1000) : 0;
+}
+
+$('grant').addEventListener('click', () => chairAct('grant', {member: member(), talkTimeMs: talkTimeMs()}));
+$('grant-next').addEventListener('click', () => chairAct('grant', {talkTimeMs: talkTimeMs()}));
+$('revoke').addEventListener('click', () => chairAct('revoke', {reason: reason()}));
+$('deny').addEventListener('click', () => chairAct('deny', {member: member(), reason: reason()}));
+$('mute').addEventListener('click', () => chairAct('mute', {member: member(), muted: true}));
+$('unmute').addEventListener('click', () => chairAct('mute', {member: member(), muted: false}));
+$('to-speakers').addEventListener('click', () => chairAct('move', {member: member(), audience: false}));
+$('to-audience').addEventListener('click', () => chairAct('move', {member: member(), audience: true}));
+$('appoint').addEventListener('click', () => chairAct('appointChair', {member: member()}));
+$('remove').addEventListener('click', () => chairAct('remove', {member: member(), reason: reason()}));
+$('step-down').addEventListener('click', () => chairAct('stepDown'));
+
 // --- rendering ---
 
 function line({kind, speaker, text, timeMs, mine}) {
@@ -492,6 +545,18 @@ function render() {
     if (m.away) {
       li.append(tag('away'));
     }
+    if (room.chairs.includes(m.name)) {
+      li.append(tag('chair'));
+    }
+    if (room.audience.includes(m.name)) {
+      li.append(tag('audience'));
+    }
+    if (room.muted.includes(m.name)) {
+      li.append(tag('muted'));
+    }
+    if (room.position(m.name)) {
+      li.append(tag(`hand ${room.position(m.name)}`));
+    }
     if (m.name === room.holder) {
       li.append(tag('speaking'));
     }
@@ -518,6 +583,7 @@ function render() {
     li.append(what, edit, remove);
     ui.queue.append(li);
   });
+  renderFloor();
   const open = session && session.isOpen;
   ui.pass.disabled = !(room.myTurn && open && !pendingSay);
   ui.send.textContent = room.myTurn && open ? 'Send' : 'Queue';
@@ -525,6 +591,81 @@ function render() {
   ui.leave.textContent = room.closed ? 'Back to lobby' : 'Leave';
   tick();
   attention(room.myTurn && open);
+}
+
+/** The floor panel: the policy, my request, the raised hands in order, and a chair's controls. */
+function renderFloor() {
+  const shown = !room.isPrivate && (room.policy !== 'ROUND_ROBIN' || room.amChair || room.audience.length > 0);
+  ui.floor.hidden = !shown;
+  ui.membersTitle.textContent = room.policy === 'ROUND_ROBIN' ? 'Turn order' : 'Members';
+  if (!shown) {
+    return;
+  }
+  const open = session && session.isOpen && !room.closed;
+  const mine = room.position(room.me);
+  const last = room.requests.get(room.me);
+  let status = `Turns: ${POLICIES[room.policy] || room.policy}.`;
+  if (room.amMuted) {
+    status += ' You are muted.';
+  } else if (mine) {
+    status += ` Your hand is up: ${mine} of ${room.queue.length}.`;
+  } else if (room.myTurn) {
+    status += ' You have the floor.';
+  } else if (last && last.state !== 'PENDING' && last.state !== 'GRANTED' && last.state !== 'RELEASED') {
+    status += ` Your last request: ${REQUEST_STATES[last.state]}${last.by ? ` by ${last.by}` : ''}`
+      + `${last.reason ? ` (${last.reason})` : ''}.`;
+  } else if (room.amAudience) {
+    status += ' You are in the audience.';
+  }
+  ui.floorStatus.textContent = status;
+  ui.hand.hidden = !room.handsUp;
+  ui.withdraw.hidden = !room.handsUp;
+  ui.hand.disabled = !open || !!mine || room.myTurn || room.amMuted;
+  ui.withdraw.disabled = !open || !mine;
+  ui.hands.replaceChildren();
+  room.queue.forEach((name, i) => {
+    const li = document.createElement('li');
+    li.className = 'hand';
+    const who = document.createElement('span');
+    who.className = 'hand-name';
+    who.textContent = name;
+    const state = document.createElement('span');
+    state.className = 'hand-state';
+    state.textContent = `${ordinal(i + 1)} · ${REQUEST_STATES.PENDING}`;
+    li.append(who, state);
+    ui.hands.append(li);
+  });
+  if (!room.queue.length) {
+    const li = document.createElement('li');
+    li.className = 'hand none';
+    li.textContent = 'No hands raised';
+    ui.hands.append(li);
+  }
+  ui.chair.hidden = !room.amChair;
+  if (room.amChair) {
+    const chosen = ui.chairMember.value;
+    const names = room.members.map((m) => m.name);
+    if (ui.chairMember.options.length !== names.length
+        || names.some((n, i) => ui.chairMember.options[i].value !== n)) {
+      ui.chairMember.replaceChildren(...names.map((n) => {
+        const option = document.createElement('option');
+        option.value = n;
+        option.textContent = n;
+        return option;
+      }));
+      ui.chairMember.value = names.includes(chosen) ? chosen : (room.queue[0] || names[0] || '');
+    }
+    for (const button of ui.chair.querySelectorAll('button')) {
+      button.hidden = !!button.dataset.policy && button.dataset.policy !== room.policy;
+      button.disabled = !open;
+    }
+  }
+}
+
+function ordinal(n) {
+  const suffix = n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd'
+    : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th';
+  return `${n}${suffix}`;
 }
 
 function tag(text) {
@@ -554,7 +695,13 @@ function tick() {
     text = `${room.holder}'s turn${seconds}`;
   } else {
     state = 'waiting';
-    text = room.members.length < 2 ? 'Waiting for someone to join' : 'Waiting for a member to come back';
+    if (room.policy === 'QUEUE') {
+      text = 'The floor is free: raise a hand to speak';
+    } else if (room.policy === 'MODERATED') {
+      text = 'The floor is free: a chair gives it';
+    } else {
+      text = room.members.length < 2 ? 'Waiting for someone to join' : 'Waiting for a member to come back';
+    }
   }
   ui.turn.dataset.state = state;
   ui.turnText.textContent = text;

@@ -1,11 +1,32 @@
 // One room as its member sees it: members in turn order, the holder, the current turn's deadline,
-// rebuilt from each Joined snapshot and kept up to date by the room's events. No DOM here.
+// and its floor (policy, chairs, raised hands, muted members, audience), rebuilt from each Joined
+// snapshot and kept up to date by the room's events. No DOM here.
 
 const REASONS = {
   LEFT: 'left',
   DISCONNECTED: 'left (connection lost)',
   TIMED_OUT: 'left (timed out)',
   KICKED: 'was removed by the server',
+};
+
+/** How a room shares its floor, in the user's words. */
+export const POLICIES = {
+  ROUND_ROBIN: 'round robin',
+  QUEUE: 'raise a hand (queue)',
+  MODERATED: 'moderated (a chair gives the floor)',
+};
+
+const END_RULES = {AFTER_TURNS: 'turn count', AFTER_TIME: 'time', STOP_PHRASE: 'stop phrase'};
+
+// The state of a floor request (FloorUpdate.state), as shown beside it.
+export const REQUEST_STATES = {
+  PENDING: 'waiting',
+  GRANTED: 'speaking',
+  RELEASED: 'done',
+  REVOKED: 'revoked',
+  DENIED: 'denied',
+  WITHDRAWN: 'withdrawn',
+  ACCEPTED: 'accepted',
 };
 
 export class Room {
@@ -24,12 +45,44 @@ export class Room {
     this.closed = false;
     const options = snapshot.options || {};
     this.turnTimeoutMs = Number(options.turnTimeoutMs || 0);
+    this.policy = options.policy || 'ROUND_ROBIN';
+    this.messagesPerTurn = Math.max(1, Number(options.messagesPerTurn || 1));
+    this.saidThisTurn = 0;   // (a page that joins mid-turn counts from its join)
+    this.chairs = snapshot.chairs || [];
+    this.queue = snapshot.queue || [];
+    this.muted = snapshot.muted || [];
+    this.audience = snapshot.audience || [];
+    // name -> {state, by, reason}: the latest FloorUpdate of each member's request, for "state"
+    this.requests = new Map(this.queue.map((n) => [n, {state: 'PENDING', by: '', reason: ''}]));
+    this.removedBy = null;    // {by, message} once a chair removed this member
     const deadline = Number(snapshot.deadlineMs || 0);
     this.deadline = this.holder && deadline ? performance.now() + Math.max(0, deadline - serverNow()) : 0;
   }
 
   get myTurn() {
     return !this.closed && this.holder === this.me;
+  }
+
+  get amChair() {
+    return this.chairs.includes(this.me);
+  }
+
+  get amAudience() {
+    return this.audience.includes(this.me);
+  }
+
+  get amMuted() {
+    return this.muted.includes(this.me);
+  }
+
+  /** Whether this member may raise a hand: a queue or moderated room, or the audience of any. */
+  get handsUp() {
+    return this.policy !== 'ROUND_ROBIN' || this.amAudience;
+  }
+
+  /** 1-based position of `name`'s raised hand, or 0. */
+  position(name) {
+    return this.queue.indexOf(name) + 1;
   }
 
   /** Milliseconds left in the current turn, or null when there is no holder or no limit. */
@@ -57,18 +110,59 @@ export class Room {
         return system(`${e.name} joined`);
       case 'memberLeft':
         this.members = this.members.filter((m) => m.name !== e.name);
-        if (this.holder === e.name || this.members.length < 2) {
+        this.forget(e.name);
+        if (this.holder === e.name || (this.policy === 'ROUND_ROBIN' && this.members.length < 2)) {
           this.stopTurn();
         }
+        if (e.reason === 'REMOVED') {
+          return system(`${e.name} was removed by ${e.by}${because(e.message)}`);
+        }
         return system(`${e.name} ${REASONS[e.reason] || 'left'}`);
+      case 'left': // unsolicited: a chair removed us
+        this.closed = true;
+        this.stopTurn();
+        this.removedBy = {by: e.by || '', message: e.message || ''};
+        return system(`you were removed by ${e.by}${because(e.message)}`);
+      case 'floorUpdate':
+        return this.floorUpdate(e);
+      case 'floorIdle':
+        this.stopTurn();
+        return system(this.policy === 'QUEUE' ? 'the floor is free: raise a hand to speak'
+          : 'the floor is free: a chair gives it next');
+      case 'chairChanged':
+        if (e.steppedDown) {
+          this.chairs = this.chairs.filter((n) => n !== e.name);
+          return system(`${e.name === this.me ? 'you' : e.name} stepped down as chair`);
+        }
+        if (!Number(e.seq || 0)) {
+          return null; // the answer to a lone chair's step-down: nothing changed
+        }
+        if (!this.chairs.includes(e.name)) {
+          this.chairs = [...this.chairs, e.name];
+        }
+        return system(e.by ? `${e.by} made ${e.name} a chair` : `${e.name} is the chair now (the last chair left)`);
+      case 'memberMuted':
+        this.muted = e.muted ? [...this.muted.filter((n) => n !== e.name), e.name]
+          : this.muted.filter((n) => n !== e.name);
+        return system(`${e.by} ${e.muted ? 'muted' : 'unmuted'} ${e.name === this.me ? 'you' : e.name}`);
+      case 'memberMoved':
+        this.audience = e.audience ? [...this.audience.filter((n) => n !== e.name), e.name]
+          : this.audience.filter((n) => n !== e.name);
+        return system(`${e.name === this.me ? 'you' : e.name} ${e.name === this.me ? 'were' : 'was'} moved to the `
+          + `${e.audience ? 'audience' : 'speakers'}${e.by ? ` by ${e.by}` : ''}`);
+      case 'turnWarning':
+        return system(`your turn ends in ${Math.ceil(Number(e.remainingMs || 0) / 1000)} s`);
       case 'turnGranted':
         this.holder = e.holder;
         this.turn = Number(e.turn || 0);
         this.turnTimeoutMs = Number(e.durationMs || 0);
         this.deadline = this.turnTimeoutMs ? performance.now() + this.turnTimeoutMs : 0;
+        this.saidThisTurn = 0;
         return null;
       case 'said':
-        this.stopTurn();
+        if (++this.saidThisTurn >= this.messagesPerTurn) {
+          this.stopTurn(); // with more messages per turn, the holder keeps it until the last or a Pass
+        }
         return {kind: 'said', speaker: e.speaker, text: e.text, timeMs: Number(e.timeMs || 0),
           mine: e.speaker === this.me};
       case 'passed':
@@ -91,10 +185,49 @@ export class Room {
       case 'roomClosed':
         this.closed = true;
         this.stopTurn();
+        if (e.endedBy && END_RULES[e.endedBy]) {
+          return system(`the room ended by its ${END_RULES[e.endedBy]} rule: ${e.reason}`);
+        }
         return system(`the room is closed: ${e.reason}`);
       default:
         return null;
     }
+  }
+
+  floorUpdate(e) {
+    this.queue = e.queue || [];
+    const state = e.state;
+    this.requests.set(e.name, {state, by: e.by || '', reason: e.reason || ''});
+    const who = e.name === this.me ? 'you' : e.name;
+    const whose = e.name === this.me ? 'your' : `${e.name}'s`;
+    switch (state) {
+      case 'PENDING':
+        return system(`${who} raised a hand (${ordinal(this.position(e.name))} in the queue)`);
+      case 'GRANTED':
+        return system(`${e.by ? `${e.by} gave the floor to ${who}` : `${who} ${e.name === this.me ? 'have' : 'has'} the floor`}`
+          + (Number(e.talkTimeMs || 0) ? ` for ${Math.round(Number(e.talkTimeMs) / 1000)} s` : ''));
+      case 'REVOKED':
+        if (this.holder === e.name) {
+          this.stopTurn();
+        }
+        return system(`${e.by || 'the server'} revoked ${whose} turn${because(e.reason)}`);
+      case 'DENIED':
+        return system(`${e.by || 'the server'} denied ${whose} request${because(e.reason)}`);
+      case 'WITHDRAWN':
+        return system(`${who} withdrew ${e.name === this.me ? 'your' : 'a'} raised hand${e.reason ? ` (${e.reason})` : ''}`);
+      case 'ACCEPTED':
+        return system(`${e.by} accepted ${whose} raised hand`);
+      default: // RELEASED: the Said, Passed or expiry already tells it
+        return null;
+    }
+  }
+
+  forget(name) {
+    this.chairs = this.chairs.filter((n) => n !== name);
+    this.queue = this.queue.filter((n) => n !== name);
+    this.muted = this.muted.filter((n) => n !== name);
+    this.audience = this.audience.filter((n) => n !== name);
+    this.requests.delete(name);
   }
 
   stopTurn() {
@@ -113,6 +246,16 @@ export class Room {
   get waiting() {
     return !this.closed && !this.holder;
   }
+}
+
+function because(reason) {
+  return reason ? `: ${reason}` : '';
+}
+
+function ordinal(n) {
+  const suffix = n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd'
+    : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th';
+  return `${n}${suffix}`;
 }
 
 function system(text) {

@@ -12,7 +12,8 @@
 export const SUBPROTOCOL = 'hotpochato.v1.json';
 
 const SEQUENCED = ['memberJoined', 'memberLeft', 'turnGranted', 'said', 'passed', 'turnExpired',
-  'turnSkipped', 'memberAway', 'memberBack', 'roomClosed'];
+  'turnSkipped', 'memberAway', 'memberBack', 'roomClosed', 'floorUpdate', 'floorIdle', 'chairChanged', 'memberMuted',
+  'memberMoved'];
 
 // Fatal errors after which the session may be taken back with Resume (docs/protocol.md §15).
 const RESUMABLE = new Set(['IDLE_TIMEOUT', 'SLOW_CONSUMER', 'INTERNAL', 'TOO_MANY_CONNECTIONS']);

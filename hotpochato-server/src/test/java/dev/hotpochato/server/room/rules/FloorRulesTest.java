@@ -204,6 +204,47 @@ class FloorRulesTest {
     }
 
     @Test
+    void withARevokeGraceTheRevokedHolderMayFinishOnceUntilTheGraceRunsOut() {
+        room(new FloorRules(TurnPolicy.MODERATED, 3, 0, 0, 0, "", false, 5_000));
+        apply(new RoomCommand.Grant("r", 1, 0, "b", 0));
+        apply(new RoomCommand.Revoke("r", 1, 9, "wrap up"));
+        assertEquals(List.of("REVOKED b [] (wrap up)"), events(), "told at once; the floor is not free yet");
+        assertEquals(5_000, ((RoomEvent.FloorUpdate) out.events().get(0)).talkTimeMillis());
+        assertEquals(9, out.receiptRequestId());
+        assertTrue(out.deadlineChanged(), "the store's timer moves to the grace's end");
+        assertEquals("b", holder());
+        assertEquals(now + 5_000, s.deadlineMillis());
+        apply(new RoomCommand.Grant("r", 1, 0, "c", 0));
+        assertEquals(Refusal.FLOOR_TAKEN, refusal());
+        apply(new RoomCommand.Say("r", 2, 0, "my last word"));
+        assertEquals(List.of("Said", "RELEASED b []", "FloorIdle"), events(),
+                "one Say finishes, though three a turn are allowed");
+
+        apply(new RoomCommand.Grant("r", 1, 0, "c", 0));
+        apply(new RoomCommand.Revoke("r", 1, 0, "now"));
+        apply(new RoomCommand.Revoke("r", 1, 0, "I said now"));
+        assertEquals(List.of("REVOKED c [] (I said now)", "FloorIdle"), events(), "a second Revoke ends it at once");
+        assertNull(holder());
+
+        apply(new RoomCommand.Grant("r", 1, 0, "b", 0));
+        long turn = s.turn();
+        apply(new RoomCommand.Revoke("r", 1, 0, ""));
+        now += 5_000;
+        apply(new RoomCommand.ExpireTurn("r", turn));
+        assertEquals(List.of("TurnExpired", "RELEASED b []", "FloorIdle"), events(), "or the grace runs out");
+
+        apply(new RoomCommand.Grant("r", 1, 0, "b", 1_000));
+        apply(new RoomCommand.Revoke("r", 1, 0, ""));
+        assertEquals(1_000, ((RoomEvent.FloorUpdate) out.events().get(0)).talkTimeMillis(),
+                "never longer than the turn had left");
+        apply(new RoomCommand.Pass("r", 2, 0));
+        assertEquals(List.of("Passed", "RELEASED b []", "FloorIdle"), events());
+        apply(new RoomCommand.Grant("r", 1, 0, "b", 0));
+        apply(new RoomCommand.Say("r", 2, 0, "one"));
+        assertEquals("b", holder(), "a new turn has no grace pending: three messages again");
+    }
+
+    @Test
     void chairsAppointChairsAndTheLongestPresentMemberSucceedsTheLastChair() {
         room(rules(TurnPolicy.MODERATED));
         apply(new RoomCommand.AppointChair("r", 2, 0, "c"));
@@ -225,6 +266,64 @@ class FloorRulesTest {
         apply(new RoomCommand.Join("r", 4, "d", 0, "", true, BASE));
         apply(new RoomCommand.Grant("r", 2, 0, "d", 0));
         assertEquals("d", holder(), "the heir chairs");
+    }
+
+    @Test
+    void everyChairActOnAMemberAsksChairThenReasonThenMemberAndChangesNothingWhenRefused() {
+        String tooLong = "x".repeat(RoomRules.MAX_REASON_CHARS + 1);
+        List<java.util.function.BiFunction<Long, String, RoomCommand>> acts = List.of(
+                (who, name) -> new RoomCommand.Deny("r", who, 7, name, tooLong),
+                (who, name) -> new RoomCommand.Remove("r", who, 7, name, tooLong),
+                (who, name) -> new RoomCommand.AppointChair("r", who, 7, name),
+                (who, name) -> new RoomCommand.Mute("r", who, 7, name, true),
+                (who, name) -> new RoomCommand.Move("r", who, 7, name, true));
+        for (var act : acts) {
+            room(rules(TurnPolicy.MODERATED));
+            long version = s.version();
+            apply(act.apply(2L, "zed"));
+            assertEquals(Refusal.NOT_A_CHAIR, refusal(), "the chair first: " + act.apply(2L, "zed"));
+            apply(act.apply(9L, "zed"));
+            assertEquals(Refusal.NOT_A_MEMBER, refusal(), "a stranger is not a member: " + act.apply(9L, "zed"));
+            apply(act.apply(1L, "zed"));
+            RoomCommand c = act.apply(1L, "zed");
+            boolean hasReason = c instanceof RoomCommand.Deny || c instanceof RoomCommand.Remove;
+            assertEquals(hasReason ? Refusal.INVALID_OPTION : Refusal.UNKNOWN_MEMBER, refusal(),
+                    "then the reason, then the member: " + c);
+            assertEquals(7, ((RoomReply.Refused) out.replies().get(0)).requestId(), "the refusal answers the request");
+            assertTrue(out.events().isEmpty(), "a refusal tells nobody else");
+            assertEquals(version, s.version(), "and changes nothing: " + c);
+        }
+    }
+
+    @Test
+    void aChairStepsDownAndTheLastChairsStepIsFollowedByTheLongestPresentOtherMember() {
+        room(rules(TurnPolicy.MODERATED));
+        apply(new RoomCommand.StepDown("r", 2, 4));
+        assertEquals(Refusal.NOT_A_CHAIR, refusal());
+        apply(new RoomCommand.AppointChair("r", 1, 0, "c"));
+        apply(new RoomCommand.StepDown("r", 1, 4));
+        assertEquals(List.of("ChairChanged"), events(), "c still chairs: no succession");
+        RoomEvent.ChairChanged down = (RoomEvent.ChairChanged) out.events().get(0);
+        assertTrue(down.steppedDown());
+        assertEquals("a", down.name());
+        assertEquals(4, out.receiptRequestId());
+        assertEquals(List.of("c"), s.view().chairs());
+        apply(new RoomCommand.StepDown("r", 3, 0));
+        assertEquals(List.of("ChairChanged", "ChairChanged"), events());
+        RoomEvent.ChairChanged heir = (RoomEvent.ChairChanged) out.events().get(1);
+        assertEquals("a", heir.name(), "a was present longest; c, stepping down, is left out");
+        assertFalse(heir.steppedDown());
+        assertEquals("", heir.by());
+        assertEquals(List.of("a"), s.view().chairs());
+
+        apply(new RoomCommand.Leave("r", 2, 0, LeaveReason.LEFT));
+        apply(new RoomCommand.Leave("r", 3, 0, LeaveReason.LEFT));
+        long version = s.version();
+        apply(new RoomCommand.StepDown("r", 1, 5));
+        assertInstanceOf(RoomReply.StepDownUnchanged.class, out.replies().get(0), "alone: a room always has a chair");
+        assertTrue(out.events().isEmpty());
+        assertEquals(version, s.version());
+        assertEquals(List.of("a"), s.view().chairs());
     }
 
     // ------------------------------------------------------------------ moderation (every policy)
@@ -492,7 +591,7 @@ class FloorRulesTest {
                     case 10 -> new RoomCommand.Back("r", who, s.seq());
                     case 11 -> new RoomCommand.ExpireTurn("r", s.turn());
                     case 12 -> members.size() > 2 ? new RoomCommand.Leave("r", who, 0, LeaveReason.LEFT)
-                            : new RoomCommand.Wake("r");
+                            : random.nextBoolean() ? new RoomCommand.Wake("r") : new RoomCommand.StepDown("r", who, 0);
                     default -> new RoomCommand.Join("r", who, "abcde".substring((int) who - 1, (int) who), 0, "",
                             true, BASE, random.nextBoolean());
                 };
