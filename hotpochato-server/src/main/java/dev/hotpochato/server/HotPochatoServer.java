@@ -186,7 +186,15 @@ public final class HotPochatoServer implements AutoCloseable {
             long generation = redis.generation();
             this.clusterLobby = new ClusterMatchmaker(redis, store[0], workers.next(),
                     () -> Matchmaker.PRIVATE_PREFIX + "pair-" + generation + "-" + pairs.incrementAndGet(), metrics);
-            clusterLobby.start();
+            try {
+                clusterLobby.start(java.time.Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                shutdownGroups();
+                redis.close();
+                runtimeMetrics.close();
+                registry.close();
+                throw e;
+            }
             matchmaker = clusterLobby;
         }
 

@@ -260,6 +260,28 @@ class ClusterEndToEndTest {
     }
 
     @Test
+    void aRevokeWithAGraceEndsTheTurnAtTheShorterDeadlineOnEveryNode() throws Exception {
+        // A long turn, a short grace: the revoke moves the same turn's deadline, and the nodes' timers with it.
+        List<TestClient> m = room("grace", RoomOptions.newBuilder().setPolicy(TurnPolicy.MODERATED)
+                .setTurnTimeoutMs(60_000).setRevokeGraceMs(300).build(), "chair", "bob");
+        TestClient chair = m.get(0);
+        chair.send(ClientFrame.newBuilder().setGrant(Grant.newBuilder().setRoom("grace").setMember("bob")));
+        for (TestClient c : m) {
+            floor(c, FloorState.GRANTED, "bob");
+            assertEquals(60_000, c.expect(BodyCase.TURN_GRANTED).getTurnGranted().getDurationMs());
+        }
+        chair.send(ClientFrame.newBuilder().setRevoke(Revoke.newBuilder().setRoom("grace").setReason("wrap up")));
+        for (TestClient c : m) {
+            assertEquals(300, floor(c, FloorState.REVOKED, "bob").getTalkTimeMs(), "bob may finish for 300 ms");
+        }
+        for (TestClient c : m) {
+            assertEquals("bob", c.expect(BodyCase.TURN_EXPIRED).getTurnExpired().getName(), "well before 60 s");
+            floor(c, FloorState.RELEASED, "bob");
+            c.expect(BodyCase.FLOOR_IDLE);
+        }
+    }
+
+    @Test
     void anAudienceMemberOnOneNodeIsPromotedByAChairOnTheOther() throws Exception {
         List<TestClient> m = room("stage", RoomOptions.getDefaultInstance(), "host", "guest");
         TestClient fan = client(b, "fan");
@@ -581,9 +603,36 @@ class ClusterEndToEndTest {
         assertEquals(":1", REDIS.command("RPUSH hp:lobby 999999:77:1:ghost"));
         TestClient x = client(a, "xena");
         match(x);
-        awaitLobby(1); // the ghost dropped, x waiting
-        assertEquals("$-1", REDIS.command("LPOS hp:lobby 999999:77:1:ghost"), "the ghost is gone from the lobby");
-        x.expectNothingMore();
+        long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
+        String head;
+        while (!(head = String.valueOf(REDIS.bulk("LINDEX hp:lobby 0"))).endsWith(":xena")) {
+            assertTrue(System.nanoTime() < deadline, "x waits in the lobby, not " + head);
+        }
+        assertEquals(":1", REDIS.command("LLEN hp:lobby"), "the ghost is gone from the lobby");
+        x.expectNothingMore(); // not paired with it
+    }
+
+    @Test
+    void aWaiterWhosePairRoomNeverAppearsWaitsAgain() throws Exception {
+        TestClient x = client(a, "xena");
+        match(x);
+        awaitLobby(1);
+        // Another node takes x out of the lobby and tells x's node, then dies before making the room.
+        String entry = REDIS.bulk("LPOP hp:lobby");
+        String[] parts = entry.split(":", 4);
+        assertEquals(":1", REDIS.command("HSET hp:lobby:claims " + parts[1] + " ~pair-never"));
+        assertTrue(REDIS.command("PUBLISH hp:lobby:" + parts[0] + " " + parts[1] + ":~pair-never").startsWith(":"));
+        // After ClusterRoomStore.ADOPT_MILLIS (10 s) x's node gives up on that room and x waits again.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!REDIS.command("LLEN hp:lobby").equals(":1")) {
+            assertTrue(System.nanoTime() < deadline, "x is back in the lobby");
+            Thread.sleep(100); // polling Redis through a 10 s wall-clock wait of the node, not timing a race
+        }
+        assertEquals(null, REDIS.bulk("HGET hp:lobby:claims " + parts[1]), "the claim is forgotten");
+        TestClient y = client(b, "yuri");
+        match(y);
+        assertEquals("yuri", x.expect(BodyCase.PAIRED).getPaired().getPartner(), "its Match answered once, by this pair");
+        assertEquals("xena", y.expect(BodyCase.PAIRED).getPaired().getPartner());
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.hotpochato.protocol.RoomEvents;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.Join;
+import dev.hotpochato.protocol.v1.RoomOptions;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.protocol.v1.ServerFrame.BodyCase;
 import dev.hotpochato.server.cluster.RedisServer;
@@ -94,5 +95,28 @@ class ClusterRedisRestartTest {
         assertEquals("after the restart", heard.getSaid().getText(), "alice heard nothing in between");
         assertEquals(seq + 1, RoomEvents.seq(heard));
         assertEquals("alice", alice.expect(BodyCase.TURN_GRANTED).getTurnGranted().getHolder());
+    }
+    @Test
+    void aTurnWhoseDeadlinePassedWhileRedisWasDownExpiresOnceItIsBack() throws Exception {
+        TestClient alice = client("alice");
+        TestClient bob = client("bob");
+        RoomOptions quick = RoomOptions.newBuilder().setTurnTimeoutMs(2_000).build();
+        alice.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("clock").setOptions(quick)));
+        alice.expect(BodyCase.JOINED);
+        bob.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("clock").setOptions(quick)));
+        bob.expect(BodyCase.JOINED);
+        ServerFrame grant = bob.await(f -> f.hasTurnGranted());
+        long deadline = grant.getTurnGranted().getDeadlineMs();
+
+        REDIS.kill();
+        // The deadline passes while Redis is away: both nodes' timers fire and their commits fail.
+        while (System.currentTimeMillis() < deadline + 1_000) {
+            Thread.sleep(50); // waiting for the wall clock the turn's deadline is set in, within a bound
+        }
+        REDIS.restart();
+        // Nobody speaks: only a retried timer can move the turn on.
+        ServerFrame expired = bob.await(f -> f.hasTurnExpired());
+        assertEquals(grant.getTurnGranted().getHolder(), expired.getTurnExpired().getName());
+        assertTrue(bob.await(f -> f.hasTurnGranted()).getTurnGranted().getTurn() > grant.getTurnGranted().getTurn());
     }
 }

@@ -194,6 +194,14 @@ public final class FloorCommands {
                 + (room.isChair() ? " | you chair" : "") + (room.isAudience() ? " | audience" : "");
     }
 
+    /** What to do while a queue or moderated room's floor is free, for this client. */
+    public static String idle(RoomHandle room) {
+        if (room.policy() == TurnPolicy.MODERATED) {
+            return room.isChair() ? "the floor is free: /grant NAME gives it" : "the floor is free: /hand, and a chair gives it";
+        }
+        return "the floor is free: /hand to speak";
+    }
+
     /** A floor update as a line for {@code me}. */
     public static String describe(FloorUpdate u, String me) {
         String who = u.member().equals(me) ? "you" : SafeText.name(u.member());

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -102,10 +103,24 @@ public final class ClusterMatchmaker implements Lobby {
         this.metrics = metrics;
     }
 
-    /** Listens for this node's waiters that other nodes pair, and renews the lease while any wait. */
-    public void start() {
-        redis.listenLobby((sessionId, room) -> home.execute(() -> claimed(sessionId, room)),
-                () -> home.execute(this::recheckClaims));
+    /**
+     * Listens for this node's waiters that other nodes pair (subscribed before it returns, so that no
+     * claim is missed), and while any wait, renews their lease and looks for claims whose message was
+     * lost (pub/sub is at most once). Called once at start, off the event loops.
+     *
+     * @throws IllegalStateException if Redis does not confirm the subscription within {@code timeout}
+     */
+    public void start(java.time.Duration timeout) {
+        try {
+            redis.listenLobby((sessionId, room) -> execute(() -> claimed(sessionId, room)),
+                    () -> execute(this::recheckClaims)).toCompletableFuture()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("--cluster: interrupted while subscribing to the lobby", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("--cluster: cannot subscribe to the lobby: " + e.getMessage(), e);
+        }
         renewal = home.scheduleAtFixedRate(() -> {
             if (!waiting.isEmpty()) {
                 redis.lease(LEASE_MILLIS).whenComplete((ok, failure) -> {
@@ -113,6 +128,7 @@ public final class ClusterMatchmaker implements Lobby {
                         log.warn("lobby lease not renewed: {}", failure.getMessage());
                     }
                 });
+                recheckClaims();
             }
         }, LEASE_MILLIS / 3, LEASE_MILLIS / 3, TimeUnit.MILLISECONDS);
     }
@@ -131,7 +147,7 @@ public final class ClusterMatchmaker implements Lobby {
 
     @Override
     public void match(Participant p, long requestId) {
-        home.execute(() -> {
+        execute(() -> {
             if (waiting.containsKey(p.sessionId())) {
                 send(p, Frames.error(requestId, Error.Code.ALREADY_MATCHING, "already waiting for a partner", ""));
                 return;
@@ -148,7 +164,7 @@ public final class ClusterMatchmaker implements Lobby {
 
     @Override
     public void cancel(Participant p, long requestId) {
-        home.execute(() -> {
+        execute(() -> {
             Waiter w = waiting.get(p.sessionId());
             if (w == null || w.stage == Stage.CLAIMED) {
                 send(p, notMatching(requestId));
@@ -173,7 +189,7 @@ public final class ClusterMatchmaker implements Lobby {
 
     @Override
     public void drop(Participant p) {
-        home.execute(() -> {
+        execute(() -> {
             Waiter w = waiting.get(p.sessionId());
             if (w == null || w.dropped) {
                 return;
@@ -260,7 +276,7 @@ public final class ClusterMatchmaker implements Lobby {
             return; // heard twice (the channel, then a recheck)
         }
         w.stage = Stage.CLAIMED;
-        rooms.adopt(room, w.p, w.requestId).whenComplete((adopted, failure) -> home.execute(() -> {
+        rooms.adopt(room, w.p, w.requestId).whenComplete((adopted, failure) -> execute(() -> {
             redis.forgetClaim(sessionId);
             if (waiting.get(sessionId) == w) {
                 waiting.remove(sessionId);
@@ -302,8 +318,20 @@ public final class ClusterMatchmaker implements Lobby {
         });
     }
 
+    /** Runs {@code task} on the home loop; dropped once the node is stopping (nothing is left to pair). */
+    private void execute(Runnable task) {
+        try {
+            home.execute(task);
+        } catch (RejectedExecutionException stopping) {
+            if (!home.isShuttingDown()) {
+                throw stopping;
+            }
+            log.debug("lobby task dropped: the server is stopping");
+        }
+    }
+
     private <T> void then(CompletionStage<T> stage, BiConsumer<T, Throwable> task) {
-        stage.whenComplete((value, failure) -> home.execute(() -> task.accept(value, failure)));
+        stage.whenComplete((value, failure) -> execute(() -> task.accept(value, failure)));
     }
 
     private static ServerFrame notMatching(long requestId) {

@@ -75,6 +75,8 @@ public final class ClusterRoomStore implements RoomStore {
 
     /** How long an arrival waits for a missing seq before the node reads it from the stream. */
     static final long GAP_MILLIS = 200;
+    /** How long a timer's commit that failed (Redis away) waits before it is tried again. */
+    static final long TIMER_RETRY_MILLIS = 1_000;
     /** The longest wait between two tries of a read from the stream that failed. */
     static final long MAX_FILL_RETRY_MILLIS = 2_000;
     /** How long a node looks for a pair room another node said it made for one of its waiters. */
@@ -394,6 +396,7 @@ public final class ClusterRoomStore implements RoomStore {
         boolean refill;
         TurnClock.Cancellable expiry;
         long armedTurn = -1;
+        long armedDeadline;
         /** A waiter of this node to admit here when the room is found with it (see {@link #adopt}). */
         Adoption adopting;
         /** The floor's wake-up timer, and the time it is armed for (0: none). */
@@ -729,8 +732,10 @@ public final class ClusterRoomStore implements RoomStore {
 
         /** Redis did not answer (or refused): the requester is told, nothing was applied by this node. */
         private void failed(Room r, Pending p, Throwable failure) {
-            log.warn("room {}: {} not committed: {}", r.name, p.command.getClass().getSimpleName(),
+            // Room names are logged at DEBUG only (docs/operations.md): the WARN line says what and why.
+            log.warn("{} not committed, the cluster's store did not answer: {}", p.command.getClass().getSimpleName(),
                     failure.getMessage());
+            log.debug("room {}: {} not committed", r.name, p.command.getClass().getSimpleName());
             String why = "the cluster's store did not answer; nothing changed, try again";
             if (p.a != null && p.requestId != 0) {
                 send(p.a, Frames.unavailable(p.requestId, why, r.name));
@@ -746,7 +751,29 @@ public final class ClusterRoomStore implements RoomStore {
             if (p.slotTaken) {
                 p.a.releaseRoomSlot();
             }
+            if (p.command instanceof RoomCommand.ExpireTurn || p.command instanceof RoomCommand.Wake) {
+                retryTimer(r, p.command);
+            }
             finish(r, p);
+        }
+
+        /**
+         * A timer's commit (a turn's expiry, the floor's wake-up) is nobody's request, so nobody
+         * sends it again: without this, a turn whose deadline passed while Redis was away would
+         * never expire. Tried again every {@link #TIMER_RETRY_MILLIS} until it commits or the room's
+         * timers were armed again by a commit from elsewhere (the rules make a late one a no-op).
+         */
+        private void retryTimer(Room r, RoomCommand command) {
+            clock.schedule(() -> {
+                if (rooms.get(r.name) != r) {
+                    return;
+                }
+                if (command instanceof RoomCommand.ExpireTurn x && r.armedTurn == -1) {
+                    enqueue(new Pending(x, null, null, 0, null));
+                } else if (command instanceof RoomCommand.Wake w && r.armedWakeAt == 0) {
+                    enqueue(new Pending(w, null, null, 0, null));
+                }
+            }, TIMER_RETRY_MILLIS);
         }
 
         private void send(Participant to, ServerFrame frame) {
@@ -1050,11 +1077,13 @@ public final class ClusterRoomStore implements RoomStore {
                 }
                 if (!events.isEmpty() && events.get(0).seq() > Math.max(from, r.delivered + 1)) {
                     // No longer kept: the members here cannot get them; carry on after the gap.
-                    log.warn("room {}: events {}..{} lost between nodes and no longer kept", r.name, from,
+                    log.warn("events {}..{} of a room lost between nodes and no longer kept (room at DEBUG)", from,
                             events.get(0).seq() - 1);
+                    log.debug("room {}: events lost between nodes", r.name);
                     r.delivered = events.get(0).seq() - 1;
                 } else if (events.isEmpty() && to != Long.MAX_VALUE && to > r.delivered) {
-                    log.warn("room {}: events {}..{} lost between nodes and no longer kept", r.name, from, to);
+                    log.warn("events {}..{} of a room lost between nodes and no longer kept (room at DEBUG)", from, to);
+                    log.debug("room {}: events lost between nodes", r.name);
                     r.delivered = to;
                 }
                 if (!events.isEmpty()) {
@@ -1076,8 +1105,8 @@ public final class ClusterRoomStore implements RoomStore {
         private void rearmExpiry(Room r) {
             RoomState s = r.cached;
             boolean runs = r.local != null && s != null && s.holderIndex() >= 0 && s.deadlineMillis() > 0;
-            if (runs && r.armedTurn == s.turn()) {
-                return;
+            if (runs && r.armedTurn == s.turn() && r.armedDeadline == s.deadlineMillis()) {
+                return; // (a revoke with a grace moves the deadline of the same turn)
             }
             if (r.expiry != null) {
                 r.expiry.cancel();
@@ -1087,6 +1116,7 @@ public final class ClusterRoomStore implements RoomStore {
             if (runs) {
                 long turn = s.turn();
                 r.armedTurn = turn;
+                r.armedDeadline = s.deadlineMillis();
                 r.expiry = clock.schedule(() -> {
                     if (rooms.get(r.name) == r && r.armedTurn == turn) {
                         r.expiry = null;

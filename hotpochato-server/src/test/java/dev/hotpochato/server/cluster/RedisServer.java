@@ -138,6 +138,34 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    /** Sends one inline command whose answer is a bulk string (UTF-8) and returns it; null for a nil answer. */
+    public String bulk(String inline) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            StringBuilder head = new StringBuilder();
+            int c;
+            while ((c = in.read()) >= 0 && c != '\n') {
+                head.append((char) c);
+            }
+            String h = head.toString().trim();
+            if (!h.startsWith("$")) {
+                throw new IOException("not a bulk string: " + h);
+            }
+            int n = Integer.parseInt(h.substring(1));
+            if (n < 0) {
+                return null;
+            }
+            byte[] value = new byte[n];
+            in.readFully(value);
+            return new String(value, StandardCharsets.UTF_8);
+        }
+    }
+
     public int port() {
         return port;
     }

@@ -416,7 +416,8 @@ public final class ChatScreen implements SessionListener {
         if (room == null) {
             errorLine("you are not in a room");
         } else if (room.turn().isEmpty()) {
-            errorLine("no turn is running" + (room.members().size() < 2 ? ": waiting for someone to join" : ""));
+            errorLine("no turn is running" + (room.policy() != TurnPolicy.ROUND_ROBIN ? ": " + FloorCommands.idle(room)
+                    : room.members().size() < 2 ? ": waiting for someone to join" : ""));
         } else if (!room.isMyTurn()) {
             errorLine("not your turn" + room.holder().map(h -> " (" + SafeText.name(h) + " has it)").orElse(""));
         } else {
@@ -735,7 +736,8 @@ public final class ChatScreen implements SessionListener {
             w.closed(null);
             w.privateRoom(room.isPrivate());
             systemLine(w, "you joined " + SafeText.name(room.name()) + " (" + names(room.members()) + ")"
-                    + (room.members().size() < 2 && !room.isPrivate() ? "; waiting for someone else" : ""));
+                    + (room.policy() != TurnPolicy.ROUND_ROBIN ? (room.turn().isEmpty() ? "; " + FloorCommands.idle(room) : "")
+                    : room.members().size() < 2 && !room.isPrivate() ? "; waiting for someone else" : ""));
             show(w);
             refresh();
         });
@@ -1132,7 +1134,8 @@ public final class ChatScreen implements SessionListener {
             text.append(SafeText.name(room.name())).append(" | ");
             Optional<Turn> turn = room.turn();
             if (turn.isEmpty()) {
-                text.append(room.members().size() < 2 ? "waiting for someone to join" : "...");
+                text.append(room.policy() != TurnPolicy.ROUND_ROBIN ? FloorCommands.idle(room)
+                        : room.members().size() < 2 ? "waiting for someone to join" : "...");
             } else {
                 String left = turn.get().timeLeft().map(d -> seconds(d) + " left").orElse("no time limit");
                 myTurn = turn.get().isMine();

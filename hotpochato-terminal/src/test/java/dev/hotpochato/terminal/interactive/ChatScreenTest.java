@@ -354,6 +354,16 @@ class ChatScreenTest {
     }
 
     @Test
+    void aQueuedRoomOfOneSaysHowToGetTheFloorRatherThanWaitingForSomeone() throws Exception {
+        VirtualScreen screen = new VirtualScreen(160, 30);
+        chat(screen, connect("alice"), Target.room("idle-lobby"), plain());
+        ready(screen, "idle-lobby");
+        screen.type("/create idle-standup queue\r");
+        screen.awaitText("you joined idle-standup (alice); the floor is free: /hand to speak");
+        screen.await("the status says so too", s -> s.statusRow().contains("idle-standup | the floor is free: /hand to speak"));
+    }
+
+    @Test
     void meIsShownAsAnAction() throws Exception {
         VirtualScreen screen = new VirtualScreen(120, 30);
         chat(screen, connect("alice"), Target.room("acting"), plain());
