@@ -6,7 +6,9 @@ import dev.hotpochato.server.admin.AdminServer;
 import dev.hotpochato.server.admin.Health;
 import dev.hotpochato.server.cluster.ClusterMatchmaker;
 import dev.hotpochato.server.cluster.ClusterRoomStore;
+import dev.hotpochato.server.cluster.NodeLiveness;
 import dev.hotpochato.server.cluster.RedisEngine;
+import dev.hotpochato.server.cluster.SessionDirectory;
 import dev.hotpochato.server.metrics.RuntimeMetrics;
 import dev.hotpochato.server.metrics.ServerMetrics;
 import dev.hotpochato.server.net.ServerInitializer;
@@ -77,6 +79,8 @@ public final class HotPochatoServer implements AutoCloseable {
     private final RoomStore rooms;
     /** Cluster mode's connection to Redis; null when the rooms live in memory. */
     private final RedisEngine redis;
+    /** Cluster mode's heartbeat and watch over the other nodes; null when the rooms live in memory. */
+    private final NodeLiveness liveness;
     /** Cluster mode's lobby in Redis; null when the rooms live in memory. */
     private final ClusterMatchmaker clusterLobby;
     private final ServerTls tls;
@@ -94,6 +98,7 @@ public final class HotPochatoServer implements AutoCloseable {
 
     private HotPochatoServer(ServerOptions options) throws InterruptedException {
         this.options = options;
+        ServerInitializer[] nodeSessions = new ServerInitializer[1];
         // Checked before any thread starts: a bad certificate or key is one clear line, and no server.
         this.tls = options.tlsCertificate() == null ? null : ServerTls.load(options.tlsCertificate(), options.tlsPrivateKey());
         InetAddress bindAddress = resolve(options.bindAddress(), "bindAddress");
@@ -135,7 +140,7 @@ public final class HotPochatoServer implements AutoCloseable {
             ClusterRoomStore[] store = new ClusterRoomStore[1];
             try {
                 this.redis = RedisEngine.connect(options.cluster(), java.time.Duration.ofSeconds(5),
-                        new RedisEngine.Channels() {
+                        options.clusterNodeTimeout(), new RedisEngine.Channels() {
                             @Override
                             public void published(String room, byte[] message) {
                                 store[0].published(room, message);
@@ -144,6 +149,15 @@ public final class HotPochatoServer implements AutoCloseable {
                             @Override
                             public void subscribed(String room) {
                                 store[0].subscribed(room);
+                            }
+
+                            @Override
+                            public void node(String message) {
+                                // "moved <sid>": another node took one of this node's sessions.
+                                ServerInitializer sessions = nodeSessions[0];
+                                if (message.startsWith("moved ") && sessions != null) {
+                                    sessions.sessionMoved(Long.parseLong(message.substring(6)));
+                                }
                             }
                         });
             } catch (RuntimeException e) {
@@ -187,11 +201,28 @@ public final class HotPochatoServer implements AutoCloseable {
         if (redis == null) {
             this.initializer = new ServerInitializer(options, rooms, matchmaker, tls == null ? null : tls.context(), channels,
                     metrics, null);
+            this.liveness = null;
         } else {
             // Unique across the cluster: the node's generation (never reused) above a counter of its own.
             java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong(redis.generation() << 32);
             this.initializer = new ServerInitializer(options, rooms, matchmaker, tls == null ? null : tls.context(),
-                    channels, metrics, ids::incrementAndGet);
+                    channels, metrics, ids::incrementAndGet, new SessionDirectory(redis), workers::next);
+            nodeSessions[0] = initializer;
+            this.liveness = new NodeLiveness(redis, workers.next(), options.clusterHeartbeat(),
+                    options.clusterNodeTimeout(), new NodeLiveness.Listener() {
+                        @Override
+                        public void dead(long generation) {
+                            initializer.adoptSessionsOf(generation);
+                        }
+
+                        @Override
+                        public void fenced() {
+                            closeFenced();
+                        }
+                    });
+            // At once, not once listening: the heartbeat set at connect lives only the node timeout,
+            // and a slow start (a loaded machine) must not let it lapse.
+            liveness.start();
         }
         try {
             this.serverChannel = bind("bindAddress, port", options.bindAddress(), options.port(), new ServerBootstrap()
@@ -208,6 +239,9 @@ public final class HotPochatoServer implements AutoCloseable {
                     : bindWeb(transport, bindAddress, initializer);
             this.adminServer = admin == null ? null : startAdmin(transport, adminBindAddress);
         } catch (InterruptedException | RuntimeException e) {
+            if (liveness != null) {
+                liveness.close();
+            }
             shutdownGroups();
             if (redis != null) {
                 redis.close();
@@ -476,6 +510,16 @@ public final class HotPochatoServer implements AutoCloseable {
         if (adminServer != null) {
             adminServer.close();
         }
+        if (liveness != null) {
+            // Its sessions end (their members left their rooms above) and it stops counting as alive.
+            try {
+                liveness.stop().toCompletableFuture().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                log.warn("the node did not leave the cluster in time: {}", e.toString());
+            }
+        }
         shutdownGroups();
         if (redis != null) {
             redis.close();
@@ -499,6 +543,41 @@ public final class HotPochatoServer implements AutoCloseable {
             Thread.sleep(delay.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The cluster declared this node dead while it could not heartbeat (a long pause, a partition):
+     * other nodes have its sessions now, and Redis refuses its commits. It stops serving: no new
+     * connections, and every client is told to resume elsewhere ({@code SERVER_SHUTTING_DOWN},
+     * which leaves the session resumable). {@link #close} still has to be called.
+     */
+    private void closeFenced() {
+        health.condition("cluster").down("fenced: the cluster declared this node dead; restart it");
+        if (serverChannel != null) { // null while the node is still starting
+            serverChannel.close();
+        }
+        if (webChannel != null) {
+            webChannel.close();
+        }
+        var bye = Frames.fatal(0, Error.Code.SERVER_SHUTTING_DOWN,
+                "this node lost its place in the cluster: resume on another node");
+        for (Channel ch : channels) {
+            ch.writeAndFlush(bye).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Whether the cluster declared this node dead (it then serves nothing): for tests and health. */
+    boolean isFenced() {
+        return liveness != null && liveness.isFenced();
+    }
+
+    /** Stops (or restarts) this node's heartbeats, as a paused node's: for tests of fencing. */
+    void pauseHeartbeats(boolean paused) {
+        if (paused) {
+            liveness.pause();
+        } else {
+            liveness.resume();
         }
     }
 

@@ -57,6 +57,8 @@ public final class ServerOptions {
     private final String adminBindAddress;
     private final String cluster;
     private final java.util.function.UnaryOperator<String> optionNames;
+    private final Duration clusterHeartbeat;
+    private final Duration clusterNodeTimeout;
 
     private ServerOptions(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -93,6 +95,12 @@ public final class ServerOptions {
         this.adminBindAddress = b.adminBindAddress;
         this.cluster = b.cluster;
         this.optionNames = b.optionNames;
+        this.clusterHeartbeat = b.clusterHeartbeat;
+        this.clusterNodeTimeout = b.clusterNodeTimeout;
+        if (clusterNodeTimeout.compareTo(clusterHeartbeat) <= 0) {
+            throw new IllegalArgumentException("clusterNodeTimeout (" + clusterNodeTimeout
+                    + ") must be longer than clusterHeartbeat (" + clusterHeartbeat + ")");
+        }
     }
 
     public static Builder builder() {
@@ -311,6 +319,19 @@ public final class ServerOptions {
         return optionNames;
     }
 
+    /** In a cluster, how often the node renews its heartbeat in Redis. See docs/cluster.md. */
+    public Duration clusterHeartbeat() {
+        return clusterHeartbeat;
+    }
+
+    /**
+     * In a cluster, how long a node's heartbeat lives: a node silent this long is declared dead,
+     * its members marked away, and it may write nothing more (fenced). See docs/cluster.md.
+     */
+    public Duration clusterNodeTimeout() {
+        return clusterNodeTimeout;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.bindAddress = bindAddress;
@@ -347,6 +368,8 @@ public final class ServerOptions {
         b.adminBindAddress = adminBindAddress;
         b.cluster = cluster;
         b.optionNames = optionNames;
+        b.clusterHeartbeat = clusterHeartbeat;
+        b.clusterNodeTimeout = clusterNodeTimeout;
         return b;
     }
 
@@ -403,6 +426,30 @@ public final class ServerOptions {
         /** Words the messages of a running server's problems (see {@link ServerOptions#optionNames()}). */
         public Builder optionNames(java.util.function.UnaryOperator<String> optionNames) {
             this.optionNames = Objects.requireNonNull(optionNames, "optionNames");
+            return this;
+        }
+
+        private Duration clusterHeartbeat = Duration.ofSeconds(1);
+        private Duration clusterNodeTimeout = Duration.ofSeconds(3);
+
+        /** In a cluster, how often the node renews its heartbeat (1 s by default; 10 ms to 1 minute). */
+        public Builder clusterHeartbeat(Duration value) {
+            if (value == null || value.toMillis() < 10 || value.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("clusterHeartbeat must be between 10 ms and 1 minute: " + value);
+            }
+            this.clusterHeartbeat = value;
+            return this;
+        }
+
+        /**
+         * In a cluster, how long a node may miss heartbeats before it is declared dead (3 s by
+         * default; longer than the heartbeat interval, at most 10 minutes).
+         */
+        public Builder clusterNodeTimeout(Duration value) {
+            if (value == null || value.toMillis() < 20 || value.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("clusterNodeTimeout must be between 20 ms and 10 minutes: " + value);
+            }
+            this.clusterNodeTimeout = value;
             return this;
         }
 

@@ -154,6 +154,15 @@ public final class ServerCommand implements Callable<Integer> {
                     + "redis://USER:PASSWORD@HOST:PORT. Off unless set: the rooms live in this process (docs/cluster.md).")
     String cluster;
 
+    @Option(names = "--cluster-heartbeat", paramLabel = "DURATION",
+            description = "In a cluster, how often this node renews its heartbeat in Redis.")
+    Duration clusterHeartbeat = DEFAULTS.clusterHeartbeat();
+
+    @Option(names = "--cluster-node-timeout", paramLabel = "DURATION",
+            description = "In a cluster, how long a node may miss heartbeats before another declares it dead, "
+                    + "marks its members away and fences it (longer than --cluster-heartbeat).")
+    Duration clusterNodeTimeout = DEFAULTS.clusterNodeTimeout();
+
     @Option(names = "--allowed-origins", paramLabel = "ORIGIN", split = ",", showDefaultValue = Visibility.NEVER,
             description = "Web origins whose pages may open WebSockets, e.g. https://chat.example.com; "
                     + "* for any. By default only the server's own page reached by IP address or localhost may; "
@@ -266,7 +275,9 @@ public final class ServerCommand implements Callable<Integer> {
                 .allowedOrigins(allowedOrigins)
                 .cluster(cluster)
                 .shutdownDrainDelay(shutdownDrainDelay)
-                .optionNames(message -> inFlagTerms(message, false)); // a failed reload names flags too
+                .optionNames(message -> inFlagTerms(message, false)) // a failed reload names flags too
+                .clusterHeartbeat(clusterHeartbeat)
+                .clusterNodeTimeout(clusterNodeTimeout);
         if ((tlsCertificate == null) != (tlsPrivateKey == null)) {
             throw new IllegalArgumentException("tlsCertificate and tlsPrivateKey go together");
         }

@@ -200,6 +200,13 @@ public final class ClusterRoomStore implements RoomStore {
         submit(pending);
     }
 
+    /** {@code p}'s session moved to another node: this node no longer delivers {@code room} to it, and commits nothing for it. */
+    @Override
+    public void forget(Participant p, String room) {
+        Shard shard = shardFor(room);
+        shard.execute(() -> shard.forget(p, room));
+    }
+
     /**
      * As {@link #pair}, {@code first} being a waiter of another node, which this node took out of the
      * lobby: its node adopts the room ({@link #adopt}) once this commit made it.
@@ -313,6 +320,8 @@ public final class ClusterRoomStore implements RoomStore {
         int attempts;
         /** A Join took a room slot of {@link #a}. */
         boolean slotTaken;
+        /** A Back of a session taken over from another node: the room is kept here for it first ({@link Shard#takeOver}). */
+        boolean adopted;
         /** When the command reached the store: a hand-off's latency runs from here. */
         final long arrivedNanos = System.nanoTime();
 
@@ -464,6 +473,11 @@ public final class ClusterRoomStore implements RoomStore {
                 return;
             }
             r.busy = true;
+            if (p.command instanceof RoomCommand.Back && !p.adopted && p.a != null
+                    && (r.local == null || !r.local.holds(p.a))) {
+                takeOver(r, p);
+                return;
+            }
             boolean admits = p.command instanceof RoomCommand.Join || p.command instanceof RoomCommand.AdmitPair;
             if (admits && !r.subscribed) {
                 // Subscribed before the state is read: nothing committed after the read can be missed.
@@ -480,6 +494,100 @@ public final class ClusterRoomStore implements RoomStore {
                 readThenCompute(r, p, false);
             } else {
                 compute(r, p);
+            }
+        }
+
+        // -------------------------------------------------------------- a session taken over from another node
+
+        /**
+         * The Back of a session this node took over (a Resume here of a session another node had,
+         * or adopted from a dead node), in a room it may not keep here yet: as for a Join, the node
+         * subscribes to the room first and then reads it, so that nothing committed after the read
+         * is missed; then it reads the room's stream into the room's history here, makes the session
+         * one of the room's members here (away), and only then applies the Back. So the rules and
+         * the delivery replay what the client missed after its last seq from that history, as they
+         * do on the node that kept it all along, and the member is back once it has it.
+         */
+        private void takeOver(Room r, Pending p) {
+            p.adopted = true;
+            if (r.subscribed) {
+                if (r.known) {
+                    readHistory(r, p, new ArrayList<>(), 1);
+                } else {
+                    readThenAdopt(r, p, false);
+                }
+                return;
+            }
+            then(redis.subscribe(r.name), (ok, failure) -> {
+                if (failure != null) {
+                    failed(r, p, failure);
+                    return;
+                }
+                r.subscribed = true;
+                r.known = false;
+                readThenAdopt(r, p, true);
+            });
+        }
+
+        private void readThenAdopt(Room r, Pending p, boolean subscribing) {
+            then(redis.read(r.name), (stored, failure) -> {
+                if (failure != null) {
+                    failed(r, p, failure);
+                    return;
+                }
+                refresh(r, stored.version(), stored.state());
+                if (subscribing) {
+                    r.delivered = r.cached == null ? 0 : r.cached.seq();
+                }
+                readHistory(r, p, new ArrayList<>(), 1);
+            });
+        }
+
+        /** Reads the room's kept events from {@code from} on, until they reach the last seq delivered here. */
+        private void readHistory(Room r, Pending p, List<RoomEvent> events, long from) {
+            then(redis.events(r.name, from, Long.MAX_VALUE), (blobs, failure) -> {
+                if (failure != null) {
+                    failed(r, p, failure);
+                    return;
+                }
+                for (byte[] b : blobs) {
+                    events.add(StateCodec.event(b));
+                }
+                long last = events.isEmpty() ? 0 : events.get(events.size() - 1).seq();
+                if (!blobs.isEmpty() && last < r.delivered) {
+                    readHistory(r, p, events, last + 1); // delivered here while the read was on its way
+                    return;
+                }
+                RoomState s = r.cached;
+                if (s == null || !s.isMember(p.a.sessionId())) {
+                    // Not a member any more (the room closed, or its grace ran out): nothing to bring back.
+                    p.a.left(r.name);
+                    finish(r, p);
+                    return;
+                }
+                List<RoomEvent> kept = new ArrayList<>(events.size());
+                for (RoomEvent e : events) {
+                    if (e.seq() <= r.delivered) {
+                        kept.add(e);
+                    }
+                }
+                if (r.local == null) {
+                    r.local = new LocalRoom(s);
+                }
+                delivery.remember(r.name, r.local, kept);
+                r.local.adopt(p.a);
+                compute(r, p);
+            });
+        }
+
+        void forget(Participant p, String name) {
+            Room r = rooms.get(name);
+            if (r != null && r.local != null && r.local.drop(p)) {
+                if (r.local.localParticipants().isEmpty()) {
+                    r.local = null;
+                    rearm(r);
+                }
+                forgetIfIdle(r);
             }
         }
 

@@ -75,6 +75,10 @@ public final class RedisEngine implements AutoCloseable {
          * reconnect, when whatever was published in between is lost (pub/sub is at most once).
          */
         void subscribed(String room);
+
+        /** A message on this node's own channel ({@code hp:node:<gen>:c}): see {@link SessionDirectory}. */
+        default void node(String message) {
+        }
     }
 
     /** Result of {@link #commit}: committed (at {@code version}), or a conflict with the room's current version and state. */
@@ -105,6 +109,15 @@ public final class RedisEngine implements AutoCloseable {
      * @throws IllegalStateException with one line saying why if Redis cannot be used
      */
     public static RedisEngine connect(String uri, Duration timeout, Channels channels) {
+        return connect(uri, timeout, NodeLiveness.DEFAULT_TIMEOUT, channels);
+    }
+
+    /**
+     * As {@link #connect(String, Duration, Channels)}, with the node's first heartbeat set to live
+     * {@code nodeTimeout} ({@link NodeLiveness} keeps it alive from then on), so that its commits
+     * are accepted from the start.
+     */
+    public static RedisEngine connect(String uri, Duration timeout, Duration nodeTimeout, Channels channels) {
         RedisURI redisUri;
         try {
             redisUri = RedisURI.create(uri);
@@ -132,10 +145,17 @@ public final class RedisEngine implements AutoCloseable {
             connection = client.connect(CODEC);
             connection.sync().functionLoad(librarySource(), true);
             long generation = connection.sync().incr(GENERATION_KEY);
+            String nodeChannel = nodeChannel(generation);
+            connection.sync().fcall("hp_heartbeat", ScriptOutputType.INTEGER, NodeLiveness.heartbeatKeys(generation),
+                    ascii(Long.toString(generation)), ascii(Long.toString(nodeTimeout.toMillis())));
             pubSub = client.connectPubSub(CODEC);
             pubSub.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(String channel, byte[] message) {
+                    if (channel.equals(nodeChannel)) {
+                        channels.node(new String(message, StandardCharsets.UTF_8));
+                        return;
+                    }
                     String room = room(channel);
                     if (room != null) {
                         channels.published(room, message);
@@ -150,6 +170,7 @@ public final class RedisEngine implements AutoCloseable {
                     }
                 }
             });
+            pubSub.sync().subscribe(nodeChannel);
             log.info("Cluster mode: Redis at {}, node generation {}", address, generation);
             return new RedisEngine(client, resources, connection, pubSub, generation, address);
         } catch (RuntimeException e) {
@@ -238,6 +259,16 @@ public final class RedisEngine implements AutoCloseable {
         return CHANNEL_PREFIX + room + CHANNEL_SUFFIX;
     }
 
+    /** A node's own channel, where it hears that another node took one of its sessions. */
+    static String nodeChannel(long generation) {
+        return "hp:node:" + generation + ":c";
+    }
+
+    /** A node's heartbeat: present while the node is alive. */
+    static String heartbeatKey(long generation) {
+        return "hp:node:" + generation;
+    }
+
     CompletionStage<Stored> read(String room) {
         return commands.hmget(stateKey(room), "v", "d").thenApply(values -> {
             byte[] v = values.get(0).getValueOrElse(null);
@@ -267,8 +298,9 @@ public final class RedisEngine implements AutoCloseable {
             args.add(ascii(Long.toString(seqs.get(i)[0])));
             args.add(events.get(i));
         }
-        String[] keys = {stateKey(room), streamKey(room), ROOMS_KEY};
-        CompletionStage<List<Object>> reply = commands.fcall("hp_commit", ScriptOutputType.MULTI, keys,
+        // hp_commit_live: hp_commit, refused if this node's heartbeat has lapsed (fencing).
+        String[] keys = {stateKey(room), streamKey(room), ROOMS_KEY, heartbeatKey(generation)};
+        CompletionStage<List<Object>> reply = commands.fcall("hp_commit_live", ScriptOutputType.MULTI, keys,
                 args.toArray(byte[][]::new));
         return reply.thenApply(r -> {
             boolean ok = ((Long) r.get(0)) == 1L;
@@ -402,6 +434,40 @@ public final class RedisEngine implements AutoCloseable {
 
     CompletionStage<Void> unsubscribe(String room) {
         return pubSub.async().unsubscribe(channel(room));
+    }
+
+    /** Calls a function of the library that returns an array. */
+    CompletionStage<List<Object>> fcall(String function, String[] keys, String... args) {
+        return commands.fcall(function, ScriptOutputType.MULTI, keys, bytes(args));
+    }
+
+    /** Calls a function of the library that returns a string. */
+    CompletionStage<byte[]> fcallValue(String function, String[] keys, String... args) {
+        return commands.fcall(function, ScriptOutputType.VALUE, keys, bytes(args));
+    }
+
+    /** Calls a function of the library that returns an integer. */
+    CompletionStage<Long> fcallInteger(String function, String[] keys, String... args) {
+        return commands.fcall(function, ScriptOutputType.INTEGER, keys, bytes(args));
+    }
+
+    /** Members of a set, as strings. */
+    CompletionStage<List<String>> members(String key) {
+        return commands.smembers(key).thenApply(values -> {
+            List<String> out = new ArrayList<>(values.size());
+            for (byte[] v : values) {
+                out.add(new String(v, StandardCharsets.UTF_8));
+            }
+            return out;
+        });
+    }
+
+    private static byte[][] bytes(String... args) {
+        byte[][] out = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            out[i] = args[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return out;
     }
 
     private static byte[] ascii(String s) {

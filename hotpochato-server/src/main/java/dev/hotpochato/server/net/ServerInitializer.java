@@ -4,6 +4,7 @@ import dev.hotpochato.protocol.codec.FrameDecoder;
 import dev.hotpochato.protocol.codec.FrameEncoder;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.server.ServerOptions;
+import dev.hotpochato.server.cluster.SessionDirectory;
 import dev.hotpochato.server.metrics.ServerMetrics;
 import dev.hotpochato.server.room.Lobby;
 import dev.hotpochato.server.room.RoomStore;
@@ -16,9 +17,11 @@ import io.netty.handler.codec.protobuf.ProtobufDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Ticker;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The pipeline of every TCP client connection, in order. The handlers before the framing
@@ -50,11 +53,28 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
      */
     public ServerInitializer(ServerOptions options, RoomStore rooms, Lobby matchmaker, SslContext tls,
                              ChannelGroup channels, ServerMetrics metrics, java.util.function.LongSupplier sessionIds) {
+        this(options, rooms, matchmaker, tls, channels, metrics, sessionIds, null, null);
+    }
+
+    /**
+     * A node of a cluster: its sessions are also kept in {@code directory}, so that any node can
+     * resume them.
+     *
+     * @param directory the cluster's sessions; null: this server's sessions are its own
+     * @param loops     where sessions adopted from a dead node live (one of the server's event loops)
+     */
+    public ServerInitializer(ServerOptions options, RoomStore rooms, Lobby matchmaker, SslContext tls,
+                             ChannelGroup channels, ServerMetrics metrics, java.util.function.LongSupplier sessionIds,
+                             SessionDirectory directory, Supplier<EventExecutor> loops) {
         AddressLedger addresses = new AddressLedger(options.maxConnections(), options.maxConnectionsPerAddress(),
                 options.maxFailedAttemptsPerAddress(), Ticker.systemTicker().nanoTime());
+        ResumeTokens tokens = directory == null ? new LocalResumeTokens() : new ClusterResumeTokens(directory, loops);
         this.server = sessionIds == null
-                ? new ServerContext(options, rooms, matchmaker, new LocalResumeTokens(), addresses, metrics)
-                : new ServerContext(options, rooms, matchmaker, new LocalResumeTokens(), addresses, metrics, sessionIds);
+                ? new ServerContext(options, rooms, matchmaker, tokens, addresses, metrics)
+                : new ServerContext(options, rooms, matchmaker, tokens, addresses, metrics, sessionIds);
+        if (tokens instanceof ClusterResumeTokens cluster) {
+            cluster.server(server);
+        }
         this.channels = channels;
         this.tls = tls;
         this.connectionLimiter = new ConnectionLimiter(addresses, metrics);
@@ -118,6 +138,20 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     /** Bytes queued on {@code ch} and not yet sent, as the slow-consumer guard counts them. */
     public static long pendingBytes(Channel ch) {
         return SlowConsumerGuard.pendingBytes(ch);
+    }
+
+    /** In a cluster: another node took session {@code sessionId}, which this node lets go. */
+    public void sessionMoved(long sessionId) {
+        if (server.tokens() instanceof ClusterResumeTokens cluster) {
+            cluster.moved(sessionId);
+        }
+    }
+
+    /** In a cluster: node {@code generation} died; this node takes over its sessions and marks them away. */
+    public void adoptSessionsOf(long generation) {
+        if (server.tokens() instanceof ClusterResumeTokens cluster) {
+            cluster.adoptFrom(generation);
+        }
     }
 
     /** Sessions a Resume can still find (connected, resuming, or away within their grace period). */

@@ -141,9 +141,39 @@ final class ServerSession implements Participant {
         }
         this.passwordAttempts = new AttemptBudget(server.options().maxFailedAttempts(), 1, TimeUnit.MINUTES,
                 executor.ticker().nanoTime());
-        this.token = ResumeTokens.newToken();
+        this.token = server.tokens().newToken(id);
         server.tokens().add(token, this);
         server.metrics().sessionStarted();
+    }
+
+    /**
+     * A session this server took over while it is away, in a cluster: claimed by a Resume with
+     * {@code token} from another node, or adopted from a dead node ({@code token} null; see
+     * {@link #trustToken} and {@link #markAway}). It is in {@code rooms}, holding a room slot for
+     * each, and ends after {@code graceMillis} unless it is resumed. The caller registers its tokens.
+     */
+    ServerSession(long id, String name, java.util.Collection<String> rooms, String token, EventExecutor executor,
+                  long graceMillis, ServerContext server) {
+        this.id = id;
+        this.name = name;
+        this.server = server;
+        this.executor = executor;
+        this.passwordAttempts = new AttemptBudget(server.options().maxFailedAttempts(), 1, TimeUnit.MINUTES,
+                executor.ticker().nanoTime());
+        this.token = token;
+        this.state = State.AWAY;
+        if (!rooms.isEmpty()) {
+            memberOf = new HashSet<>(rooms);
+            roomSlots.set(rooms.size());
+        }
+        server.metrics().sessionStarted();
+        server.metrics().sessionAway();
+        executor.execute(() -> {
+            if (state == State.AWAY && graceTimer == null) {
+                graceTimer = executor.schedule(() -> end(MemberLeft.Reason.DISCONNECTED), Math.max(0, graceMillis),
+                        TimeUnit.MILLISECONDS);
+            }
+        });
     }
 
     @Override
@@ -228,6 +258,7 @@ final class ServerSession implements Participant {
                 memberOf = new HashSet<>();
             }
             memberOf.add(room);
+            server.tokens().joined(this, room);
             if (passwordJoins.containsKey(room)) { // the password was right (or made the room)
                 AddressLedger.attemptSucceeded(passwordAttempts, passwordJoins.remove(room));
             }
@@ -241,8 +272,11 @@ final class ServerSession implements Participant {
     public void left(String room) {
         roomSlots.decrementAndGet();
         executor.execute(() -> {
-            if (!memberOf.isEmpty() && memberOf.remove(room)
-                    && (state == State.AWAY || state == State.RESUMING)) {
+            boolean was = !memberOf.isEmpty() && memberOf.remove(room);
+            if (was) {
+                server.tokens().left(this, room);
+            }
+            if (was && (state == State.AWAY || state == State.RESUMING)) {
                 if (closedWhileAway.isEmpty()) {
                     closedWhileAway = new HashSet<>();
                 }
@@ -277,6 +311,7 @@ final class ServerSession implements Participant {
             }
             state = State.AWAY;
             server.metrics().sessionAway();
+            server.tokens().away(this, grace);
             if (was == State.CONNECTED) {
                 memberOf.forEach(this::away);
             } // RESUMING: the rooms were told already
@@ -348,6 +383,7 @@ final class ServerSession implements Participant {
      */
     private void welcome(Map<String, Long> lastSeq, Takeover takeover) {
         state = State.CONNECTED;
+        server.tokens().back(this);
         takeover.welcome(token);
         output = connection;
         // Rooms the client still counts itself in but that closed while it was away; any other name
@@ -409,12 +445,80 @@ final class ServerSession implements Participant {
         matchmaker(m -> m.drop(this));
         // Given back before the rooms hear of it, so that whoever sees the member leave can take the place.
         movePlace(null);
-        for (String room : memberOf) {
-            leave(room, reason);
-        }
+        Set<String> rooms = memberOf;
         memberOf = Set.of();
         passwordJoins.clear();
         closedWhileAway = Set.of();
+        java.util.concurrent.CompletionStage<Boolean> released = server.tokens().release(this);
+        if (released == null) {
+            for (String room : rooms) {
+                leave(room, reason);
+            }
+        } else {
+            // In a cluster, another node may have taken the session meanwhile: then its rooms are that node's.
+            released.whenComplete((mine, failure) -> {
+                if (failure != null || !Boolean.FALSE.equals(mine)) {
+                    for (String room : rooms) {
+                        leave(room, reason);
+                    }
+                }
+            });
+        }
+    }
+
+    /**
+     * In a cluster, another node took this session (a Resume there): it ends here without leaving
+     * its rooms, which are that node's to change now. A connection it still has (half-open, or
+     * resuming here) is closed as one a Resume replaced.
+     */
+    void moved() {
+        executor.execute(() -> {
+            if (state == State.ENDED) {
+                return;
+            }
+            server.metrics().sessionEnded(state == State.AWAY);
+            state = State.ENDED;
+            Channel old = connection;
+            connection = null;
+            output = null;
+            takeovers++;
+            cancelGrace();
+            server.tokens().forget(this, token, unconfirmedToken);
+            token = null;
+            unconfirmedToken = null;
+            matchmaker(m -> m.drop(this));
+            movePlace(null);
+            for (String room : memberOf) {
+                server.rooms().forget(this, room);
+            }
+            memberOf = Set.of();
+            passwordJoins.clear();
+            closedWhileAway = Set.of();
+            if (old != null) {
+                closeReplaced(old);
+            }
+        });
+    }
+
+    /**
+     * A session adopted from a dead node knows no token of its own: the shared store checked
+     * {@code presented} (its hash) before handing the session over, so a Resume with it is taken.
+     */
+    void trustToken(String presented) {
+        executor.execute(() -> {
+            if (state != State.ENDED && token == null) {
+                token = presented;
+            }
+        });
+    }
+
+    /** An adopted session's member is away in each of its rooms (its node died without saying so). */
+    void markAway() {
+        executor.execute(() -> {
+            if (state == State.AWAY) {
+                memberOf.forEach(this::away);
+            }
+        });
     }
 
     /** The session now holds {@code next}'s place instead of its own. */

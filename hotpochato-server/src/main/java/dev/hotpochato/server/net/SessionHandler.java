@@ -182,12 +182,55 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Serve
 
     private void resume(long requestId, Resume resume) {
         checkVersion(requestId, resume.getProtocolVersionValue());
-        ServerSession lost = server.tokens().find(resume.getResumeToken());
-        if (lost == null) {
+        String presented = resume.getResumeToken();
+        ServerSession lost = server.tokens().find(presented);
+        if (lost != null) {
+            decide(requestId);
+            takeBack(lost, requestId, resume);
+            return;
+        }
+        // In a cluster, the session may be another node's (or a dead node's): the client is
+        // authenticated against the session's name first, so that a refused Resume changes nothing
+        // anywhere; then the session is claimed from the shared store, and taken back here.
+        CompletionStage<String> elsewhere = presented.isEmpty() ? null : server.tokens().nameElsewhere(presented);
+        if (elsewhere == null) {
             server.metrics().resume(ServerMetrics.Resume.FAILED);
             throw new ProtocolException(Error.Code.RESUME_FAILED, NO_SESSION, requestId);
         }
         decide(requestId);
+        elsewhere.whenComplete((name, failure) -> onLoop(() -> {
+            requireShared(name, failure, requestId);
+            authenticate(name, resume.getAuthToken()).whenComplete((ok, authFailure) -> onLoop(() -> {
+                if (!Boolean.TRUE.equals(ok)) {
+                    server.metrics().resume(ServerMetrics.Resume.FAILED);
+                }
+                requireAuthenticated(ok, authFailure, requestId);
+                server.tokens().claim(presented, ctx.channel()).whenComplete((claimed, claimFailure) -> onLoop(() -> {
+                    requireShared(claimed, claimFailure, requestId);
+                    session = claimed; // from now on, this connection's loss is the session's to hear
+                    claimed.resume(presented, ctx.channel(), ctx.channel().attr(ConnectionLimiter.PLACE).get(),
+                            resume.getLastSeqMap(), this);
+                }));
+            }));
+        }));
+    }
+
+    /** What the cluster's store answered for a Resume: refused (RESUME_FAILED), or not at all (UNAVAILABLE). */
+    private void requireShared(Object found, Throwable failure, long requestId) {
+        if (found != null) {
+            return;
+        }
+        server.metrics().resume(ServerMetrics.Resume.FAILED);
+        if (failure != null) {
+            log.warn("a Resume could not be checked in the cluster's store: {}", failure.toString());
+            throw new ProtocolException(Error.Code.UNAVAILABLE,
+                    "the cluster's store did not answer; nothing changed, try the Resume again", requestId);
+        }
+        throw new ProtocolException(Error.Code.RESUME_FAILED, NO_SESSION, requestId);
+    }
+
+    /** Authenticates the client of {@code lost}, then puts the Resume to the session. */
+    private void takeBack(ServerSession lost, long requestId, Resume resume) {
         authenticate(lost.name(), resume.getAuthToken()).whenComplete((ok, failure) -> onLoop(() -> {
             if (!Boolean.TRUE.equals(ok)) {
                 server.metrics().resume(ServerMetrics.Resume.FAILED);

@@ -53,6 +53,31 @@ public final class LocalRoom {
         return local(sessionId) != null;
     }
 
+    /** Whether {@code p} itself (not only its session id) is one of its members on this server. */
+    public boolean holds(Participant p) {
+        for (int i = 0; i < locals.size(); i++) {
+            if (locals.get(i).p == p) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code p}, a member of the room whose session this server has just taken over from another
+     * (a resume elsewhere in a cluster), becomes one of its members here, away until its
+     * {@code MemberBack}. An older participant of the same session here is dropped.
+     */
+    public void adopt(Participant p) {
+        locals.removeIf(l -> l.p.sessionId() == p.sessionId());
+        locals.add(new Local(p, false));
+    }
+
+    /** {@code p} is no longer one of its members here (its session moved to another server); true if it was. */
+    public boolean drop(Participant p) {
+        return locals.removeIf(l -> l.p == p);
+    }
+
     Local local(long sessionId) {
         for (int i = 0; i < locals.size(); i++) {
             if (locals.get(i).p.sessionId() == sessionId) {

@@ -102,6 +102,27 @@ public final class RoomDelivery {
         }
     }
 
+    /**
+     * Makes {@code entry}'s history {@code events} (consecutive, oldest first, ending at the seq of
+     * its state as delivered so far), encoded as {@link #deliver} encodes them: for a shared store
+     * that starts to keep a room here, so that a member resuming here is replayed what it missed
+     * exactly as from a history kept all along.
+     */
+    public void remember(String room, LocalRoom entry, List<RoomEvent> events) {
+        entry.history.clear();
+        if (events.isEmpty()) {
+            return;
+        }
+        ByteBuf all = encode(room, events);
+        try {
+            for (int i = 0; i < events.size(); i++) {
+                entry.history.add(all, bodyStart[i], bodyLength[i]);
+            }
+        } finally {
+            all.release();
+        }
+    }
+
     private void deliverToNewcomer(LocalRoom entry, Participant p, ByteBuf all) {
         if (p != null && (entry == null || entry.local(p.sessionId()) == null) && isSpecial(p.sessionId())) {
             deliverTo(entry, p, false, all);

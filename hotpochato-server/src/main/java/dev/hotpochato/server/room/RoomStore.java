@@ -79,6 +79,14 @@ public interface RoomStore {
     void pair(String room, Participant first, long firstMatchRequestId, Participant second,
               long secondMatchRequestId);
 
+    /**
+     * {@code p}'s session was taken over by another server sharing the rooms (a resume there): it is
+     * no longer one of {@code room}'s members here, and nothing is changed in the room, which is the
+     * other server's to change for it now. Nothing to do for a store that shares no rooms.
+     */
+    default void forget(Participant p, String room) {
+    }
+
     /** Up to {@code limit} (at most {@link #MAX_PAGE}) public rooms whose names sort after {@code after}. */
     CompletableFuture<RoomPage> list(String after, int limit);
 

@@ -50,6 +50,206 @@ end
 
 redis.register_function('hp_commit', commit)
 
+-- ------------------------------------------------------------------------------------------------
+-- Sessions, node liveness and fencing (docs/cluster.md, "Sessions, liveness and fencing").
+--
+-- hp:session:<sid>   hash: n = display name, o = generation of the node that owns the session,
+--                    t.<token hash> = a resume token that takes it back, r.<room> = a room it is in.
+--                    No expiry while its owner has it connected; the rest of the resume grace once away.
+-- hp:node:<gen>      a node's heartbeat, set with a time to live; gone = the node is not alive
+-- hp:node:<gen>:s    set of the session ids a node owns (what is marked away if it dies)
+-- hp:node:<gen>:c    the node's channel: 'moved <sid>' when another node took one of its sessions
+-- hp:nodes           set of the generations of the nodes that heartbeat
+-- hp:nodes:dead      set of the generations declared dead: they may never heartbeat or commit again
+-- A function that is not the owner's changes nothing and returns 0: a session belongs to one node.
+
+local function owned(key, gen)
+  local o = redis.call('HGET', key, 'o')
+  return o == gen, o
+end
+
+local function session_view(key, owner)
+  local out = {1, redis.call('HGET', key, 'n'), redis.call('PTTL', key), owner}
+  local fields = redis.call('HKEYS', key)
+  for _, f in ipairs(fields) do
+    if string.sub(f, 1, 2) == 'r.' then
+      table.insert(out, string.sub(f, 3))
+    end
+  end
+  return out
+end
+
+-- KEYS[1] hp:session:<sid>, KEYS[2] hp:node:<gen>:s; ARGV sid, name, gen, '+' or '-', token hash
+local function session_token(keys, args)
+  local mine, o = owned(keys[1], args[3])
+  if args[4] == '+' then
+    if o and not mine then
+      return 0
+    end
+    if not o then
+      redis.call('HSET', keys[1], 'n', args[2], 'o', args[3])
+      redis.call('SADD', keys[2], args[1])
+    end
+    redis.call('HSET', keys[1], 't.' .. args[5], '1')
+    return 1
+  end
+  if not mine then
+    return 0
+  end
+  redis.call('HDEL', keys[1], 't.' .. args[5])
+  return 1
+end
+
+-- KEYS[1] hp:session:<sid>; ARGV gen, '+' or '-', room
+local function session_room(keys, args)
+  if not owned(keys[1], args[1]) then
+    return 0
+  end
+  if args[2] == '+' then
+    redis.call('HSET', keys[1], 'r.' .. args[3], '1')
+  else
+    redis.call('HDEL', keys[1], 'r.' .. args[3])
+  end
+  return 1
+end
+
+-- KEYS[1] hp:session:<sid>; ARGV gen, grace in ms (0: connected again, no expiry)
+local function session_away(keys, args)
+  if not owned(keys[1], args[1]) then
+    return 0
+  end
+  if tonumber(args[2]) > 0 then
+    redis.call('PEXPIRE', keys[1], args[2])
+  else
+    redis.call('PERSIST', keys[1])
+  end
+  return 1
+end
+
+-- The owner ends the session: 1 if it may leave its rooms (it was still the owner, or the record
+-- expired, so no other node can have taken it), 0 if another node took it.
+-- KEYS[1] hp:session:<sid>, KEYS[2] hp:node:<gen>:s; ARGV sid, gen
+local function session_end(keys, args)
+  local mine, o = owned(keys[1], args[2])
+  redis.call('SREM', keys[2], args[1])
+  if not o then
+    return 1
+  end
+  if not mine then
+    return 0
+  end
+  redis.call('DEL', keys[1])
+  return 1
+end
+
+-- A Resume on node <gen> with a token of the session: if the token still takes it back, the node
+-- becomes its owner (the former owner hears 'moved <sid>' on its channel) and gets
+-- {1, name, remaining grace in ms, former owner, rooms...}; else {0}. The token is not used up here:
+-- the new owner voids it once the client has the next one (docs/protocol.md section 15).
+-- KEYS[1] hp:session:<sid>, KEYS[2] hp:node:<gen>:s; ARGV sid, token hash, gen, grace in ms
+local function session_claim(keys, args)
+  local o = redis.call('HGET', keys[1], 'o')
+  if not o or redis.call('HEXISTS', keys[1], 't.' .. args[2]) == 0 then
+    return {0}
+  end
+  if o ~= args[3] then
+    redis.call('HSET', keys[1], 'o', args[3])
+    redis.call('SREM', 'hp:node:' .. o .. ':s', args[1])
+    redis.call('SADD', keys[2], args[1])
+    redis.call('PUBLISH', 'hp:node:' .. o .. ':c', 'moved ' .. args[1])
+  end
+  if redis.call('PTTL', keys[1]) < 0 then
+    redis.call('PEXPIRE', keys[1], args[4])
+  end
+  return session_view(keys[1], o)
+end
+
+-- The name of the session a token still takes back, or '' (to authenticate a Resume before it
+-- claims anything). KEYS[1] hp:session:<sid>; ARGV token hash
+local function session_peek(keys, args)
+  if redis.call('HEXISTS', keys[1], 't.' .. args[1]) == 0 then
+    return ''
+  end
+  return redis.call('HGET', keys[1], 'n') or ''
+end
+
+-- A live node takes over a session of the dead node <dead>: as session_claim, without a token.
+-- KEYS[1] hp:session:<sid>, KEYS[2] hp:node:<gen>:s; ARGV sid, dead gen, gen, grace in ms
+local function session_adopt(keys, args)
+  local o = redis.call('HGET', keys[1], 'o')
+  if o ~= args[2] then
+    return {0}
+  end
+  redis.call('HSET', keys[1], 'o', args[3])
+  redis.call('SREM', 'hp:node:' .. o .. ':s', args[1])
+  redis.call('SADD', keys[2], args[1])
+  if redis.call('PTTL', keys[1]) < 0 then
+    redis.call('PEXPIRE', keys[1], args[4])
+  end
+  return session_view(keys[1], o)
+end
+
+-- KEYS[1] hp:node:<gen>, KEYS[2] hp:nodes, KEYS[3] hp:nodes:dead; ARGV gen, time to live in ms.
+-- 0 if the node was declared dead: it must stop writing.
+local function heartbeat(keys, args)
+  if redis.call('SISMEMBER', keys[3], args[1]) == 1 then
+    return 0
+  end
+  redis.call('SET', keys[1], '1', 'PX', args[2])
+  redis.call('SADD', keys[2], args[1])
+  return 1
+end
+
+-- Declares dead every node whose heartbeat has lapsed, once: returns their generations.
+-- KEYS[1] hp:nodes, KEYS[2] hp:nodes:dead; ARGV the caller's gen
+local function reap(keys, args)
+  local dead = {}
+  for _, g in ipairs(redis.call('SMEMBERS', keys[1])) do
+    if g ~= args[1] and redis.call('EXISTS', 'hp:node:' .. g) == 0 then
+      redis.call('SREM', keys[1], g)
+      redis.call('SADD', keys[2], g)
+      table.insert(dead, g)
+    end
+  end
+  return dead
+end
+
+-- A node stopping gracefully: its sessions end (their members have left their rooms), it stops
+-- counting as alive, and it may not write again.
+-- KEYS[1] hp:node:<gen>, KEYS[2] hp:nodes, KEYS[3] hp:nodes:dead, KEYS[4] hp:node:<gen>:s; ARGV gen
+local function node_stop(keys, args)
+  for _, sid in ipairs(redis.call('SMEMBERS', keys[4])) do
+    if redis.call('HGET', 'hp:session:' .. sid, 'o') == args[1] then
+      redis.call('DEL', 'hp:session:' .. sid)
+    end
+  end
+  redis.call('DEL', keys[1], keys[4])
+  redis.call('SREM', keys[2], args[1])
+  redis.call('SADD', keys[3], args[1])
+  return 1
+end
+
+-- hp_commit, refused to a node that is not alive (its heartbeat lapsed, or it was declared dead):
+-- KEYS[4] is the caller's hp:node:<gen>. A paused node that wakes up so writes nothing.
+local function commit_live(keys, args)
+  if redis.call('EXISTS', keys[4]) == 0 then
+    return redis.error_reply('FENCED this node is not alive in the cluster')
+  end
+  return commit(keys, args)
+end
+
+redis.register_function('hp_session_token', session_token)
+redis.register_function('hp_session_room', session_room)
+redis.register_function('hp_session_away', session_away)
+redis.register_function('hp_session_end', session_end)
+redis.register_function('hp_session_claim', session_claim)
+redis.register_function('hp_session_peek', session_peek)
+redis.register_function('hp_session_adopt', session_adopt)
+redis.register_function('hp_heartbeat', heartbeat)
+redis.register_function('hp_reap', reap)
+redis.register_function('hp_node_stop', node_stop)
+redis.register_function('hp_commit_live', commit_live)
+
 -- The lobby: strangers waiting to be paired, across nodes (see ClusterMatchmaker).
 --
 -- KEYS[1] hp:lobby         list of waiters, longest first: '<generation>:<session>:<request>:<name>'
