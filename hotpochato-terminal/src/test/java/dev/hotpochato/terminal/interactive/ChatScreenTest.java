@@ -278,12 +278,14 @@ class ChatScreenTest {
 
         RoomHandle bobInTwo = connect("bob").join("two").join();
         screen.await("alice's turn in two, marked", s -> s.statusRow().contains("2:two*"));
-        bobInTwo.onMyTurn(turn -> { });
+        CompletableFuture<Void> bobsTurn = new CompletableFuture<>();
+        bobInTwo.onMyTurn(turn -> bobsTurn.complete(null));
         screen.type("/switch two\r");
         screen.await("window two", s -> inputRow(s).equals("two>"));
         screen.type("said in two\r");
         screen.type("\u001b1");
         screen.await("window one", s -> inputRow(s).equals("one>"));
+        bobsTurn.get(30, TimeUnit.SECONDS); // alice's line is said (asynchronously): then it is bob's turn
         bobInTwo.say("unread in two").join();
         screen.await("one unread message in two", s -> s.statusRow().contains("2:two(1)"));
         assertTrue(bobInTwo.history().stream().anyMatch(m -> m.text().equals("said in two")), "text typed in window two went to two");
