@@ -24,7 +24,7 @@ public record ChatCommand(String name, String argument) {
             "/rooms", "/join", "/switch", "/leave", "/match", "/nick", "/help", "/quit",
             // floor control (FloorCommands)
             "/create", "/hand", "/withdraw", "/hands", "/grant", "/revoke", "/deny", "/mute", "/unmute", "/remove",
-            "/chair", "/listen", "/speaker", "/audience");
+            "/chair", "/stepdown", "/listen", "/speaker", "/audience");
 
     /** The commands a user can type, with what they do; printed by {@code /help}. */
     public static final String HELP = String.join("\n",

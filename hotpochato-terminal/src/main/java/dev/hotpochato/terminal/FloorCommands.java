@@ -64,9 +64,17 @@ public final class FloorCommands {
 
     /** Carries out floor command {@code c} in {@code room} (null if the client is in none). */
     public static Outcome run(ChatCommand c, RoomHandle room, Session session) {
+        return run(c, room, session, null);
+    }
+
+    /**
+     * @param turnTimeout the turn length of the rooms this client creates ({@code --turn-timeout}),
+     *                    or null for the server's default
+     */
+    public static Outcome run(ChatCommand c, RoomHandle room, Session session, java.time.Duration turnTimeout) {
         String arg = c.argument();
         if (c.name().equals("create")) {
-            return create(arg, session);
+            return create(arg, session, turnTimeout);
         }
         if (c.name().equals("listen")) {
             return arg.isEmpty() || arg.contains(" ") ? Outcome.error("usage: /listen ROOM")
@@ -98,7 +106,7 @@ public final class FloorCommands {
         };
     }
 
-    private static Outcome create(String arg, Session session) {
+    private static Outcome create(String arg, Session session, java.time.Duration turnTimeout) {
         String[] words = arg.isEmpty() ? new String[0] : arg.split("\\s+");
         if (words.length < 2 || words.length > 3) {
             return Outcome.error("usage: /create ROOM round-robin|queue|moderated [TURNS]");
@@ -108,6 +116,9 @@ public final class FloorCommands {
             return Outcome.error("unknown policy " + words[1] + ": round-robin, queue or moderated");
         }
         JoinOptions.Builder options = JoinOptions.builder().policy(policy);
+        if (turnTimeout != null) {
+            options.turnTimeout(turnTimeout);
+        }
         if (words.length == 3) {
             try {
                 options.endAfterTurns(Integer.parseInt(words[2]));

@@ -83,6 +83,8 @@ public final class ChatScreen implements SessionListener {
     private final Session session;
     /** Whether a session that cannot be resumed is replaced and its rooms joined again. */
     private final boolean reconnects;
+    /** Rooms that ended by one of their rules ({@link #onRoomEnded}), until their close is shown. */
+    private final java.util.Set<String> endedHere = new java.util.HashSet<>();
     private final Terminal terminal;
     private final ScreenOptions options;
     private final ChatLineReader reader;
@@ -254,7 +256,8 @@ public final class ChatScreen implements SessionListener {
 
     /** A floor command ({@link FloorCommands}) in window {@code w}: its answer, or its failure, as a line. */
     private void floor(Window w, ChatCommand command) {
-        FloorCommands.Outcome o = FloorCommands.run(command, handle(w), session);
+        FloorCommands.Outcome o = FloorCommands.run(command, handle(w), session,
+                options.joinOptions().turnTimeout().orElse(null)); // --turn-timeout for /create too
         if (o.error() != null) {
             errorLine(o.error());
         } else if (o.info() != null) {
@@ -329,7 +332,7 @@ public final class ChatScreen implements SessionListener {
             }
             case "quit", "exit" -> quit = true;
             case "create", "listen", "hand", "withdraw", "hands", "grant", "revoke", "deny", "mute", "unmute", "remove",
-                 "chair", "speaker", "audience" -> floor(w, command);
+                 "chair", "stepdown", "speaker", "audience" -> floor(w, command);
             default -> {
                 errorLine("unknown command /" + SafeText.name(command.name())
                         + "; /help lists the commands (// says text that starts with a slash)");
@@ -907,14 +910,21 @@ public final class ChatScreen implements SessionListener {
     }
 
     @Override
+    public void onRoomEnded(RoomHandle room, dev.hotpochato.client.EndRule rule, String reason) {
+        reader.locked(() -> endedHere.add(room.name()));
+    }
+
+    @Override
     public void onRoomClosed(RoomHandle room, String reason) {
         reader.locked(() -> {
             Window w = window(room);
             w.closed(reason);
             updatePrompt();
             if (session.isOpen()) {
-                // A server closes a public room only as it stops: with reconnecting on, it is joined again.
-                boolean back = !room.isPrivate() && reconnects;
+                // A public room closed as its server stops is joined again (with reconnecting on); one
+                // that ended by its rules, or from which a chair removed this client, is not.
+                boolean back = !room.isPrivate() && reconnects && !endedHere.remove(room.name())
+                        && !reason.startsWith("removed by ");
                 systemLine(w, "* " + SafeText.name(room.name()) + " closed: " + SafeText.name(reason)
                         + (back ? " (joined again when the server is back)" : " (/leave closes this window)"));
             }

@@ -356,6 +356,48 @@ class ChatScreenTest {
     }
 
     @Test
+    void createUsesTheTurnTimeoutTheClientWasGiven() throws Exception {
+        VirtualScreen screen = new VirtualScreen(160, 30);
+        ScreenOptions minute = new ScreenOptions(null, null, true,
+                JoinOptions.builder().turnTimeout(Duration.ofSeconds(60)).build(), Clock.systemDefaultZone(), null, true);
+        chat(screen, connect("alice"), Target.room("tt-lobby"), minute);
+        ready(screen, "tt-lobby");
+        screen.type("/create tt-panel queue\r");
+        screen.awaitText("you joined tt-panel");
+        RoomHandle bob = connect("bob").join("tt-panel").join();
+        assertEquals(Duration.ofSeconds(60), bob.turnTimeout().orElseThrow());
+    }
+
+    @Test
+    void aChairStepsDownWithStepdown() throws Exception {
+        VirtualScreen screen = new VirtualScreen(160, 30);
+        chat(screen, connect("alice"), Target.room("sd-lobby"), plain());
+        ready(screen, "sd-lobby");
+        screen.type("/create sd-panel moderated\r");
+        screen.awaitText("you joined sd-panel");
+        connect("bob").join("sd-panel").join();
+        screen.awaitText("bob joined");
+        screen.type("/stepdown\r");
+        screen.awaitText("you stepped down as chair");
+        assertTrue(screen.rows().stream().noneMatch(r -> r.contains("unknown command")), screen::toString);
+    }
+
+    @Test
+    void aRoomThatEndedByItsRuleIsNotPromisedBack() throws Exception {
+        VirtualScreen screen = new VirtualScreen(200, 30);
+        chat(screen, connect("alice"), Target.room("end-lobby"), plain());
+        ready(screen, "end-lobby");
+        screen.type("/create end-short queue 1\r");
+        screen.awaitText("you joined end-short");
+        screen.type("/hand\r");
+        screen.await("alice's floor", s -> s.statusRow().contains("YOUR TURN"));
+        screen.type("the only turn\r");
+        screen.await("the room ended", s -> s.rows().stream().anyMatch(r -> r.contains("end-short closed:")));
+        String closed = screen.rows().stream().filter(r -> r.contains("end-short closed:")).findFirst().orElseThrow();
+        assertTrue(closed.endsWith("(/leave closes this window)"), closed);
+    }
+
+    @Test
     void aQueuedRoomOfOneSaysHowToGetTheFloorRatherThanWaitingForSomeone() throws Exception {
         VirtualScreen screen = new VirtualScreen(160, 30);
         chat(screen, connect("alice"), Target.room("idle-lobby"), plain());
