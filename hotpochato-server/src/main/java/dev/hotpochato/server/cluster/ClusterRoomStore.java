@@ -530,17 +530,7 @@ public final class ClusterRoomStore implements RoomStore {
         }
 
         private void readThenAdopt(Room r, Pending p, boolean subscribing) {
-            then(redis.read(r.name), (stored, failure) -> {
-                if (failure != null) {
-                    failed(r, p, failure);
-                    return;
-                }
-                refresh(r, stored.version(), stored.state());
-                if (subscribing) {
-                    r.delivered = r.cached == null ? 0 : r.cached.seq();
-                }
-                readHistory(r, p, new ArrayList<>(), 1);
-            });
+            readState(r, p, subscribing, () -> readHistory(r, p, new ArrayList<>(), 1));
         }
 
         /** Reads the room's kept events from {@code from} on, until they reach the last seq delivered here. */
@@ -592,6 +582,14 @@ public final class ClusterRoomStore implements RoomStore {
         }
 
         private void readThenCompute(Room r, Pending p, boolean subscribing) {
+            readState(r, p, subscribing, () -> compute(r, p));
+        }
+
+        /**
+         * Reads the room's state into the cache ({@code subscribing}: just subscribed, so delivery
+         * starts after the seq read), then runs {@code next}; a failed read fails {@code p}.
+         */
+        private void readState(Room r, Pending p, boolean subscribing, Runnable next) {
             then(redis.read(r.name), (stored, failure) -> {
                 if (failure != null) {
                     failed(r, p, failure);
@@ -601,7 +599,7 @@ public final class ClusterRoomStore implements RoomStore {
                 if (subscribing) {
                     r.delivered = r.cached == null ? 0 : r.cached.seq();
                 }
-                compute(r, p);
+                next.run();
             });
         }
 
