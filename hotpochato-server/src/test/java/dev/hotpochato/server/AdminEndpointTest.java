@@ -284,19 +284,21 @@ class AdminEndpointTest {
             TestClient alice = TestClient.hello(address, "alice");
             alice.join("r");
             alice.expect(ServerFrame.BodyCase.JOINED);
-            assertEquals(1, sample(get(server, "/metrics").body(), "hotpochato_sessions{state=\"live\"}"));
+            awaitSample(server, "hotpochato_sessions{state=\"live\"}", 1);
             alice.close();
-            String after = awaitSample(server, "hotpochato_rooms", 0); // the grace ended: she left, the room closed
-            assertEquals(0, sample(after, "hotpochato_sessions{state=\"away\"}"));
-            assertEquals(0, sample(after, "hotpochato_sessions{state=\"live\"}"));
-            assertEquals(0, sample(after, "hotpochato_room_members"));
+            // The grace ends: she leaves, the room closes. The room and the session are counted on
+            // different loops, so each gauge is awaited rather than read off one scrape.
+            awaitSample(server, "hotpochato_rooms", 0);
+            awaitSample(server, "hotpochato_room_members", 0);
+            awaitSample(server, "hotpochato_sessions{state=\"live\"}", 0);
+            awaitSample(server, "hotpochato_sessions{state=\"away\"}", 0);
         }
         try (HotPochatoServer server = start(ServerOptions.builder().resumeGrace(Duration.ZERO))) {
             TestClient bob = TestClient.hello(new InetSocketAddress("127.0.0.1", server.port()), "bob");
-            assertEquals(1, sample(get(server, "/metrics").body(), "hotpochato_sessions{state=\"live\"}"));
+            awaitSample(server, "hotpochato_sessions{state=\"live\"}", 1);
             bob.close();
-            String after = awaitSample(server, "hotpochato_sessions{state=\"live\"}", 0);
-            assertEquals(0, sample(after, "hotpochato_sessions{state=\"away\"}"));
+            awaitSample(server, "hotpochato_sessions{state=\"live\"}", 0);
+            awaitSample(server, "hotpochato_sessions{state=\"away\"}", 0);
         }
     }
 
