@@ -22,12 +22,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** The interactive mode on a terminal of known size, against a real server: what is drawn, where the cursor is. */
 class ChatScreenTest {
@@ -104,7 +106,8 @@ class ChatScreenTest {
             int n = i;
             screen.await("bob's answer " + n, s -> s.rows().stream().anyMatch(r -> r.endsWith("bob: bob line " + n)));
         }
-        screen.await("the screen full", s -> !s.rows().get(0).isBlank());
+        screen.await("the screen full, alice's turn again", s -> !s.rows().get(0).isBlank()
+                && s.statusRow().contains("YOUR TURN") && s.rows().get(s.height() - 3).startsWith(">>> your turn"));
 
         for (int[] size : new int[][] {{80, 24}, {60, 15}, {140, 40}, {100, 30}}) {
             screen.resize(size[0], size[1]);
@@ -123,18 +126,43 @@ class ChatScreenTest {
     }
 
     /**
-     * The status on the last row, the prompt on the row above with the cursor on it, and above that
-     * the latest lines, in order, with none missing: each "alice line N" (or "after ...") is
-     * followed by "bob line M" and the turn notice, and the bob lines count up by one.
+     * Waits until the screen is laid out intact: the status on the last row, the prompt on the row
+     * above with the cursor on it, and above that the latest lines, in order, with none missing:
+     * each "alice line N" (or "after ...") is followed by "bob line M" and the turn notice, and the
+     * bob lines count up by one. A redraw is not atomic, so a screen caught halfway through one is
+     * not a failure; a line lost for good is, once the wait runs out.
      */
     private static void assertScreenIntact(VirtualScreen screen, String where) {
+        AtomicReference<String> defect = new AtomicReference<>();
+        try {
+            screen.await(where + " laid out intact", s -> {
+                defect.set(defect(s));
+                return defect.get() == null;
+            });
+        } catch (AssertionError e) {
+            fail(where + ": " + defect.get() + "\n" + e.getMessage());
+        }
+    }
+
+    /** What is wrong with the screen's layout, or null when it is intact. */
+    private static String defect(VirtualScreen screen) {
         List<String> rows = screen.rows();
         int h = rows.size();
-        assertEquals(screen.height(), h);
-        assertTrue(rows.get(h - 1).startsWith(" resize | YOUR TURN | "), where + ": status row\n" + screen);
-        assertTrue(rows.get(h - 2).startsWith("resize>"), where + ": prompt row\n" + screen);
-        assertEquals(h - 2, screen.cursorRow(), where + ": the cursor is on the prompt row\n" + screen);
-        assertTrue(rows.get(h - 3).startsWith(">>> your turn"), where + ": latest line above the prompt\n" + screen);
+        if (h != screen.height()) {
+            return "the screen has " + h + " rows, not " + screen.height();
+        }
+        if (!rows.get(h - 1).startsWith(" resize | YOUR TURN | ")) {
+            return "status row";
+        }
+        if (!rows.get(h - 2).startsWith("resize>")) {
+            return "prompt row";
+        }
+        if (screen.cursorRow() != h - 2) {
+            return "the cursor is on row " + screen.cursorRow() + ", not on the prompt row";
+        }
+        if (!rows.get(h - 3).startsWith(">>> your turn")) {
+            return "latest line above the prompt";
+        }
         Pattern bobLine = Pattern.compile("\\d\\d:\\d\\d:\\d\\d bob: bob line (\\d+)");
         int lastBob = -1;
         for (int i = 0; i < h - 2; i++) {
@@ -143,19 +171,18 @@ class ChatScreenTest {
                 continue;
             }
             int n = Integer.parseInt(m.group(1));
-            if (lastBob >= 0) {
-                assertEquals(lastBob + 1, n, where + ": a line is missing before row " + i + "\n" + screen);
+            if (lastBob >= 0 && n != lastBob + 1) {
+                return "a line is missing before row " + i + ": bob line " + (lastBob + 1);
             }
             lastBob = n;
-            if (i + 1 < h - 2) {
-                assertTrue(rows.get(i + 1).startsWith(">>> your turn"), where + ": row " + (i + 1) + "\n" + screen);
+            if (i + 1 < h - 2 && !rows.get(i + 1).startsWith(">>> your turn")) {
+                return "no turn notice on row " + (i + 1);
             }
-            if (i >= 1) {
-                assertTrue(rows.get(i - 1).contains("alice: ") || rows.get(i - 1).matches("x+ alice line \\d+"),
-                        where + ": row " + (i - 1) + "\n" + screen);
+            if (i >= 1 && !(rows.get(i - 1).contains("alice: ") || rows.get(i - 1).matches("x+ alice line \\d+"))) {
+                return "no alice line on row " + (i - 1);
             }
         }
-        assertTrue(lastBob > 0, where + ": no bob lines\n" + screen);
+        return lastBob > 0 ? null : "no bob lines";
     }
 
     @Test
