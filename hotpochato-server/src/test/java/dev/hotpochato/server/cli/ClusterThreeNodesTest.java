@@ -99,6 +99,12 @@ class ClusterThreeNodesTest {
                 assertNull(s.failure, () -> s.name + " failed: " + s.failure);
             }
             check(speakers);
+        } catch (AssertionError e) {
+            StringBuilder outputs = new StringBuilder(e.getMessage());
+            for (int i = 0; i < nodes.size(); i++) {
+                outputs.append("\n--- node ").append(i).append(" ---\n").append(nodes.get(i).output());
+            }
+            throw new AssertionError(outputs.toString(), e);
         } finally {
             speakers.forEach(Speaker::close);
             nodes.forEach(ChildServer::close);
@@ -182,6 +188,9 @@ class ClusterThreeNodesTest {
         final java.util.concurrent.atomic.AtomicInteger confirmed = new java.util.concurrent.atomic.AtomicInteger();
         private final Map<String, Long> lastSeq = new HashMap<>();
         private final Map<Long, String> pending = new HashMap<>();
+        /** Joins not answered yet, by request id: UNAVAILABLE means nothing changed, and a client sends it again. */
+        private final Map<Long, String> joining = new HashMap<>();
+        private int joinRetries;
         final Map<String, Long> joinedAfter = new ConcurrentHashMap<>();
         private volatile TestClient client;
         volatile boolean holdOnNode0;
@@ -216,9 +225,8 @@ class ClusterThreeNodesTest {
             try {
                 client = TestClient.hello(nodes.get(node), name);
                 client.keepAlive(Duration.ofMillis(100));
-                RoomOptions slow = RoomOptions.newBuilder().setTurnTimeoutMs(120_000).build();
                 for (String room : ROOMS) {
-                    client.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom(room).setOptions(slow)));
+                    join(room);
                 }
                 while (!stop || !pending.isEmpty()) {
                     ServerFrame f = client.nextOrClosed();
@@ -241,6 +249,11 @@ class ClusterThreeNodesTest {
             }
         }
 
+        private void join(String room) {
+            RoomOptions slow = RoomOptions.newBuilder().setTurnTimeoutMs(120_000).build();
+            joining.put(client.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom(room).setOptions(slow))), room);
+        }
+
         /** The node is gone: the same session, on the next node, from the last seq seen of each room. */
         private void resume() throws InterruptedException {
             TestClient lost = client;
@@ -254,6 +267,7 @@ class ClusterThreeNodesTest {
 
         private void handle(ServerFrame f) {
             if (f.hasJoined()) {
+                joining.remove(f.getRequestId());
                 String room = f.getJoined().getRoom().getName();
                 assertNull(joinedAfter.put(room, f.getJoined().getRoom().getLastSeq()), name + " joined twice");
                 lastSeq.put(room, f.getJoined().getRoom().getLastSeq());
@@ -280,6 +294,13 @@ class ClusterThreeNodesTest {
                 if (f.hasTurnGranted() && f.getTurnGranted().getHolder().equals(name)) {
                     grantedTurn(room);
                 }
+                return;
+            }
+            if (f.hasError() && joining.containsKey(f.getRequestId())) {
+                String room = joining.remove(f.getRequestId());
+                assertEquals(Error.Code.UNAVAILABLE, f.getError().getCode(), () -> name + ": " + f);
+                assertTrue(++joinRetries <= 10, () -> name + ": Join refused " + joinRetries + " times: " + f);
+                join(room);
                 return;
             }
             if (f.hasError()) {
