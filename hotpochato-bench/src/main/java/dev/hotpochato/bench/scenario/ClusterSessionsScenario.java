@@ -165,9 +165,12 @@ public final class ClusterSessionsScenario implements Scenario {
         report.add(new Figure(scenario, "idle sessions held", "sessions", held, "", Double.NaN, false, "",
                 String.format(Locale.ROOT, "%,d tried (%,d per node, each node and each load generator a process of "
                         + "its own); the nodes counted %,d%s", NODES * perNode, perNode, counted, failures)));
-        report.add(Figure.alone(scenario, "connect rate", "1/s", held / slowest,
+        report.add(new Figure(scenario, "connect rate", "1/s", held / slowest, "one node in memory",
+                memory.connected().held() / memory.connected().seconds(), false, "",
                 String.format(Locale.ROOT, "connect + Hello + Welcome, %d load processes at once, 512 in flight each; "
-                        + "slowest took %.1f s (%.1f s with the load processes' start)", NODES, slowest, wallSeconds)));
+                        + "slowest took %.1f s (%.1f s with the load processes' start); in memory: one load process, "
+                        + "%,d in %.1f s", NODES, slowest, wallSeconds, memory.connected().held(),
+                        memory.connected().seconds())));
         for (int i = 0; i < shares.size(); i++) {
             Share s = shares.get(i);
             report.add(new Figure(scenario + ", node " + i, "heap per session", "bytes", s.heapPerSession(),
