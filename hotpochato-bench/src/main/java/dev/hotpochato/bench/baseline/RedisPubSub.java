@@ -161,6 +161,25 @@ public final class RedisPubSub implements AutoCloseable {
         return h;
     }
 
+    /** Bytes redis-server has allocated for its data ({@code INFO memory}, {@code used_memory}). */
+    public long usedMemory() {
+        try (var conn = client.connect()) {
+            for (String line : conn.sync().info("memory").split("\r?\n")) {
+                if (line.startsWith("used_memory:")) {
+                    return Long.parseLong(line.substring("used_memory:".length()).trim());
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Keys in the database ({@code DBSIZE}). */
+    public long keys() {
+        try (var conn = client.connect()) {
+            return conn.sync().dbsize();
+        }
+    }
+
     /** CPU used so far by redis-server. */
     public long serverCpuNanos() {
         return Cpu.otherProcessNanos(process.pid());

@@ -2,6 +2,8 @@ package dev.hotpochato.bench.cli;
 
 import dev.hotpochato.bench.report.Report;
 import dev.hotpochato.bench.scenario.BenchContext;
+import dev.hotpochato.bench.scenario.ClusterRoomsScenario;
+import dev.hotpochato.bench.scenario.ClusterSessionsScenario;
 import dev.hotpochato.bench.scenario.ConnectionsScenario;
 import dev.hotpochato.bench.scenario.FanoutScenario;
 import dev.hotpochato.bench.scenario.HandoffScenario;
@@ -31,11 +33,13 @@ import java.util.concurrent.Callable;
         sortOptions = false, showDefaultValues = true,
         description = {"Measures HotPochato beside a baseline run on the same machine in the same run.",
                 "Scenarios: handoff, websocket, fanout, rooms, connections, jmh; quick (all, small, < 1 min); all (all, full size).",
-                "cluster-handoff (not in quick or all): hand-offs through Redis on one and two nodes, beside one node in memory."})
+                "cluster-handoff (not in quick or all): hand-offs through Redis on one and two nodes, beside one node in memory.",
+                "cluster-rooms (not in quick or all): throughput of many paired rooms through Redis on one and two nodes.",
+                "cluster-sessions (not in quick or all): idle sessions over three node processes sharing one Redis."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SCENARIO",
-            description = "handoff | websocket | fanout | rooms | connections | jmh | quick | all | cluster-handoff")
+            description = "handoff | websocket | fanout | rooms | connections | jmh | quick | all | cluster-handoff | cluster-rooms | cluster-sessions")
     String scenario;
 
     @Option(names = "--profile", description = "Sizes: TINY (a smoke run), QUICK or FULL. Default: QUICK for "
@@ -81,19 +85,19 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sizes", split = ",", description = "fanout: room sizes n.")
     List<Integer> sizes;
 
-    @Option(names = "--seconds", description = "fanout, rooms: measured seconds per run (after warm-up).")
+    @Option(names = "--seconds", description = "fanout, rooms, cluster-rooms: measured seconds per run (after warm-up).")
     Double seconds;
 
     @Option(names = "--no-redis", description = "fanout: skip the Redis pub/sub column.")
     boolean noRedis;
 
-    @Option(names = "--rooms", description = "rooms: paired rooms (2 members each).")
+    @Option(names = "--rooms", description = "rooms, cluster-rooms: paired rooms (2 members each).")
     Integer rooms;
 
-    @Option(names = "--connections", description = "connections: idle connections to try.")
+    @Option(names = "--connections", description = "connections, cluster-sessions: idle connections to try.")
     Integer connections;
 
-    @Option(names = "--source-addresses", description = "connections: spread clients over 127.0.0.2 .. 127.0.0.(1+N).")
+    @Option(names = "--source-addresses", description = "connections, cluster-sessions: spread clients over 127.0.0.2 .. 127.0.0.(1+N).")
     Integer sourceAddresses;
 
     @Option(names = "--json", description = "Also write the figures to this file as JSON.")
@@ -157,9 +161,11 @@ public final class BenchCommand implements Callable<Integer> {
                 case "connections" -> connections(p);
                 case "jmh" -> JmhScenario.of(p);
                 case "cluster-handoff" -> dev.hotpochato.bench.scenario.ClusterHandoffScenario.of(p);
+                case "cluster-rooms" -> clusterRooms(p);
+                case "cluster-sessions" -> clusterSessions(p);
                 default -> throw new CommandLine.ParameterException(new CommandLine(this),
                         "unknown scenario '" + name + "'; expected one of handoff, websocket, fanout, rooms, connections, jmh, "
-                                + "cluster-handoff, quick, all");
+                                + "cluster-handoff, cluster-rooms, cluster-sessions, quick, all");
             });
         }
         return plan;
@@ -191,6 +197,22 @@ public final class BenchCommand implements Callable<Integer> {
         Duration measure = seconds != null ? Duration.ofMillis((long) (seconds * 1000)) : Duration.ofSeconds(15);
         return new RoomsScenario(rooms != null ? rooms : 10_000, measure.dividedBy(5).plusMillis(200), measure,
                 p == Profile.FULL ? 50_000 : 10_000);
+    }
+
+    private Scenario clusterRooms(Profile p) {
+        if (rooms == null && seconds == null) {
+            return ClusterRoomsScenario.of(p);
+        }
+        Duration measure = seconds != null ? Duration.ofMillis((long) (seconds * 1000)) : Duration.ofSeconds(10);
+        return new ClusterRoomsScenario(rooms != null ? rooms : 4_000, measure.dividedBy(3).plusMillis(200), measure);
+    }
+
+    private Scenario clusterSessions(Profile p) {
+        if (connections == null && sourceAddresses == null) {
+            return ClusterSessionsScenario.of(p);
+        }
+        return new ClusterSessionsScenario(connections != null ? connections : 50_000,
+                sourceAddresses != null ? sourceAddresses : 16, Duration.ofSeconds(120));
     }
 
     private Scenario connections(Profile p) {

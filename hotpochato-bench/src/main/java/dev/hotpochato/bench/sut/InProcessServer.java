@@ -33,7 +33,8 @@ public final class InProcessServer implements ServerUnderTest {
         return web == null ? null : new InetSocketAddress("127.0.0.1", web.getPort());
     }
 
-    static ServerOptions options(int workerThreads, int maxMembersPerRoom) {
+    /** The options every benchmark server runs with: no turn timeout, no abuse limits (one client machine). */
+    public static ServerOptions options(int workerThreads, int maxMembersPerRoom) {
         return ServerOptions.builder()
                 .bindAddress("127.0.0.1")
                 .port(0)

@@ -9,12 +9,20 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The main class of a {@link SpawnedServer}'s child JVM: starts a server, prints {@code READY port},
+ * The main class of a {@link SpawnedServer}'s child JVM: starts a server (a cluster node if a third
+ * argument names its Redis), prints {@code READY port},
  * then answers {@code stats} (or {@code memory}, which collects garbage first) on stdin with one
  * {@code STATS heap direct connections cpu maxFds openFds} line until {@code quit} or end of input.
  * Running the server apart gives it a file-descriptor limit of its own and a heap that holds only it.
  */
 public final class ServerProcess {
+
+    /**
+     * A cluster node's {@code --cluster-node-timeout}: longer than the default 3 s, so that a child JVM
+     * starved on a loaded machine is not declared dead mid-measurement (the benchmarks measure
+     * capacity, not liveness).
+     */
+    private static final java.time.Duration CLUSTER_NODE_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     private ServerProcess() {
     }
@@ -23,7 +31,9 @@ public final class ServerProcess {
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         int threads = Integer.parseInt(args[0]);
         int maxMembers = Integer.parseInt(args[1]);
-        try (HotPochatoServer server = HotPochatoServer.start(InProcessServer.options(threads, maxMembers))) {
+        String cluster = args.length > 2 ? args[2] : null;
+        try (HotPochatoServer server = HotPochatoServer.start(InProcessServer.options(threads, maxMembers).toBuilder()
+                .cluster(cluster).clusterNodeTimeout(CLUSTER_NODE_TIMEOUT).build())) {
             System.out.println("READY " + server.port());
             System.out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

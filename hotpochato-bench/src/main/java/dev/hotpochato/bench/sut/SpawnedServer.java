@@ -37,6 +37,12 @@ public final class SpawnedServer implements ServerUnderTest {
      */
     public static SpawnedServer start(int workerThreads, int maxMembersPerRoom, List<String> jvmArgs)
             throws IOException {
+        return start(workerThreads, maxMembersPerRoom, jvmArgs, null);
+    }
+
+    /** As above, as a cluster node on the Redis at {@code cluster} ({@code redis://host:port}); null: in memory. */
+    public static SpawnedServer start(int workerThreads, int maxMembersPerRoom, List<String> jvmArgs, String cluster)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>();
         command.add(java);
@@ -48,6 +54,9 @@ public final class SpawnedServer implements ServerUnderTest {
         command.add(ServerProcess.class.getName());
         command.add(Integer.toString(workerThreads));
         command.add(Integer.toString(Math.max(2, maxMembersPerRoom)));
+        if (cluster != null) {
+            command.add(cluster);
+        }
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             return new SpawnedServer(process, workerThreads);

@@ -105,6 +105,35 @@ class ScenariosTest {
     }
 
     @Test
+    void clusterRoomsReportThroughputOfEachRowAgainstMemoryAndRedisCpuPerHandoff() throws Exception {
+        assumeTrue(RedisPubSub.findServer().isPresent(), "redis-server is not installed");
+        List<Figure> figures = run(ClusterRoomsScenario.of(Profile.TINY));
+        assertTrue(find(figures, "cluster rooms 10 x 2, one node in memory", "hand-offs/s").value() > 0);
+        for (String row : List.of("one node via Redis", "two nodes via Redis", "two nodes via Redis, appendfsync always")) {
+            String scenario = "cluster rooms 10 x 2, " + row;
+            Figure rate = find(figures, scenario, "hand-offs/s");
+            assertTrue(rate.value() > 0, rate + " made no hand-offs");
+            assertEquals("one node in memory", rate.baselineName());
+            find(figures, scenario, "Redis CPU per hand-off");
+            find(figures, scenario, "nodes' CPU per hand-off");
+        }
+    }
+
+    @Test
+    void clusterSessionsAreHeldByThreeNodeProcessesAndCostedBesideOneNodeInMemory() throws Exception {
+        assumeTrue(RedisPubSub.findServer().isPresent(), "redis-server is not installed");
+        List<Figure> figures = run(ClusterSessionsScenario.of(Profile.TINY));
+        Figure held = find(figures, "cluster sessions 3 nodes", "idle sessions held");
+        assertEquals(300, held.value(), held.note());
+        assertTrue(find(figures, "cluster sessions 3 nodes", "connect rate").value() > 0);
+        for (int node = 0; node < 3; node++) {
+            assertEquals("one node in memory",
+                    find(figures, "cluster sessions 3 nodes, node " + node, "heap per session").baselineName());
+        }
+        assertTrue(find(figures, "cluster sessions 3 nodes", "Redis memory per session").value() > 0);
+    }
+
+    @Test
     void pairedRoomsReportThroughputLatencyAndCpu() throws Exception {
         List<Figure> figures = run(RoomsScenario.of(Profile.TINY));
         assertTrue(find(figures, "rooms 20 x 2", "hand-offs/s").value() > 0);
