@@ -486,8 +486,8 @@ public final class RoomRules {
             case ROUND_ROBIN -> state.members.size() < 2 ? room + " is waiting for a second member"
                     : room + " is waiting for a member who can take the turn";
             case QUEUE -> "the floor is idle in " + room + hand;
-            case MODERATED -> "the floor is idle in " + room + (f.isChair(sessionId) ? ": grant it, to yourself if you like"
-                    : position > 0 ? hand + ", for a chair to grant" : ": raise your hand for a chair to grant");
+            case MODERATED -> "the floor is idle in " + room + (f.isChair(sessionId)
+                    ? ": as a chair, grant it (to yourself too)" : hand + "; a chair gives the floor");
         };
     }
 

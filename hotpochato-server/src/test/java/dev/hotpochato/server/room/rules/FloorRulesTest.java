@@ -475,10 +475,10 @@ class FloorRulesTest {
         assertEquals("b holds the floor in r: your hand is raised, number 2 in the queue", whyNot(3));
 
         room(rules(TurnPolicy.MODERATED));
-        assertEquals("the floor is idle in r: raise your hand for a chair to grant", whyNot(2));
-        assertEquals("the floor is idle in r: grant it, to yourself if you like", whyNot(1));
+        assertEquals("the floor is idle in r: raise your hand; a chair gives the floor", whyNot(2));
+        assertEquals("the floor is idle in r: as a chair, grant it (to yourself too)", whyNot(1));
         apply(new RoomCommand.RaiseHand("r", 2, 0));
-        assertEquals("the floor is idle in r: your hand is raised, number 1 in the queue, for a chair to grant",
+        assertEquals("the floor is idle in r: your hand is raised, number 1 in the queue; a chair gives the floor",
                 whyNot(2));
         apply(new RoomCommand.Mute("r", 1, 0, "c", true));
         assertEquals("you are muted in r", whyNot(3));
