@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 
@@ -223,6 +224,54 @@ class FloorPageTest {
         bob.awaitSystem("you were removed by alice: time to go");
         alice.awaitSystem("bob was removed by alice: time to go");
         assertEquals("closed", bob.el("turn").getAttribute("data-state"));
+    }
+
+    @Test
+    void aRoomCreatedWithTheFormsRulesHasThemShowsThemAndEndsByThem() throws Exception {
+        String room = "rules-" + id;
+        alice.type("name", "alice");
+        alice.type("room", room);
+        alice.el("new-room").findElement(By.tagName("summary")).click();
+        alice.type("messages-per-turn", "101");
+        assertEquals(Boolean.FALSE, alice.script("return document.getElementById('messages-per-turn').checkValidity();"),
+                "the server's limit of 100 messages a turn, in the form");
+        alice.type("messages-per-turn", "2");
+        alice.type("stop-phrase", "   ");
+        alice.el("join").click();
+        alice.waitUntil("a blank stop phrase is refused before it is sent",
+                () -> alice.el("lobby-error").getText().equals("A stop phrase cannot be only spaces."));
+        alice.type("turn-seconds", "60");
+        alice.type("warning-seconds", "10");
+        alice.type("revoke-grace-seconds", "5");
+        alice.type("end-turns", "2");
+        alice.type("stop-phrase", "that is all");
+        alice.el("join").click();
+        alice.waitUntil("the room is shown", () -> alice.el("chat").isDisplayed());
+        assertEquals("1 min a turn, warned 10 s before · 2 messages a turn · 5 s to finish after a revoke"
+                + " · ends after 2 turns or when someone says “that is all”", alice.el("room-rules").getText());
+
+        // What the server made of the form, as any member's Joined reports it.
+        TestClient carol = raw("carol");
+        carol.join(room);
+        RoomOptions options = carol.expect(ServerFrame.BodyCase.JOINED).getJoined().getRoom().getOptions();
+        assertEquals(60_000, options.getTurnTimeoutMs());
+        assertEquals(2, options.getMessagesPerTurn());
+        assertEquals(10_000, options.getWarningMs());
+        assertEquals(5_000, options.getRevokeGraceMs());
+        assertEquals(2, options.getEnd().getAfterTurns());
+        assertEquals(0, options.getEnd().getAfterMs());
+        assertEquals("that is all", options.getEnd().getStopPhrase());
+        assertFalse(options.getEnd().getAll(), "OR, the default");
+
+        alice.awaitMyTurn();
+        alice.enter("one");
+        alice.awaitSaid("alice: one");
+        assertTrue(alice.myTurn(), "two messages a turn: the turn is still alice's");
+        alice.enter("two");
+        carol.await(f -> f.hasTurnGranted() && f.getTurnGranted().getHolder().equals("carol"));
+        carol.pass(room);
+        alice.awaitSystem("the room ended by its turn count rule: the room ended after 2 turns");
+        assertEquals(List.of("alice: one", "alice: two"), alice.said());
     }
 
     @Test

@@ -151,7 +151,7 @@ class PageTest {
         bob.script("window.capturedSocket.send(JSON.stringify({requestId: '9999', say: {room: arguments[0], text: 'forced'}}));",
                 room);
         bob.waitUntil("the server's refusal is shown", () -> bob.lines().stream()
-                .anyMatch(l -> l.kind().equals("error") && l.text().contains("alice's turn")));
+                .anyMatch(l -> l.kind().equals("error") && l.text().contains("alice holds the floor")));
 
         alice.enter("go ahead");
         bob.awaitSaid("bob: me first!"); // sent by itself once the turn came

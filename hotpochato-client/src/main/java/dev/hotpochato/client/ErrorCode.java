@@ -64,5 +64,7 @@ public enum ErrorCode {
     /** Appointing a chair who is one already. */
     ALREADY_CHAIR,
     /** A grant to a member whose connection is lost. */
-    MEMBER_AWAY
+    MEMBER_AWAY,
+    /** A chair removing, denying or muting itself: leave the room or withdraw the hand instead. */
+    SELF_TARGETED
 }

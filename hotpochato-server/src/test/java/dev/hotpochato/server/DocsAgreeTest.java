@@ -3,12 +3,17 @@ package dev.hotpochato.server;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.Hello;
+import dev.hotpochato.protocol.v1.Join;
 import dev.hotpochato.protocol.v1.Leave;
 import dev.hotpochato.protocol.v1.Match;
+import dev.hotpochato.protocol.v1.Mute;
 import dev.hotpochato.protocol.v1.ProtocolVersion;
+import dev.hotpochato.protocol.v1.RaiseHand;
 import dev.hotpochato.protocol.v1.Resume;
+import dev.hotpochato.protocol.v1.RoomOptions;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.protocol.v1.ServerFrame.BodyCase;
+import dev.hotpochato.protocol.v1.TurnPolicy;
 import dev.hotpochato.testing.TestClient;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +53,30 @@ class DocsAgreeTest {
             alone.expect(BodyCase.JOINED);
             alone.say("tea", "anyone?");
             sent.add(alone.expectError(Error.Code.NOT_YOUR_TURN).getMessage());
+
+            // §18: why it is not your turn, in a QUEUE room with a holder, an audience and a muted member.
+            TestClient ada = f.client("ada");
+            ada.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("hall")
+                    .setOptions(RoomOptions.newBuilder().setPolicy(TurnPolicy.QUEUE))));
+            ada.expect(BodyCase.JOINED);
+            TestClient bea = f.client("bea");
+            bea.join("hall");
+            bea.expect(BodyCase.JOINED);
+            bea.say("hall", "hello?");
+            sent.add(notYourTurn(bea));
+            ada.send(ClientFrame.newBuilder().setRaiseHand(RaiseHand.newBuilder().setRoom("hall")));
+            bea.await(ServerFrame::hasTurnGranted);
+            bea.say("hall", "hello?");
+            sent.add(notYourTurn(bea));
+            TestClient cyd = f.client("cyd");
+            cyd.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("hall").setAudience(true)));
+            cyd.expect(BodyCase.JOINED);
+            cyd.say("hall", "hello?");
+            sent.add(notYourTurn(cyd));
+            ada.send(ClientFrame.newBuilder().setMute(Mute.newBuilder().setRoom("hall").setMember("bea").setMuted(true)));
+            bea.await(ServerFrame::hasMemberMuted);
+            bea.say("hall", "hello?");
+            sent.add(notYourTurn(bea));
 
             // §11: a partner leaves a pair.
             TestClient pam = f.client("pam");
@@ -104,7 +133,9 @@ class DocsAgreeTest {
             sent.add(refused.expectError(Error.Code.UNAUTHENTICATED).getMessage());
         }
 
-        assertEquals(List.of("tea is waiting for a second member", "your partner left",
+        assertEquals(List.of("tea is waiting for a second member", "the floor is idle in hall: raise your hand",
+                "ada holds the floor in hall: raise your hand", "you are in the audience of hall: raise your hand to speak",
+                "you are muted in hall", "your partner left",
                 "the room closed while you were away", "session resumed on another connection",
                 "malformed frame: length prefix is longer than five bytes", "the server is shutting down",
                 "the server is shutting down", "authentication failed"), sent);
@@ -115,6 +146,12 @@ class DocsAgreeTest {
         for (String quoted : quotedServerTexts(protocol, OPERATIONS)) {
             assertTrue(sent.contains(quoted), () -> "the docs quote \"" + quoted + "\", which this test does not check");
         }
+    }
+
+    private static String notYourTurn(TestClient c) throws InterruptedException {
+        Error e = c.await(ServerFrame::hasError).getError();
+        assertEquals(Error.Code.NOT_YOUR_TURN, e.getCode(), e::toString);
+        return e.getMessage();
     }
 
     /**

@@ -434,4 +434,36 @@ class PolicyEndToEndTest {
         assertEquals("fan", fan.await(f -> f.hasTurnGranted() && f.getTurnGranted().getTurn() == 5)
                 .getTurnGranted().getHolder(), "a speaker now");
     }
+
+    @Test
+    void anAudienceJoinGivesNobodyTheFloorInQueueAndModeratedRoomsButALecturesSpeakerGetsIt() throws Exception {
+        for (TurnPolicy policy : List.of(TurnPolicy.QUEUE, TurnPolicy.MODERATED)) {
+            String room = "stage-" + policy;
+            List<TestClient> m = room(room, RoomOptions.newBuilder().setPolicy(policy).build(), new ArrayList<>(),
+                    "host", "guest");
+            TestClient fan = TestClient.hello(address(2), "fan");
+            clients.add(fan);
+            fan.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom(room).setAudience(true)));
+            RoomSnapshot snapshot = fan.expect(BodyCase.JOINED).getJoined().getRoom();
+            assertTrue(snapshot.getWaiting(), policy + ": the floor stays idle");
+            assertEquals(List.of(BodyCase.MEMBER_MOVED), fan.drain(room).stream().map(ServerFrame::getBodyCase).toList(),
+                    policy.toString());
+            for (TestClient c : m) {
+                assertEquals(List.of(BodyCase.MEMBER_JOINED, BodyCase.MEMBER_MOVED),
+                        c.drain(room).stream().map(ServerFrame::getBodyCase).toList(), policy + ": announced, no turn");
+            }
+        }
+        // Round robin: the audience counts toward the two members turns need.
+        List<TestClient> lecturer = room("lecture", RoomOptions.getDefaultInstance(), new ArrayList<>(), "prof");
+        TestClient student = TestClient.hello(address(1), "student");
+        clients.add(student);
+        student.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("lecture").setAudience(true)));
+        student.expect(BodyCase.JOINED);
+        student.expect(BodyCase.MEMBER_MOVED);
+        assertEquals("prof", student.expect(BodyCase.TURN_GRANTED).getTurnGranted().getHolder());
+        lecturer.get(0).await(f -> f.hasTurnGranted() && f.getTurnGranted().getHolder().equals("prof"));
+        lecturer.get(0).say("lecture", "today: floor control");
+        assertEquals("prof", student.await(ServerFrame::hasTurnGranted).getTurnGranted().getHolder(),
+                "the lone speaker keeps the floor, turn after turn");
+    }
 }

@@ -5,6 +5,9 @@ import dev.hotpochato.protocol.codec.FrameDecoder;
 import dev.hotpochato.protocol.codec.FrameEncoder;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.protocol.v1.Error;
+import dev.hotpochato.protocol.v1.FloorState;
+import dev.hotpochato.protocol.v1.FloorUpdate;
+import dev.hotpochato.protocol.v1.Grant;
 import dev.hotpochato.protocol.v1.Hello;
 import dev.hotpochato.protocol.v1.Invite;
 import dev.hotpochato.protocol.v1.Join;
@@ -12,10 +15,14 @@ import dev.hotpochato.protocol.v1.Leave;
 import dev.hotpochato.protocol.v1.Pass;
 import dev.hotpochato.protocol.v1.Ping;
 import dev.hotpochato.protocol.v1.ProtocolVersion;
+import dev.hotpochato.protocol.v1.RaiseHand;
 import dev.hotpochato.protocol.v1.Resume;
+import dev.hotpochato.protocol.v1.Revoke;
+import dev.hotpochato.protocol.v1.RoomOptions;
 import dev.hotpochato.protocol.v1.RoomSnapshot;
 import dev.hotpochato.protocol.v1.Say;
 import dev.hotpochato.protocol.v1.ServerFrame;
+import dev.hotpochato.protocol.v1.TurnPolicy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -29,7 +36,9 @@ import io.netty.handler.codec.protobuf.ProtobufDecoder;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -44,9 +53,12 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * One member of a soak: an event-driven client that joins its rooms, speaks or passes when the
  * turn is its own, and now and then leaves a room and comes back, or drops its connection (often
- * mid-turn) and resumes. It checks every numbered event as it comes: no gap or repeat, across
- * resumes too; the same event as every other member saw ({@link RoomLedger}); speech only from the
- * holder of the turn.
+ * mid-turn) and resumes. In {@code QUEUE} and {@code MODERATED} rooms ({@link #policyOf}) it
+ * raises its hand now and then, and as a chair of a moderated room it grants the floor to the
+ * head of the queue whenever the floor is idle, and now and then revokes it. It checks every
+ * numbered event as it comes: no gap or repeat, across resumes too; the same event as every other
+ * member saw ({@link RoomLedger}); at most one holder (no grant while someone holds the floor);
+ * speech only from the holder of the turn.
  *
  * <p>All of a client's state belongs to one event loop: each of its connections is registered
  * there, and the test reaches it only through {@link #loop}.
@@ -74,6 +86,12 @@ final class SoakClient {
         final LongAdder saysRefused = new LongAdder();
         final LongAdder passes = new LongAdder();
         final LongAdder historyLost = new LongAdder();
+        final LongAdder handsRaised = new LongAdder();
+        final LongAdder grants = new LongAdder();
+        final LongAdder revokes = new LongAdder();
+        /** Floor requests overtaken by the floor's own moves (a hand raised as it was granted, ...). */
+        final LongAdder floorRaces = new LongAdder();
+        final Map<TurnPolicy, LongAdder> saysByPolicy = new EnumMap<>(TurnPolicy.class);
         final Map<Error.Code, LongAdder> errors = new EnumMap<>(Error.Code.class);
 
         Shared(InetSocketAddress server, RoomLedger ledger, long seed, boolean eagerResume) {
@@ -84,6 +102,9 @@ final class SoakClient {
             for (Error.Code code : Error.Code.values()) {
                 errors.put(code, new LongAdder());
             }
+            for (TurnPolicy policy : POLICIES) {
+                saysByPolicy.put(policy, new LongAdder());
+            }
         }
 
         void problem(String what) {
@@ -93,16 +114,37 @@ final class SoakClient {
         }
     }
 
+    /** The policies soaked, room {@code room-i} having {@code POLICIES[i % 3]}. */
+    static final List<TurnPolicy> POLICIES = List.of(TurnPolicy.ROUND_ROBIN, TurnPolicy.QUEUE, TurnPolicy.MODERATED);
+
+    /** The policy of a soak room ({@code room-i}): every Join asks for it, so whoever creates the room, it has it. */
+    static TurnPolicy policyOf(String room) {
+        return POLICIES.get(Integer.parseInt(room.substring(room.indexOf('-') + 1)) % POLICIES.size());
+    }
+
+    /**
+     * The refusals a floor request may meet when the floor moved while it was on its way (a hand
+     * raised as the member was granted, a grant as another chair's, a revoke as the turn ended).
+     */
+    private static final Set<Error.Code> FLOOR_RACES = EnumSet.of(Error.Code.ALREADY_REQUESTED,
+            Error.Code.NOT_REQUESTED, Error.Code.FLOOR_TAKEN, Error.Code.FLOOR_IDLE);
+
     /** This member's view of one room, rebuilt from each Joined. */
     private static final class RoomView {
+        final TurnPolicy policy;
         long lastSeq;
         long turn;
         String holder;
+        List<String> queue;
+        final Set<String> chairs;
 
         RoomView(RoomSnapshot snapshot) {
+            policy = snapshot.getOptions().getPolicy();
             lastSeq = snapshot.getLastSeq();
             turn = snapshot.getTurn();
             holder = snapshot.getHolder().isEmpty() ? null : snapshot.getHolder();
+            queue = List.copyOf(snapshot.getQueueList());
+            chairs = new HashSet<>(snapshot.getChairsList());
         }
     }
 
@@ -123,6 +165,8 @@ final class SoakClient {
     private final Map<String, RoomView> views = new HashMap<>();
     /** Requests whose answer is still to come: Say/Pass by request id, and Join/Leave by room. */
     private final Map<Long, String> pendingTurns = new HashMap<>();
+    /** RaiseHand, Grant and Revoke whose answer is still to come, by request id; the value is the room. */
+    private final Map<Long, String> pendingFloor = new HashMap<>();
     private final Set<String> pendingMembership = new HashSet<>();
     private final CompletableFuture<Void> joinedAll = new CompletableFuture<>();
     private CompletableFuture<Void> barrier;
@@ -159,7 +203,8 @@ final class SoakClient {
 
     /** True once connected, in every room, with every request answered. Call on {@link #loop}. */
     boolean settled() {
-        return connected && pendingTurns.isEmpty() && pendingMembership.isEmpty() && views.keySet().equals(Set.copyOf(rooms));
+        return connected && pendingTurns.isEmpty() && pendingFloor.isEmpty() && pendingMembership.isEmpty()
+                && views.keySet().equals(Set.copyOf(rooms));
     }
 
     /**
@@ -231,6 +276,7 @@ final class SoakClient {
         channel.close();
         channel = null;
         pendingTurns.clear(); // answered or not, the room's replay will tell
+        pendingFloor.clear();
         Map<String, Long> seenUpTo = new HashMap<>();
         views.forEach((room, view) -> seenUpTo.put(room, view.lastSeq));
         long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -257,7 +303,10 @@ final class SoakClient {
         return id;
     }
 
-    /** Every 200 ms: now and then a drop while not holding the turn, and a heartbeat. */
+    /**
+     * Every 200 ms: now and then a drop while not holding the turn, and a heartbeat; in rooms with
+     * raised hands, now and then a hand up, and as a moderated room's chair, a grant or a revoke.
+     */
     private void tick() {
         if (!connected) {
             return;
@@ -265,8 +314,39 @@ final class SoakClient {
         if (shared.running && pendingMembership.isEmpty() && random.nextInt(100) == 0) {
             shared.dropsOtherwise.increment();
             dropAndResume();
+            return;
         } else if (random.nextInt(25) == 0) {
             send(ClientFrame.newBuilder().setPing(Ping.newBuilder().setNonce(random.nextLong())));
+        }
+        for (Map.Entry<String, RoomView> e : views.entrySet()) {
+            String room = e.getKey();
+            RoomView v = e.getValue();
+            if (!shared.running || v.policy == TurnPolicy.ROUND_ROBIN || pendingMembership.contains(room)
+                    || pendingFloor.containsValue(room)) {
+                continue;
+            }
+            if (v.chairs.contains(name) && v.policy == TurnPolicy.MODERATED && v.holder != null
+                    && random.nextInt(20) == 0) {
+                shared.revokes.increment();
+                pendingFloor.put(send(ClientFrame.newBuilder().setRevoke(Revoke.newBuilder().setRoom(room)
+                        .setReason("time's up"))), room);
+            } else if (!name.equals(v.holder) && !v.queue.contains(name) && random.nextInt(3) == 0) {
+                shared.handsRaised.increment();
+                pendingFloor.put(send(ClientFrame.newBuilder().setRaiseHand(RaiseHand.newBuilder().setRoom(room))),
+                        room);
+            } else {
+                chair(room, v);
+            }
+        }
+    }
+
+    /** As a chair of a moderated room with the floor idle and a hand up: grant it to the head of the queue. */
+    private void chair(String room, RoomView v) {
+        if (shared.running && connected && v.policy == TurnPolicy.MODERATED && v.chairs.contains(name)
+                && v.holder == null && !v.queue.isEmpty() && !pendingFloor.containsValue(room)
+                && !pendingMembership.contains(room)) {
+            shared.grants.increment();
+            pendingFloor.put(send(ClientFrame.newBuilder().setGrant(Grant.newBuilder().setRoom(room))), room);
         }
     }
 
@@ -315,6 +395,10 @@ final class SoakClient {
             }
             case JOINED -> {
                 RoomSnapshot room = f.getJoined().getRoom();
+                if (room.getOptions().getPolicy() != policyOf(room.getName())) {
+                    shared.problem(name + ": " + room.getName() + " is " + room.getOptions().getPolicy() + ", not "
+                            + policyOf(room.getName()));
+                }
                 views.put(room.getName(), new RoomView(room));
                 pendingMembership.remove(room.getName());
                 if (views.size() == rooms.size()) {
@@ -349,6 +433,8 @@ final class SoakClient {
             barrierAnswered(f.getRequestId());
         } else if (pendingTurns.remove(f.getRequestId()) != null && e.getCode() == Error.Code.NOT_YOUR_TURN) {
             shared.saysRefused.increment(); // the turn ran out while the Say was on its way
+        } else if (pendingFloor.remove(f.getRequestId()) != null && FLOOR_RACES.contains(e.getCode())) {
+            shared.floorRaces.increment();
         } else {
             shared.problem(name + ": " + e);
         }
@@ -375,9 +461,17 @@ final class SoakClient {
         shared.eventsChecked.increment();
         if (f.getRequestId() != 0 && pendingTurns.remove(f.getRequestId()) != null && f.hasSaid()) {
             shared.saysAccepted.increment();
+            shared.saysByPolicy.get(v.policy).increment();
+        }
+        if (f.getRequestId() != 0) {
+            pendingFloor.remove(f.getRequestId());
         }
         switch (f.getBodyCase()) {
             case TURN_GRANTED -> {
+                if (v.holder != null) {
+                    shared.problem(name + ": in " + room + " " + f.getTurnGranted().getHolder() + " granted while "
+                            + v.holder + " holds turn " + v.turn + ": " + f);
+                }
                 if (f.getTurnGranted().getTurn() <= v.turn) {
                     shared.problem(name + ": turn " + f.getTurnGranted().getTurn() + " of " + room + " after turn " + v.turn);
                 }
@@ -402,9 +496,48 @@ final class SoakClient {
                     v.holder = null; // the turn moves on
                 }
             }
+            case FLOOR_UPDATE -> onFloorUpdate(room, v, f.getFloorUpdate(), f);
+            case FLOOR_IDLE -> {
+                if (v.holder != null) {
+                    shared.problem(name + ": in " + room + " the floor is idle while " + v.holder + " holds it: " + f);
+                }
+                chair(room, v);
+            }
+            case CHAIR_CHANGED -> {
+                if (f.getChairChanged().getSteppedDown()) {
+                    v.chairs.remove(f.getChairChanged().getName());
+                } else {
+                    v.chairs.add(f.getChairChanged().getName());
+                }
+            }
             case ROOM_CLOSED -> shared.problem(name + ": " + f);
             default -> {
             }
+        }
+        if (f.hasMemberLeft()) {
+            String who = f.getMemberLeft().getName();
+            v.chairs.remove(who); // a successor, if any, is announced next
+            List<String> queue = new ArrayList<>(v.queue);
+            queue.remove(who);
+            v.queue = List.copyOf(queue);
+        }
+    }
+
+    /** A floor request changed: the queue as it now is, and a holder's turn ends (RELEASED, REVOKED) or begins (GRANTED). */
+    private void onFloorUpdate(String room, RoomView v, FloorUpdate u, ServerFrame f) {
+        if (v.policy == TurnPolicy.ROUND_ROBIN) {
+            shared.problem(name + ": a floor request in round-robin " + room + ", where nobody raises a hand: " + f);
+        }
+        v.queue = List.copyOf(u.getQueueList());
+        if (u.getState() == FloorState.GRANTED && v.holder != null) {
+            shared.problem(name + ": in " + room + " " + u.getName() + " granted the floor while " + v.holder
+                    + " holds it: " + f);
+        }
+        if ((u.getState() == FloorState.RELEASED || u.getState() == FloorState.REVOKED) && u.getName().equals(v.holder)) {
+            v.holder = null; // the room's revoke grace is 0: a revoke ends the turn at once
+        }
+        if (u.getState() == FloorState.PENDING) {
+            chair(room, v);
         }
     }
 
@@ -455,7 +588,11 @@ final class SoakClient {
 
     private void join(String room) {
         pendingMembership.add(room);
-        send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom(room)));
+        Join.Builder join = Join.newBuilder().setRoom(room);
+        if (policyOf(room) != TurnPolicy.ROUND_ROBIN) {
+            join.setOptions(RoomOptions.newBuilder().setPolicy(policyOf(room)));
+        }
+        send(ClientFrame.newBuilder().setJoin(join));
     }
 
     private void rejoinLater(String room) {

@@ -1,6 +1,7 @@
 package dev.hotpochato.server;
 
 import dev.hotpochato.protocol.v1.Error;
+import dev.hotpochato.protocol.v1.TurnPolicy;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -23,11 +24,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A bounded soak: hundreds of members in many rooms talk, pass, leave and come back, and drop
  * their connections (often mid-turn) and resume, while every member checks each event it gets
- * (see {@link SoakClient}). Afterwards every member has every Said of its rooms, the server keeps
- * exactly one session per member, and its heap has not grown beyond a generous bound. Leaks are
- * checked by {@code LeakDetection} at paranoid level.
+ * (see {@link SoakClient}): at most one holder, the same events in the same order for everyone,
+ * no seq gaps across resumes. The rooms take every turn policy in the same run (a third each:
+ * round robin; queue, where members raise hands; moderated, where a chair member grants the floor
+ * to the head of the queue and now and then revokes it). Afterwards every member has every Said of
+ * its rooms, every policy had its turns, the server keeps exactly one session per member, and its
+ * heap has not grown beyond a generous bound. Leaks are checked by {@code LeakDetection} at
+ * paranoid level.
  *
- * <p>Runs about five seconds; {@code -Dsoak.seconds=N} for longer, {@code -Dsoak.clients=N},
+ * <p>Runs about five seconds of soak (about 15 s in all with the start and the wind-down, on a
+ * quiet 2-core machine); {@code -Dsoak.seconds=N} for longer, {@code -Dsoak.clients=N},
  * {@code -Dsoak.rooms=N}, {@code -Dsoak.seed=N}, {@code -Dsoak.eagerResume=false}. Loopback only.
  */
 class SoakTest {
@@ -113,12 +119,14 @@ class SoakTest {
             System.out.printf("SoakTest summary: seed %d, %d s, %d members in %d rooms; %d connections made (%d resumes, %d before"
                             + " the others saw them away,"
                             + " %d drops mid-turn, %d at other times), %d leaves and rejoins; %d frames sent, %d received;"
-                            + " %d events checked; %d Says accepted, %d refused (turn expired), %d passes; history lost %d;"
+                            + " %d events checked; %d Says accepted (by policy %s), %d refused (turn expired), %d passes;"
+                            + " %d hands raised, %d grants, %d revokes, %d floor requests overtaken; history lost %d;"
                             + " errors %s; server heap after GC %d MiB before, %d MiB after; %d warnings logged%n",
                     SEED, SECONDS, CLIENTS, ROOMS, shared.connections.sum(), shared.resumes.sum(), shared.resumesUnseen.sum(),
                     shared.dropsMidTurn.sum(), shared.dropsOtherwise.sum(), shared.leaves.sum(), shared.framesOut.sum(),
-                    shared.framesIn.sum(), shared.eventsChecked.sum(), shared.saysAccepted.sum(),
-                    shared.saysRefused.sum(), shared.passes.sum(), shared.historyLost.sum(), errors(shared),
+                    shared.framesIn.sum(), shared.eventsChecked.sum(), shared.saysAccepted.sum(), saysByPolicy(shared),
+                    shared.saysRefused.sum(), shared.passes.sum(), shared.handsRaised.sum(), shared.grants.sum(),
+                    shared.revokes.sum(), shared.floorRaces.sum(), shared.historyLost.sum(), errors(shared),
                     heapBefore >> 20, heapAfter >> 20, warnings.warnings().size());
 
             assertTrue(shared.problems.isEmpty(), () -> shared.problems.size() + " problems (seed " + SEED + "):\n"
@@ -128,6 +136,10 @@ class SoakTest {
             assertEquals(CLIENTS, connections, "one connection per member");
             assertTrue(shared.saysAccepted.sum() > 0 && shared.resumes.sum() > 0 && shared.leaves.sum() > 0,
                     "the members talked, resumed and left");
+            shared.saysByPolicy.forEach((policy, says) -> assertTrue(says.sum() > 0, "members talked in " + policy
+                    + " rooms too: " + saysByPolicy(shared)));
+            assertTrue(shared.handsRaised.sum() > 0 && shared.grants.sum() > 0 && shared.revokes.sum() > 0,
+                    "hands were raised, and chairs granted and revoked the floor");
             assertTrue(heapAfter - heapBefore < HEAP_GROWTH_BOUND,
                     () -> "heap grew from " + (heapBefore >> 20) + " to " + (heapAfter >> 20) + " MiB");
             clients.forEach(SoakClient::close);
@@ -142,6 +154,12 @@ class SoakTest {
             Thread.sleep(50);
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static Map<TurnPolicy, Long> saysByPolicy(SoakClient.Shared shared) {
+        Map<TurnPolicy, Long> m = new TreeMap<>();
+        shared.saysByPolicy.forEach((policy, says) -> m.put(policy, says.sum()));
+        return m;
     }
 
     private static Map<Error.Code, Long> errors(SoakClient.Shared shared) {

@@ -42,5 +42,7 @@ public enum Refusal {
     /** AppointChair of a chair. */
     ALREADY_CHAIR,
     /** Grant to a member whose connection is lost. */
-    MEMBER_AWAY
+    MEMBER_AWAY,
+    /** Remove, Deny or Mute (on) by a chair of itself. */
+    SELF_TARGETED
 }

@@ -30,7 +30,7 @@ import java.util.List;
  * <p>Round robin: members take turns in join order; a turn ends when its holder says one thing,
  * passes, leaves, goes away or runs out of time, and goes to the next member who is present, each
  * away member passed over getting a {@code TurnSkipped}. Turns run while at least two members are
- * in the room and someone is present.
+ * in the room (audience members count, though only speakers take turns) and someone is present.
  *
  * <p>Other policies ({@link TurnPolicy}) share the floor otherwise: in a {@link TurnPolicy#QUEUE}
  * room members raise a hand and the head of the queue gets the turn; in a
@@ -454,13 +454,41 @@ public final class RoomRules {
             return false;
         }
         if (index != state.holderIndex) {
-            RoomMember holder = state.holder();
-            refuse(out, state, sessionId, requestId, Refusal.NOT_YOUR_TURN, holder == null
-                    ? state.name() + " is waiting for a second member"
-                    : "it is " + holder.name() + "'s turn in " + state.name());
+            refuse(out, state, sessionId, requestId, Refusal.NOT_YOUR_TURN, whyNotYourTurn(state, sessionId));
             return false;
         }
         return true;
+    }
+
+    /**
+     * Why a member who does not hold the turn may not Say or Pass, in words that say what it can do
+     * (the code is NOT_YOUR_TURN whatever the cause): what keeps it from ever getting the turn
+     * first (muted, audience), then who holds it, then why nobody does.
+     */
+    private static String whyNotYourTurn(RoomState state, long sessionId) {
+        String room = state.name();
+        Floor f = state.floor;
+        boolean raisesHands = state.policy() != TurnPolicy.ROUND_ROBIN;
+        int position = f.queue().indexOf(sessionId) + 1;
+        String hand = position > 0 ? ": your hand is raised, number " + position + " in the queue"
+                : ": raise your hand";
+        if (f.isMuted(sessionId)) {
+            return "you are muted in " + room;
+        }
+        if (f.isAudience(sessionId)) {
+            return "you are in the audience of " + room + (position > 0 ? hand : ": raise your hand to speak");
+        }
+        RoomMember holder = state.holder();
+        if (holder != null) {
+            return holder.name() + " holds the floor in " + room + (raisesHands ? hand : "");
+        }
+        return switch (state.policy()) {
+            case ROUND_ROBIN -> state.members.size() < 2 ? room + " is waiting for a second member"
+                    : room + " is waiting for a member who can take the turn";
+            case QUEUE -> "the floor is idle in " + room + hand;
+            case MODERATED -> "the floor is idle in " + room + (f.isChair(sessionId)
+                    ? ": as a chair, grant it (to yourself too)" : hand + "; a chair gives the floor");
+        };
     }
 
     private static void expire(RoomState state, ExpireTurn c, long now, RoomOutcome out) {
@@ -761,7 +789,9 @@ public final class RoomRules {
             return;
         }
         long grace = state.settings().floor().revokeGraceMillis();
-        if (grace > 0 && !state.floor.finishing()) {
+        // A chair revoking its own turn needs no time to finish: it would simply have passed.
+        boolean own = state.holder().sessionId() == chair.sessionId();
+        if (grace > 0 && !state.floor.finishing() && !own) {
             // MCPTT's grace: the holder is told at once, and may finish (one Say, or a Pass) until it
             // runs out; its turn then ends as any turn does. A second Revoke ends it at once.
             long end = now + grace;
@@ -787,6 +817,10 @@ public final class RoomRules {
         }
         RoomMember chair = act.chair();
         RoomMember m = act.member();
+        if (selfTargeted(state, act, c.requestId(),
+                "you cannot deny your own request in " + state.name() + ": withdraw it", out)) {
+            return;
+        }
         if (!state.floor.isQueued(m.sessionId())) {
             refuse(out, state, chair.sessionId(), c.requestId(), Refusal.NOT_REQUESTED,
                     m.name() + " has no raised hand in " + state.name());
@@ -842,6 +876,11 @@ public final class RoomRules {
         RoomMember chair = act.chair();
         RoomMember m = act.member();
         long id = m.sessionId();
+        // Unmuting oneself stays allowed: a chair another chair muted may take its voice back.
+        if (c.muted() && selfTargeted(state, act, c.requestId(),
+                "you cannot mute yourself in " + state.name(), out)) {
+            return;
+        }
         if (state.floor.isMuted(id) == c.muted()) {
             out.reply(new RoomReply.MuteUnchanged(chair.sessionId(), c.requestId(), state.seq, m.name(), c.muted(),
                     chair.name()));
@@ -903,15 +942,17 @@ public final class RoomRules {
         }
         RoomMember chair = act.chair();
         RoomMember m = act.member();
+        if (selfTargeted(state, act, c.requestId(),
+                "you cannot remove yourself from " + state.name() + ": leave it", out)) {
+            return;
+        }
         out.reply(new RoomReply.Removed(m.sessionId(), 0, state.seq, chair.name(), c.reason()));
         if (state.creatorSessionId != m.sessionId()) {
             state.invited.remove(m.name()); // an invite-only room does not let it straight back in
         }
         removeMember(state, state.indexOf(m.sessionId()),
                 new RoomEvent.MemberRemoved(state.seq + 1, m.sessionId(), m.name(), chair.name(), c.reason()), now, out);
-        if (m.sessionId() != chair.sessionId()) {
-            receipt(out, chair.sessionId(), c.requestId(), out.events().get(0).seq());
-        }
+        receipt(out, chair.sessionId(), c.requestId(), out.events().get(0).seq());
     }
 
     /** The seq of the first FloorUpdate of this outcome (the one a Revoke caused). */
@@ -973,6 +1014,21 @@ public final class RoomRules {
         }
         RoomMember m = named(state, memberName, sessionId, requestId, out);
         return m == null ? null : new ChairAct(chair, m);
+    }
+
+    /**
+     * Whether the chair's act names the chair itself, for the acts a chair may not do to itself
+     * (Remove, Deny, Mute on): the first two are a member's own Leave and Withdraw, which say what
+     * they mean to everyone, and muting oneself is a slip of the chair's hand, not moderation. If
+     * so, refuses with {@code message}.
+     */
+    private static boolean selfTargeted(RoomState state, ChairAct act, long requestId, String message,
+                                        RoomOutcome out) {
+        if (act.member().sessionId() != act.chair().sessionId()) {
+            return false;
+        }
+        refuse(out, state, act.chair().sessionId(), requestId, Refusal.SELF_TARGETED, message);
+        return true;
     }
 
     /** The member called {@code name}, or null after refusing. */

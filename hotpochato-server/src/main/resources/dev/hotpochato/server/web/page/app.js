@@ -20,6 +20,9 @@ const ui = {
   policy: $('policy'), audience: $('audience'), membersTitle: $('members-title'),
   floor: $('floor'), floorStatus: $('floor-status'), hand: $('hand'), withdraw: $('withdraw'), hands: $('hands'),
   chair: $('chair'), chairMember: $('chair-member'), chairReason: $('chair-reason'), chairTalk: $('chair-talk'),
+  newRoom: $('new-room'), turnSeconds: $('turn-seconds'), messagesPerTurn: $('messages-per-turn'),
+  warningSeconds: $('warning-seconds'), revokeGraceSeconds: $('revoke-grace-seconds'), endTurns: $('end-turns'),
+  endMinutes: $('end-minutes'), stopPhrase: $('stop-phrase'), endWhen: $('end-when'), roomRules: $('room-rules'),
 };
 
 const MAX_QUEUED = 10;
@@ -175,18 +178,92 @@ ui.joinForm.addEventListener('submit', (e) => {
   remember(name);
   busy(true);
   const join = {room: roomName};
-  if (ui.policy.value !== 'ROUND_ROBIN') {
-    join.options = {policy: ui.policy.value}; // only a new room takes it; an existing one keeps its own
-  }
   if (ui.audience.checked) {
     join.audience = true;
   }
   sessionFor(name)
-    .then((s) => s.request('join', join, ['joined']))
+    .then((s) => {
+      const options = newRoomOptions(s.limits); // only a new room takes them; an existing one keeps its own
+      if (options) {
+        join.options = options;
+      }
+      return s.request('join', join, ['joined']);
+    })
     .then((frame) => enterRoom(frame.joined.room, true))
     .catch((err) => { ui.lobbyError.textContent = err.message; })
     .finally(() => busy(false));
 });
+
+// A field of the new room's options that the browser finds invalid is inside a closed <details>:
+// open it, so that the browser can point at the field instead of refusing without a word.
+ui.joinForm.addEventListener('invalid', (e) => {
+  const details = e.target.closest('details');
+  if (details) {
+    details.open = true;
+  }
+}, true);
+
+/**
+ * The RoomOptions a new room asks for, from the form: only what differs from the defaults, so that
+ * a plain Join stays plain; null for none. Throws an Error that says what to fix for what the
+ * server would refuse (the limits are the Welcome's; protocol.md §10 and §18).
+ */
+function newRoomOptions(limits) {
+  const fields = [ui.turnSeconds, ui.messagesPerTurn, ui.warningSeconds, ui.revokeGraceSeconds, ui.endTurns,
+    ui.endMinutes, ui.stopPhrase];
+  for (const input of fields) {
+    if (!input.checkValidity()) {
+      ui.newRoom.open = true;
+      throw new Error(`${input.labels[0].textContent.trim()}: ${input.validationMessage}`);
+    }
+  }
+  const number = (input) => Number(input.value || 0);
+  const options = {};
+  if (ui.policy.value !== 'ROUND_ROBIN') {
+    options.policy = ui.policy.value;
+  }
+  const cap = Number(limits.maxTurnTimeoutMs || 0);
+  let turnMs = null; // unset: the server's default
+  if (ui.turnSeconds.value.trim() !== '') {
+    turnMs = number(ui.turnSeconds) * 1000;
+    if (cap > 0 && (turnMs === 0 || turnMs > cap)) {
+      throw new Error(`Seconds a turn: from 1 to ${Math.floor(cap / 1000)} on this server.`);
+    }
+    options.turnTimeoutMs = turnMs;
+  }
+  if (number(ui.messagesPerTurn) > 1) {
+    options.messagesPerTurn = number(ui.messagesPerTurn);
+  }
+  const warningMs = number(ui.warningSeconds) * 1000;
+  if (warningMs > 0) {
+    if (turnMs && warningMs >= turnMs) {
+      throw new Error('Warn fewer seconds before the end than a turn lasts.');
+    }
+    options.warningMs = warningMs;
+  }
+  if (number(ui.revokeGraceSeconds) > 0) {
+    options.revokeGraceMs = number(ui.revokeGraceSeconds) * 1000;
+  }
+  const end = {};
+  if (number(ui.endTurns) > 0) {
+    end.afterTurns = number(ui.endTurns);
+  }
+  if (number(ui.endMinutes) > 0) {
+    end.afterMs = number(ui.endMinutes) * 60000;
+  }
+  const phrase = ui.stopPhrase.value;
+  if (phrase.trim() === '' && phrase !== '') {
+    throw new Error('A stop phrase cannot be only spaces.');
+  }
+  if (phrase) {
+    end.stopPhrase = phrase;
+  }
+  if (Object.keys(end).length > 0) {
+    end.all = ui.endWhen.value === 'all';
+    options.end = end;
+  }
+  return Object.keys(options).length > 0 ? options : null;
+}
 
 ui.match.addEventListener('click', () => {
   const name = ui.name.value.trim();
@@ -525,6 +602,8 @@ function render() {
     return;
   }
   ui.roomTitle.textContent = room.isPrivate ? `Private room with ${partner || 'a stranger'}` : room.name;
+  ui.roomRules.textContent = room.rulesText;
+  ui.roomRules.hidden = false;
   ui.members.replaceChildren();
   for (const m of room.members) {
     const li = document.createElement('li');

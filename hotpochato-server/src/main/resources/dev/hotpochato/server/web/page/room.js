@@ -45,8 +45,12 @@ export class Room {
     this.closed = false;
     const options = snapshot.options || {};
     this.turnTimeoutMs = Number(options.turnTimeoutMs || 0);
+    this.snapshotTurnTimeoutMs = this.turnTimeoutMs; // the room's; turnTimeoutMs follows each grant's
     this.policy = options.policy || 'ROUND_ROBIN';
     this.messagesPerTurn = Math.max(1, Number(options.messagesPerTurn || 1));
+    this.warningMs = Number(options.warningMs || 0);
+    this.revokeGraceMs = Number(options.revokeGraceMs || 0);
+    this.end = options.end || {};
     this.saidThisTurn = 0;   // (a page that joins mid-turn counts from its join)
     this.chairs = snapshot.chairs || [];
     this.queue = snapshot.queue || [];
@@ -73,6 +77,36 @@ export class Room {
 
   get amMuted() {
     return this.muted.includes(this.me);
+  }
+
+  /**
+   * The room's rules in one line, from the options of its Joined: how long a turn lasts (and its
+   * warning), messages a turn, the grace after a revoke, and the end rules, e.g.
+   * "30 s a turn, warned 5 s before · 2 messages a turn · ends after 3 turns or when someone says “bye”".
+   */
+  get rulesText() {
+    const parts = [];
+    const turn = this.snapshotTurnTimeoutMs;
+    parts.push(turn ? `${duration(turn)} a turn${this.warningMs && this.warningMs < turn
+      ? `, warned ${duration(this.warningMs)} before` : ''}` : 'turns without a time limit');
+    parts.push(this.messagesPerTurn === 1 ? '1 message a turn' : `${this.messagesPerTurn} messages a turn`);
+    if (this.revokeGraceMs) {
+      parts.push(`${duration(this.revokeGraceMs)} to finish after a revoke`);
+    }
+    const ends = [];
+    if (Number(this.end.afterTurns || 0)) {
+      ends.push(`after ${this.end.afterTurns} turns`);
+    }
+    if (Number(this.end.afterMs || 0)) {
+      ends.push(`after ${duration(Number(this.end.afterMs))}`);
+    }
+    if (this.end.stopPhrase) {
+      ends.push(`when someone says “${this.end.stopPhrase}”`);
+    }
+    if (ends.length) {
+      parts.push(`ends ${ends.join(this.end.all ? ' and ' : ' or ')}`);
+    }
+    return parts.join(' · ');
   }
 
   /** Whether this member may raise a hand: a queue or moderated room, or the audience of any. */
@@ -260,4 +294,20 @@ function ordinal(n) {
 
 function system(text) {
   return {kind: 'system', text};
+}
+
+/** A duration in ms as people say it: "500 ms", "90 s", "5 min", "1 h 30 min", "2 h". */
+function duration(ms) {
+  if (ms < 1000 || ms % 1000 !== 0) {
+    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+  }
+  const seconds = ms / 1000;
+  if (seconds < 60 || seconds % 60 !== 0) {
+    return `${seconds} s`;
+  }
+  const minutes = seconds / 60;
+  if (minutes < 60) {
+    return `${minutes} min`;
+  }
+  return minutes % 60 === 0 ? `${minutes / 60} h` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }

@@ -396,6 +396,94 @@ class FloorRulesTest {
         assertEquals(Refusal.NOT_A_CHAIR, refusal());
     }
 
+    @Test
+    void aChairMayNotRemoveDenyOrMuteItselfAndIsToldSoWithoutAnyChange() {
+        room(rules(TurnPolicy.MODERATED));
+        apply(new RoomCommand.RaiseHand("r", 1, 0));
+        for (RoomCommand c : List.of(new RoomCommand.Remove("r", 1, 7, "a", "bye"),
+                new RoomCommand.Deny("r", 1, 7, "a", "no"), new RoomCommand.Mute("r", 1, 7, "a", true))) {
+            long version = s.version();
+            apply(c);
+            assertEquals(Refusal.SELF_TARGETED, refusal(), c.toString());
+            assertEquals(7, ((RoomReply.Refused) out.replies().get(0)).requestId());
+            assertTrue(out.events().isEmpty(), "nobody else hears of it: " + c);
+            assertEquals(version, s.version(), "and nothing changes: " + c);
+        }
+        assertEquals(List.of("a"), s.view().queue(), "the hand is still up: Withdraw takes it down");
+        assertEquals(1, s.members().stream().filter(m -> m.name().equals("a")).count());
+    }
+
+    @Test
+    void aChairMayUnmuteMoveAndGrantItself() {
+        room(rules(TurnPolicy.MODERATED));
+        apply(new RoomCommand.AppointChair("r", 1, 0, "b"));
+        apply(new RoomCommand.Mute("r", 2, 0, "a", true));
+        assertEquals(List.of("a"), s.view().muted());
+        apply(new RoomCommand.Mute("r", 1, 3, "a", false));
+        assertEquals(List.of("MemberMuted"), events(), "a chair muted by another takes its voice back");
+        assertEquals(List.of(), s.view().muted());
+        apply(new RoomCommand.Move("r", 1, 0, "a", true));
+        assertEquals(List.of("MemberMoved"), events());
+        apply(new RoomCommand.Move("r", 1, 0, "a", false));
+        assertEquals(List.of("MemberMoved"), events());
+        apply(new RoomCommand.Grant("r", 1, 0, "a", 0));
+        assertEquals(List.of("GRANTED a []", "turn a"), events());
+    }
+
+    @Test
+    void aChairRevokingItsOwnTurnEndsItAtOnceWithoutTheGrace() {
+        room(new FloorRules(TurnPolicy.MODERATED, 1, 0, 0, 0, "", false, 5_000));
+        apply(new RoomCommand.Grant("r", 1, 0, "a", 0));
+        apply(new RoomCommand.Revoke("r", 1, 4, "done"));
+        assertEquals(List.of("REVOKED a [] (done)", "FloorIdle"), events(), "no time to finish: it chose to stop");
+        assertEquals(4, out.receiptRequestId());
+        assertNull(holder());
+        apply(new RoomCommand.Grant("r", 1, 0, "b", 0));
+        apply(new RoomCommand.Revoke("r", 1, 0, "wrap up"));
+        assertEquals(List.of("REVOKED b [] (wrap up)"), events(), "another holder still gets the grace");
+    }
+
+    // ------------------------------------------------------------------ why it is not your turn
+
+    private String whyNot(long sessionId) {
+        apply(new RoomCommand.Say("r", sessionId, 0, "may I?"));
+        RoomReply.Refused refused = assertInstanceOf(RoomReply.Refused.class, out.replies().get(0));
+        assertEquals(Refusal.NOT_YOUR_TURN, refused.refusal(), "the code is the same whatever the cause");
+        return refused.message();
+    }
+
+    @Test
+    void notYourTurnSaysWhyInEveryPolicy() {
+        s = null;
+        apply(new RoomCommand.Join("r", 1, "a", 0, "", true, BASE));
+        assertEquals("r is waiting for a second member", whyNot(1));
+        apply(new RoomCommand.Join("r", 2, "b", 0, "", true, BASE));
+        assertEquals("a holds the floor in r", whyNot(2));
+        apply(new RoomCommand.Join("r", 4, "d", 0, "", true, BASE, true));
+        assertEquals("you are in the audience of r: raise your hand to speak", whyNot(4));
+        apply(new RoomCommand.RaiseHand("r", 4, 0));
+        assertEquals("you are in the audience of r: your hand is raised, number 1 in the queue", whyNot(4));
+        apply(new RoomCommand.Mute("r", 1, 0, "b", true));
+        assertEquals("you are muted in r", whyNot(2));
+
+        room(rules(TurnPolicy.QUEUE));
+        assertEquals("the floor is idle in r: raise your hand", whyNot(2));
+        apply(new RoomCommand.RaiseHand("r", 2, 0));
+        assertEquals("b holds the floor in r: raise your hand", whyNot(3));
+        apply(new RoomCommand.RaiseHand("r", 1, 0));
+        apply(new RoomCommand.RaiseHand("r", 3, 0));
+        assertEquals("b holds the floor in r: your hand is raised, number 2 in the queue", whyNot(3));
+
+        room(rules(TurnPolicy.MODERATED));
+        assertEquals("the floor is idle in r: raise your hand; a chair gives the floor", whyNot(2));
+        assertEquals("the floor is idle in r: as a chair, grant it (to yourself too)", whyNot(1));
+        apply(new RoomCommand.RaiseHand("r", 2, 0));
+        assertEquals("the floor is idle in r: your hand is raised, number 1 in the queue; a chair gives the floor",
+                whyNot(2));
+        apply(new RoomCommand.Mute("r", 1, 0, "c", true));
+        assertEquals("you are muted in r", whyNot(3));
+    }
+
     // ------------------------------------------------------------------ audience
 
     @Test
@@ -435,6 +523,40 @@ class FloorRulesTest {
         apply(new RoomCommand.RaiseHand("r", 4, 0));
         assertEquals(List.of("PENDING d [d]", "MemberMoved", "GRANTED d []", "turn d"), events());
         assertEquals(List.of(), s.view().audience());
+    }
+
+    @Test
+    void inRoundRobinTheAudienceCountsTowardTwoMembersSoALecturesOneSpeakerHasTheFloor() {
+        s = null;
+        apply(new RoomCommand.Join("r", 1, "a", 0, "", true, BASE));
+        assertNull(holder());
+        apply(new RoomCommand.Join("r", 2, "b", 0, "", true, BASE, true));
+        assertEquals(List.of("MemberJoined", "MemberMoved", "turn a"), events(), "a speaker and an audience");
+        apply(new RoomCommand.Say("r", 1, 0, "today: floor control"));
+        assertEquals(List.of("Said", "turn a"), events(), "the lone speaker keeps speaking, turn after turn");
+        apply(new RoomCommand.Leave("r", 2, 0, LeaveReason.LEFT));
+        assertNull(holder(), "alone again: the room waits");
+        apply(new RoomCommand.Join("r", 3, "c", 0, "", true, BASE, true));
+        assertEquals("a", holder(), "an audience member's return starts turns again");
+    }
+
+    @Test
+    void inQueueAndModeratedRoomsAnAudienceJoinGivesNobodyTheFloor() {
+        for (TurnPolicy policy : List.of(TurnPolicy.QUEUE, TurnPolicy.MODERATED)) {
+            s = null;
+            RoomSettings settings = BASE.withFloor(rules(policy));
+            apply(new RoomCommand.Join("r", 1, "a", 0, "", true, settings));
+            apply(new RoomCommand.Join("r", 2, "b", 0, "", true, settings, true));
+            assertEquals(List.of("MemberJoined", "MemberMoved"), events(), policy + ": announced, nothing granted");
+            apply(new RoomCommand.Join("r", 3, "c", 0, "", true, settings));
+            apply(new RoomCommand.Join("r", 4, "d", 0, "", true, settings, true));
+            assertEquals(List.of("MemberJoined", "MemberMoved"), events(), policy.toString());
+            apply(new RoomCommand.Away("r", 4));
+            apply(new RoomCommand.Back("r", 4, s.seq()));
+            assertEquals(List.of("MemberBack"), events(), policy + ": nor does its return");
+            assertNull(holder(), policy + ": the floor stays idle until someone raises a hand");
+            assertTrue(s.view().waiting());
+        }
     }
 
     @Test
