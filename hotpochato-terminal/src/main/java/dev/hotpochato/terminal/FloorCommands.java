@@ -233,13 +233,15 @@ public final class FloorCommands {
 
     /**
      * A floor update as a line for {@code me}; null for one that another line already tells: the
-     * acceptance of a raised hand (the move to the speakers says it), and the end of a turn by a
-     * chair's move to the audience, for the one moved (its one line says it).
+     * acceptance of a raised hand (the move to the speakers says it), and, for the one concerned,
+     * the end of its turn or request by a chair's move to the audience or mute (that one line says it).
      */
     public static String describe(FloorUpdate u, String me) {
         boolean mine = u.member().equals(me);
+        boolean byMoveOrMute = u.reason().equals("moved to the audience") || u.reason().equals("muted");
         if (u.state() == dev.hotpochato.client.FloorState.ACCEPTED
-                || (mine && u.state() == dev.hotpochato.client.FloorState.REVOKED && u.reason().equals("moved to the audience"))) {
+                || (mine && byMoveOrMute && (u.state() == dev.hotpochato.client.FloorState.REVOKED
+                    || u.state() == dev.hotpochato.client.FloorState.DENIED))) {
             return null;
         }
         String who = mine ? "you" : SafeText.name(u.member());

@@ -357,10 +357,13 @@ public final class ChatScreen implements SessionListener {
             return text;
         }
         if (!room.isMyTurn() || !w.drafts().isEmpty() || w.isSending() || !session.isConnected()) {
+            // Behind a line being sent in a turn that allows more: said next, in this turn.
+            boolean thisTurn = room.isMyTurn() && session.isConnected()
+                    && room.messagesLeft() > w.drafts().size() + (w.isSending() ? 1 : 0);
             int n = w.queue(text);
             addLine(w, Instant.now(options.clock()), new AttributedStringBuilder()
                     .styled(time, clock(Instant.now(options.clock())) + " ")
-                    .styled(system, "(draft " + n + ", said on your turn) ")
+                    .styled(system, "(draft " + n + (thisTurn ? ", said next in this turn) " : ", said on your turn) "))
                     .append(visibleText(text)).toAttributedString(), false, false);
             refresh();
             return null;
@@ -400,6 +403,7 @@ public final class ChatScreen implements SessionListener {
             w.sending(false);
             if (e == null) {
                 w.remove(0);
+                sayNextDraft(w); // a room of several messages per turn: the next draft, while the turn lasts
             } else {
                 Throwable cause = Failures.unwrap(e);
                 if (!retryable(cause)) {
@@ -1030,13 +1034,15 @@ public final class ChatScreen implements SessionListener {
 
     @Override
     public void onMemberMoved(RoomHandle room, String name, boolean audience, String by) {
+        boolean me = name.equals(session.name());
+        // Before the turn's end that follows: the view still shows whether this move ends ours.
+        String ended = me && audience && room.isMyTurn() ? " (your turn ended)" : "";
         reader.locked(() -> {
-            boolean me = name.equals(session.name());
             String who = me ? "you" : SafeText.name(name);
             String where = audience ? " to the audience" : " to the speakers";
             // One line, second person for the one moved: "carol moved you to the audience".
             systemLine(window(room), "* " + (by.isEmpty() ? who + (audience ? " moved to the audience" : " joined the speakers")
-                    : SafeText.name(by) + " moved " + who + where)
+                    : SafeText.name(by) + " moved " + who + where) + ended
                     + (me && audience && !room.muted().contains(name) ? ": /hand asks to speak again" : ""));
             refreshStatus();
         });
@@ -1044,9 +1050,13 @@ public final class ChatScreen implements SessionListener {
 
     @Override
     public void onMemberMuted(RoomHandle room, String name, boolean muted, String by) {
+        boolean me = name.equals(session.name());
+        // Before the turn's end and the hand's denial that follow: what this mute ends of ours.
+        String ended = !me || !muted ? "" : room.isMyTurn() ? " (your turn ended)"
+                : room.queue().contains(name) ? " (your raised hand is down)" : "";
         reader.locked(() -> {
             systemLine(window(room), "* " + SafeText.name(by) + (muted ? " muted " : " unmuted ")
-                    + (name.equals(session.name()) ? "you" : SafeText.name(name)));
+                    + (me ? "you" : SafeText.name(name)) + ended);
             refreshStatus();
         });
     }

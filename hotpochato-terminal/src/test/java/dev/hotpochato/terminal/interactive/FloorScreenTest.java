@@ -107,9 +107,12 @@ class FloorScreenTest {
         eve.await("three left", s -> s.statusRow().contains("YOUR TURN | ") && s.statusRow().contains("| 3 messages left"));
         eve.type("one\r");
         eve.await("two left", s -> s.statusRow().contains("YOUR TURN | ") && s.statusRow().contains("| 2 messages left"));
-        eve.type("two\r");
-        eve.await("one left", s -> s.statusRow().contains("| 1 message left"));
-        assertEquals(0, rowsContaining(eve, "(draft"), "each line was said at once, in the same turn\n" + eve);
+        eve.type("two\rthree\r"); // the third typed while the second is being sent: said next, in this turn
+        eve.await("all three said", s -> s.rows().stream().anyMatch(r -> r.endsWith("eve: three")));
+        assertEquals(0, rowsContaining(eve, "said on your turn"), "nothing waits for a next turn\n" + eve);
+        eve.await("the turn over after the third", s -> !s.statusRow().contains("YOUR TURN"));
+        eve.type("/hand\r");
+        eve.await("eve's floor again", s -> s.statusRow().contains("| 3 messages left"));
         eve.type("/pass\r");
         eve.awaitText("you gave up the floor");
         eve.await("the turn over", s -> !s.statusRow().contains("YOUR TURN") && !s.statusRow().contains("message"));
@@ -174,8 +177,11 @@ class FloorScreenTest {
                 + rowsContaining(rae, "you lost the floor"), rae::toString);
         carol.move("rae", false).join();
         rae.awaitText("* carol moved you to the speakers");
+        rae.type("/hand\r");
+        rae.await("rae's floor again", s -> s.statusRow().contains("YOUR TURN"));
         carol.mute("rae", true).join();
-        rae.awaitText("* carol muted you");
+        rae.awaitText("* carol muted you (your turn ended)");
+        assertEquals(0, rowsContaining(rae, "revoked your turn"), "one line says it\n" + rae);
         rae.await("no /hand for the muted", s -> s.statusRow().contains("the floor is free (you are muted)"));
         assertTrue(!rae.statusRow().contains("/hand"), rae::toString);
     }
