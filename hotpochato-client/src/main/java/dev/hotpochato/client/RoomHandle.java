@@ -77,8 +77,9 @@ public interface RoomHandle {
     Optional<Message> lastSaid();
 
     /**
-     * Says {@code text}, which ends this client's turn (after the last of {@link #messagesPerTurn()}). Completes with the message as the server
-     * broadcast it (its time and turn number) once listeners have heard {@link RoomListener#onSaid};
+     * Says {@code text}, which ends this client's turn (once it has said {@link #messagesPerTurn()}
+     * things in it). Completes with the message as the server broadcast it (its time and turn
+     * number) once listeners have heard {@link RoomListener#onSaid};
      * fails with {@link NotYourTurnException} if this client does not hold the turn, or with
      * {@link ServerErrorException} ({@code EMPTY_TEXT}, {@code TEXT_TOO_LONG}).
      */
