@@ -357,13 +357,13 @@ public final class ChatScreen implements SessionListener {
             return text;
         }
         if (!room.isMyTurn() || !w.drafts().isEmpty() || w.isSending() || !session.isConnected()) {
-            // Behind a line being sent in a turn that allows more: said next, in this turn.
-            boolean thisTurn = room.isMyTurn() && session.isConnected()
-                    && room.messagesLeft() > w.drafts().size() + (w.isSending() ? 1 : 0);
+            // Behind a line being sent in our turn: said right after it (in this turn if it allows more;
+            // whether it does is not known until the server has counted the one being sent).
+            boolean next = room.isMyTurn() && session.isConnected();
             int n = w.queue(text);
             addLine(w, Instant.now(options.clock()), new AttributedStringBuilder()
                     .styled(time, clock(Instant.now(options.clock())) + " ")
-                    .styled(system, "(draft " + n + (thisTurn ? ", said next in this turn) " : ", said on your turn) "))
+                    .styled(system, "(draft " + n + (next ? ", said next) " : ", said on your turn) "))
                     .append(visibleText(text)).toAttributedString(), false, false);
             refresh();
             return null;
@@ -1017,8 +1017,11 @@ public final class ChatScreen implements SessionListener {
     @Override
     public void onChairChanged(RoomHandle room, String name, String by) {
         reader.locked(() -> {
-            systemLine(window(room), "* " + SafeText.name(name) + " is now a chair"
-                    + (by.isEmpty() ? " (the last chair left)" : " (by " + SafeText.name(by) + ")"));
+            boolean me = name.equals(session.name());
+            systemLine(window(room), "* " + (by.isEmpty()
+                    ? (me ? "you are" : SafeText.name(name) + " is") + " now a chair (the last chair left or stepped down)"
+                    : (by.equals(session.name()) ? "you" : SafeText.name(by)) + " made "
+                        + (me ? "you" : SafeText.name(name)) + " a chair"));
             refreshStatus();
         });
     }

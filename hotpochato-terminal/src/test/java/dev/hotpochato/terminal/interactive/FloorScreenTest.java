@@ -153,6 +153,20 @@ class FloorScreenTest {
     }
 
     @Test
+    void becomingAChairIsSaidInTheSecondPerson() {
+        RoomHandle carol = connect("carol").join("fs-chair", JoinOptions.builder().policy(TurnPolicy.MODERATED).build())
+                .join();
+        VirtualScreen sam = chat("sam", "fs-chair");
+        connect("tia").join("fs-chair").join();
+        sam.awaitText("tia joined");
+        carol.stepDown().join(); // the last chair: sam, present longest after her, succeeds
+        sam.awaitText("* you are now a chair (the last chair left or stepped down)");
+        sam.type("/chair tia\r");
+        sam.awaitText("* you made tia a chair");
+        assertEquals(0, rowsContaining(sam, "sam is now a chair") + rowsContaining(sam, "sam made"), sam::toString);
+    }
+
+    @Test
     void yourOwnTurnRunningOutIsSaidInTheSecondPerson() {
         RoomHandle pat = connect("pat").join("fs-expire", JoinOptions.builder().turnTimeout(Duration.ofSeconds(1)).build())
                 .join();
