@@ -11,7 +11,8 @@ import java.util.List;
  * @param queue    the pending requests after the change, head first (position = index + 1)
  * @param by       the chair who granted, revoked or denied it; empty otherwise
  * @param reason   the chair's reason, or the server's ("away", "left", "muted"); empty for none
- * @param talkTime for {@link FloorState#GRANTED}: the turn's length; zero for no limit
+ * @param talkTime for {@link FloorState#GRANTED}: the turn's length, zero for no limit; for
+ *                 {@link FloorState#REVOKED}: the grace the holder has left to finish, zero for none
  */
 public record FloorUpdate(String room, String member, FloorState state, List<String> queue, String by, String reason,
                           Duration talkTime) {

@@ -16,7 +16,10 @@ public interface MyTurn {
     /** The room whose turn this is. */
     RoomHandle room();
 
-    /** The turn itself: number, length, time left. */
+    /**
+     * The turn itself: number, length, time left; after a chair's revoke with a grace, the turn as
+     * revoked ({@link Turn#isRevoked()}, its time left the grace).
+     */
     Turn turn();
 
     /** How long the turn has left; empty if it has no time limit. */
@@ -42,7 +45,10 @@ public interface MyTurn {
         return room().history();
     }
 
-    /** Says {@code text}, which ends the turn. Same as {@link RoomHandle#say}. */
+    /**
+     * Says {@code text}, which ends the turn once the room's {@link RoomHandle#messagesPerTurn()}
+     * are said (or at once if it was revoked). Same as {@link RoomHandle#say}.
+     */
     default CompletableFuture<Message> say(String text) {
         return room().say(text);
     }

@@ -77,8 +77,9 @@ public interface RoomHandle {
     Optional<Message> lastSaid();
 
     /**
-     * Says {@code text}, which ends this client's turn. Completes with the message as the server
-     * broadcast it (its time and turn number) once listeners have heard {@link RoomListener#onSaid};
+     * Says {@code text}, which ends this client's turn (once it has said {@link #messagesPerTurn()}
+     * things in it). Completes with the message as the server broadcast it (its time and turn
+     * number) once listeners have heard {@link RoomListener#onSaid};
      * fails with {@link NotYourTurnException} if this client does not hold the turn, or with
      * {@link ServerErrorException} ({@code EMPTY_TEXT}, {@code TEXT_TOO_LONG}).
      */
@@ -108,6 +109,14 @@ public interface RoomHandle {
 
     /** How many things a holder may say in one turn (1 unless the room's creator chose more). */
     int messagesPerTurn();
+
+    /**
+     * How many more things the holder of the current turn may say before the turn ends:
+     * {@link #messagesPerTurn()} less what it said so far (counted from when this client joined, if
+     * it joined mid-turn), 1 while a revoked turn's grace runs ({@link Turn#isRevoked()}), 0 when no
+     * turn runs. The holder may end its turn earlier with {@link #pass()}.
+     */
+    int messagesLeft();
 
     /** The chairs, the first chair first; empty in a private room. */
     List<String> chairs();
@@ -183,7 +192,10 @@ public interface RoomHandle {
     /** Chair: mutes {@code member} (it stays and listens, but never gets the floor), or unmutes it. */
     CompletableFuture<Void> mute(String member, boolean muted);
 
-    /** Chair: removes {@code member} from the room, telling everyone {@code reason}. */
+    /**
+     * Chair: removes {@code member} from the room, telling everyone {@code reason}
+     * ({@link RoomListener#onMemberRemoved}).
+     */
     CompletableFuture<Void> remove(String member, String reason);
 
     /** This room with blocking methods, for simple programs (see {@link Session#sync()}). */

@@ -34,8 +34,20 @@ public interface RoomListener {
     default void onMemberJoined(RoomHandle room, String name) {
     }
 
-    /** Another member left the room, for {@code reason}. */
+    /**
+     * Another member left the room, for {@code reason}. For {@link LeaveReason#REMOVED},
+     * {@link #onMemberRemoved} follows with the chair and its reason.
+     */
     default void onMemberLeft(RoomHandle room, String name, LeaveReason reason) {
+    }
+
+    /**
+     * A chair ({@code by}) removed {@code name} from the room ({@link RoomHandle#remove}), saying
+     * {@code message} (empty for no reason). Every member hears it: the others right after
+     * {@link #onMemberLeft} ({@link LeaveReason#REMOVED}); the removed client itself with its own
+     * name, just before {@link #onRoomClosed} (reason {@code "removed by BY: MESSAGE"}).
+     */
+    default void onMemberRemoved(RoomHandle room, String name, String by, String message) {
     }
 
     /**
@@ -114,6 +126,15 @@ public interface RoomListener {
 
     /** A chair ({@code by}) muted or unmuted {@code name}. */
     default void onMemberMuted(RoomHandle room, String name, boolean muted, String by) {
+    }
+
+    /**
+     * A chair request of this client's changed nothing, and the server said so (to this client
+     * only): {@code name} already is {@code state}, one of {@code "muted"}, {@code "unmuted"} (a
+     * mute or unmute), {@code "audience"}, {@code "speakers"} (a move), or {@code "chair"} (a step
+     * down by the room's only member, who stays chair). The request's future completes after this.
+     */
+    default void onUnchanged(RoomHandle room, String name, String state) {
     }
 
     /** This client holds the turn, and it runs out in {@code remaining} ({@link JoinOptions.Builder#warning}). */

@@ -18,6 +18,7 @@ public final class Turn {
     private final boolean mine;
     private final long lengthMillis;
     private final long deadlineNanos;
+    private final boolean revoked;
 
     /**
      * @param lengthMillis      the turn's length, 0 for no limit
@@ -26,6 +27,16 @@ public final class Turn {
      */
     public Turn(String room, String holder, long number, boolean mine, long lengthMillis, long remainingMillis,
                 long observedAtNanos) {
+        this(room, holder, number, mine, lengthMillis, remainingMillis, observedAtNanos, false);
+    }
+
+    /**
+     * As the other constructor; {@code revoked}: a chair revoked this turn with a grace period, of
+     * which {@code remainingMillis} is left (see {@link #isRevoked()}).
+     */
+    public Turn(String room, String holder, long number, boolean mine, long lengthMillis, long remainingMillis,
+                long observedAtNanos, boolean revoked) {
+        this.revoked = revoked;
         this.room = room;
         this.holder = holder;
         this.number = number;
@@ -54,7 +65,17 @@ public final class Turn {
         return mine;
     }
 
-    /** The turn's full length; empty if the room's turns have no time limit. */
+    /**
+     * True if a chair revoked this turn and the room gives a grace period
+     * ({@link JoinOptions.Builder#revokeGrace}): the holder still holds it, and may finish (say one
+     * more thing, or pass) until {@link #timeLeft()} runs out. A turn revoked without a grace simply
+     * ends, so it is never seen revoked.
+     */
+    public boolean isRevoked() {
+        return revoked;
+    }
+
+    /** The turn's full length; empty if the room's turns have no time limit (a revoked turn's: its grace). */
     public Optional<Duration> length() {
         return lengthMillis == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(lengthMillis));
     }
@@ -69,7 +90,7 @@ public final class Turn {
 
     @Override
     public String toString() {
-        return "Turn{" + room + " #" + number + " " + holder + (mine ? " (me)" : "")
+        return "Turn{" + room + " #" + number + " " + holder + (mine ? " (me)" : "") + (revoked ? ", revoked" : "")
                 + timeLeft().map(d -> ", " + d.toMillis() + " ms left").orElse("") + "}";
     }
 }

@@ -78,6 +78,16 @@ class FloorTest extends ServerFixture {
         }
 
         @Override
+        public void onMemberRemoved(RoomHandle room, String name, String by, String message) {
+            events.add("removed " + name + " by " + by + ": " + message);
+        }
+
+        @Override
+        public void onUnchanged(RoomHandle room, String name, String state) {
+            events.add("unchanged " + name + " " + state);
+        }
+
+        @Override
         public void onSaid(RoomHandle room, Message message) {
             events.add("said " + message.speaker() + ": " + message.text());
         }
@@ -171,9 +181,9 @@ class FloorTest extends ServerFixture {
         chairLog.expect("chair carol by chair");
         Futures.await(carol.remove("bob", "spam"));
         bobLog.expect("DENIED carol [] by chair (later)", "muted bob", "chair carol by chair",
-                "closed removed by carol: spam");
+                "removed bob by carol: spam", "closed removed by carol: spam");
         assertTrue(!bob.isOpen());
-        chairLog.expect("left bob REMOVED");
+        chairLog.expect("left bob REMOVED", "removed bob by carol: spam");
         assertEquals(List.of("chair", "carol"), chair.members());
         assertEquals(List.of("chair", "carol"), chair.chairs());
     }
@@ -186,12 +196,61 @@ class FloorTest extends ServerFixture {
         SyncRoom chair = connect("chair").sync().join("grace-room", graceful);
         chair.async().addListener(log);
         SyncRoom bob = connect("bob").sync().join("grace-room");
+        FloorLog bobLog = new FloorLog();
+        bob.async().addListener(bobLog);
         chair.grant("bob");
         MyTurn turn = bob.awaitMyTurn();
         chair.revoke("wrap up");
         log.expect("GRANTED bob [] by chair", "turn bob", "REVOKED bob [] by chair (wrap up)");
+        // Until the grace ends, bob still holds the floor, in everyone's view and in his turn's.
+        assertEquals("bob", chair.async().holder().orElseThrow(), "the chair still sees bob hold it");
+        assertTrue(chair.async().turn().orElseThrow().isRevoked());
+        bobLog.skipTo("REVOKED bob [] by chair (wrap up)"); // bob's own copy may come a moment after the chair's
+        assertTrue(bob.async().turn().orElseThrow().isRevoked());
+        assertTrue(bob.async().isMyTurn(), "the revoked holder may still finish");
+        assertEquals(1, bob.async().messagesLeft(), "one last thing");
+        assertTrue(turn.turn().isRevoked(), "the handed-out turn follows the revoke");
+        Duration left = turn.timeLeft().orElseThrow();
+        assertTrue(left.compareTo(Duration.ofSeconds(20)) <= 0 && left.compareTo(Duration.ofSeconds(10)) > 0,
+                "the grace is its time left: " + left);
         turn.say("my last word").join();
         log.expect("said bob: my last word", "RELEASED bob []", "idle");
+        assertTrue(bob.async().turn().isEmpty(), "one thing said in the grace ends the turn");
+        assertEquals(0, bob.async().messagesLeft());
+    }
+
+    @Test
+    void aRevokeWithoutAGraceEndsTheTurnAtOnce() throws Exception {
+        SyncRoom chair = connect("chair").sync().join("nograce-room",
+                JoinOptions.builder().policy(TurnPolicy.MODERATED).build());
+        FloorLog bobLog = new FloorLog();
+        SyncRoom bob = connect("bob").sync().join("nograce-room");
+        bob.async().addListener(bobLog);
+        chair.grant("bob");
+        bobLog.expect("GRANTED bob [] by chair", "turn bob");
+        chair.revoke("stop");
+        bobLog.expect("REVOKED bob [] by chair (stop)", "idle");
+        assertTrue(bob.async().turn().isEmpty());
+    }
+
+    @Test
+    void aChairRequestThatChangesNothingIsAnsweredToTheChairAlone() throws Exception {
+        FloorLog chairLog = new FloorLog();
+        FloorLog bobLog = new FloorLog();
+        RoomHandle chair = join("chair", "same-room", JoinOptions.defaults(), chairLog);
+        RoomHandle bob = join("bob", "same-room", JoinOptions.defaults(), bobLog);
+        Futures.await(chair.mute("bob", false));
+        chairLog.skipTo("unchanged bob unmuted");
+        Futures.await(chair.move("bob", false));
+        chairLog.expect("unchanged bob speakers");
+        Futures.await(chair.mute("bob", true));
+        Futures.await(chair.mute("bob", true));
+        chairLog.expect("muted bob", "unchanged bob muted");
+        Futures.await(bob.leave());
+        chairLog.expect("left bob LEFT");
+        Futures.await(chair.stepDown());
+        chairLog.expect("unchanged chair chair");
+        assertTrue(bobLog.events.stream().noneMatch(e -> e.startsWith("unchanged")), bobLog.events::toString);
     }
 
     private static ErrorCode refusal(org.junit.jupiter.api.function.Executable call) {
@@ -243,7 +302,7 @@ class FloorTest extends ServerFixture {
         chair.appointChair("carol");
         log.expect("chair carol by chair");
         carol.remove("bob", "bye");
-        log.expect("left bob REMOVED");
+        log.expect("left bob REMOVED", "removed bob by carol: bye");
         assertEquals(List.of("chair", "carol"), chair.async().members());
         chair.stepDown();
         log.expect("stepped down chair");
@@ -261,8 +320,10 @@ class FloorTest extends ServerFixture {
         RoomHandle ann = join("ann", "mpt-room", options, log);
         RoomHandle ben = join("ben", "mpt-room", JoinOptions.defaults(), new FloorLog());
         log.expect("turn ann");
+        assertEquals(2, ann.messagesLeft());
         Futures.await(ann.say("one"));
         assertTrue(ann.isMyTurn(), "one of two: the turn goes on");
+        assertEquals(1, ann.messagesLeft());
         Futures.await(ann.say("two"));
         log.expect("said ann: one", "said ann: two", "turn ben");
         Futures.await(ben.say("That Is All, folks"));

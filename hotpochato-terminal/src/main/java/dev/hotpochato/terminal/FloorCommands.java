@@ -26,7 +26,9 @@ public final class FloorCommands {
             "  /withdraw     lower your raised hand",
             "  /hands        who has a hand up, in order, and who chairs the room",
             "  chairs only:",
-            "  /grant [NAME] [SECONDS]  give the floor to NAME (default: the head of the queue)",
+            "  /grant [NAME [DURATION]] give the floor to NAME (default: the head of the queue), name first:",
+            "                           /grant bob 30s (DURATION: 30s, 2m, a bare number is seconds;",
+            "                           default: the room's turn length)",
             "  /revoke [REASON]         take the floor back from its holder",
             "  /deny NAME [REASON]      turn down NAME's raised hand",
             "  /mute NAME, /unmute NAME keep NAME from getting the floor, or stop",
@@ -64,17 +66,17 @@ public final class FloorCommands {
 
     /** Carries out floor command {@code c} in {@code room} (null if the client is in none). */
     public static Outcome run(ChatCommand c, RoomHandle room, Session session) {
-        return run(c, room, session, null);
+        return run(c, room, session, JoinOptions.defaults());
     }
 
     /**
-     * @param turnTimeout the turn length of the rooms this client creates ({@code --turn-timeout}),
-     *                    or null for the server's default
+     * @param created how this client creates rooms ({@code --turn-timeout}, {@code --messages-per-turn},
+     *                {@code --revoke-grace}); {@code /create} adds the policy and the end rule
      */
-    public static Outcome run(ChatCommand c, RoomHandle room, Session session, java.time.Duration turnTimeout) {
+    public static Outcome run(ChatCommand c, RoomHandle room, Session session, JoinOptions created) {
         String arg = c.argument();
         if (c.name().equals("create")) {
-            return create(arg, session, turnTimeout);
+            return create(arg, session, created);
         }
         if (c.name().equals("listen")) {
             return arg.isEmpty() || arg.contains(" ") ? Outcome.error("usage: /listen ROOM")
@@ -106,7 +108,7 @@ public final class FloorCommands {
         };
     }
 
-    private static Outcome create(String arg, Session session, java.time.Duration turnTimeout) {
+    private static Outcome create(String arg, Session session, JoinOptions created) {
         String[] words = arg.isEmpty() ? new String[0] : arg.split("\\s+");
         if (words.length < 2 || words.length > 3) {
             return Outcome.error("usage: /create ROOM round-robin|queue|moderated [TURNS]");
@@ -115,10 +117,9 @@ public final class FloorCommands {
         if (policy == null) {
             return Outcome.error("unknown policy " + words[1] + ": round-robin, queue or moderated");
         }
-        JoinOptions.Builder options = JoinOptions.builder().policy(policy);
-        if (turnTimeout != null) {
-            options.turnTimeout(turnTimeout);
-        }
+        JoinOptions.Builder options = JoinOptions.builder().policy(policy)
+                .messagesPerTurn(created.messagesPerTurn()).revokeGrace(created.revokeGrace());
+        created.turnTimeout().ifPresent(options::turnTimeout);
         if (words.length == 3) {
             try {
                 options.endAfterTurns(Integer.parseInt(words[2]));
@@ -144,20 +145,34 @@ public final class FloorCommands {
         return isFloorCommand(name) && !name.equals("create") && !name.equals("listen");
     }
 
+    static final String GRANT_USAGE = "usage: /grant [NAME [DURATION]], name first: /grant bob 30s";
+
+    /**
+     * {@code /grant}: the head of the queue; {@code /grant NAME}; {@code /grant NAME DURATION}. The
+     * name always comes first, so a lone duration ({@code /grant 30s}) is refused rather than taken
+     * for a member's name, unless a member has that name.
+     */
     private static Outcome grant(RoomHandle room, String name, String rest) {
-        if (name.matches("\\d+") && rest.isEmpty()) { // "/grant 30": the head of the queue, for 30 s
-            rest = name;
-            name = "";
+        if (!name.isEmpty() && rest.isEmpty() && duration(name) != null && !room.members().contains(name)) {
+            return Outcome.error(GRANT_USAGE + " (" + SafeText.name(name) + " is no member)");
         }
         Duration talkTime = Duration.ZERO;
         if (!rest.isEmpty()) {
-            try {
-                talkTime = Duration.ofSeconds(Long.parseLong(rest));
-            } catch (NumberFormatException e) {
-                return Outcome.error("usage: /grant [NAME] [SECONDS]");
+            talkTime = rest.contains(" ") ? null : duration(rest);
+            if (talkTime == null) {
+                return Outcome.error(GRANT_USAGE + " (not a duration: " + SafeText.name(rest) + ")");
             }
         }
         return Outcome.request(room.grant(name, talkTime));
+    }
+
+    /** A duration as the flags take it (30s, 500ms, 2m, a bare number of seconds), or null. */
+    private static Duration duration(String word) {
+        try {
+            return new TerminalCommand.DurationConverter().convert(word);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static String firstWord(String s) {
@@ -207,27 +222,76 @@ public final class FloorCommands {
 
     /** What to do while a queue or moderated room's floor is free, for this client. */
     public static String idle(RoomHandle room) {
+        if (room.muted().contains(room.session().name())) {
+            return "the floor is free (you are muted)"; // no /hand: the server would refuse it
+        }
         if (room.policy() == TurnPolicy.MODERATED) {
             return room.isChair() ? "the floor is free: /grant NAME gives it" : "the floor is free: /hand, and a chair gives it";
         }
         return "the floor is free: /hand to speak";
     }
 
-    /** A floor update as a line for {@code me}. */
+    /**
+     * A floor update as a line for {@code me}; null for one that another line already tells: the
+     * acceptance of a raised hand (the move to the speakers says it), and, for the one concerned,
+     * the end of its turn or request by a chair's move to the audience or mute (that one line says it).
+     */
     public static String describe(FloorUpdate u, String me) {
-        String who = u.member().equals(me) ? "you" : SafeText.name(u.member());
+        boolean mine = u.member().equals(me);
+        boolean byMoveOrMute = u.reason().equals("moved to the audience") || u.reason().equals("muted");
+        if (u.state() == dev.hotpochato.client.FloorState.ACCEPTED
+                || (mine && byMoveOrMute && (u.state() == dev.hotpochato.client.FloorState.REVOKED
+                    || u.state() == dev.hotpochato.client.FloorState.DENIED))) {
+            return null;
+        }
+        String who = mine ? "you" : SafeText.name(u.member());
         String by = u.by().isEmpty() ? "" : " by " + SafeText.name(u.by());
         String why = u.reason().isEmpty() ? "" : " (" + SafeText.name(u.reason()) + ")";
         return "* " + switch (u.state()) {
             case PENDING -> who + " raised a hand (#" + u.position() + " in the queue)";
             case GRANTED -> who + " got the floor" + by
-                    + (u.talkTime().isZero() ? "" : " for " + u.talkTime().toSeconds() + "s");
+                    + (u.talkTime().isZero() ? "" : " for " + DurationText.of(u.talkTime()));
             case RELEASED -> who + " gave up the floor" + why;
-            case REVOKED -> who + " lost the floor" + by + why;
+            case REVOKED -> revoked(u, mine);
             case DENIED -> (u.member().equals(me) ? "your" : SafeText.name(u.member()) + "'s") + " raised hand was denied" + by + why;
             case WITHDRAWN -> who + " lowered a hand" + why;
             case ACCEPTED -> who + " joined the speakers" + by;
             case UNKNOWN -> who + ": floor changed";
         };
+    }
+
+    /** "carol revoked your turn: off topic — 10 s to finish" (the grace, if the room gives one). */
+    private static String revoked(FloorUpdate u, boolean mine) {
+        String whose = mine ? "your turn" : SafeText.name(u.member()) + "'s turn";
+        String what = u.by().isEmpty() ? whose + " was revoked" : SafeText.name(u.by()) + " revoked " + whose;
+        return what + (u.reason().isEmpty() ? "" : ": " + SafeText.name(u.reason()))
+                + (u.talkTime().isZero() ? "" : " \u2014 " + DurationText.of(u.talkTime()) + " to finish");
+    }
+
+    /** "bob is already muted": a chair request that changed nothing, as the server answered it. */
+    public static String unchanged(String name, String state, String me) {
+        String who = name.equals(me) ? "you" : SafeText.name(name);
+        String is = name.equals(me) ? " are" : " is";
+        return "* nothing changed: " + switch (state) {
+            case "muted" -> who + is + " already muted";
+            case "unmuted" -> who + is + " not muted";
+            case "audience" -> who + is + " already in the audience";
+            case "speakers" -> who + is + " already a speaker";
+            case "chair" -> "you are the only member, so you stay chair";
+            default -> who + is + " already " + SafeText.name(state);
+        };
+    }
+
+    /**
+     * How many messages the holder has left in its turn, for the status row and the turn notice;
+     * "" when the room allows one per turn (and the turn is not revoked), as it always did.
+     */
+    public static String messagesLeft(RoomHandle room) {
+        int left = room.messagesLeft();
+        boolean revoked = room.turn().map(dev.hotpochato.client.Turn::isRevoked).orElse(false);
+        if (room.turn().isEmpty() || (room.messagesPerTurn() <= 1 && !revoked)) {
+            return "";
+        }
+        return left + (left == 1 ? " message left" : " messages left");
     }
 }

@@ -158,6 +158,15 @@ public final class TerminalCommand implements Callable<Integer> {
                 + "(raise a hand: /hand) or moderated (a chair, the creator, gives the floor: /grant).")
     TurnPolicy policy;
 
+    @Option(names = "--messages-per-turn", paramLabel = "N", description = "How many messages a holder may say "
+            + "in one turn (1-100; /pass ends a turn early) in the rooms this client creates. Default: 1.")
+    Integer messagesPerTurn;
+
+    @Option(names = "--revoke-grace", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "In the rooms this client creates: how long a holder whose turn a chair revoked may still "
+                + "finish (one message, or /pass), at most 60s. Default: 0, the turn ends at the revoke.")
+    Duration revokeGrace;
+
     @Option(names = "--audience", description = "Join as audience: listen without taking turns; /hand asks to speak.")
     boolean audience;
 
@@ -317,6 +326,8 @@ public final class TerminalCommand implements Callable<Integer> {
             case "authToken" -> "--token";
             case "requestTimeout" -> "--request-timeout";
             case "turnTimeout" -> "--turn-timeout";
+            case "messagesPerTurn" -> "--messages-per-turn";
+            case "revokeGrace" -> "--revoke-grace";
             case "trustedCertificates" -> "--trust";
             default -> "--" + option;
         };
@@ -461,10 +472,16 @@ public final class TerminalCommand implements Callable<Integer> {
 
     /** Reads "30s", "500ms", "2m", "1h", or a bare number of seconds. */
     private JoinOptions joinOptions() {
-        if (turnTimeout == null && policy == null && !audience) {
+        if (turnTimeout == null && policy == null && !audience && messagesPerTurn == null && revokeGrace == null) {
             return JoinOptions.defaults();
         }
         JoinOptions.Builder b = JoinOptions.builder().audience(audience);
+        if (messagesPerTurn != null) {
+            b.messagesPerTurn(messagesPerTurn);
+        }
+        if (revokeGrace != null) {
+            b.revokeGrace(revokeGrace);
+        }
         if (turnTimeout != null) {
             b.turnTimeout(turnTimeout);
         }

@@ -148,7 +148,12 @@ class FloorCommandsTest {
         RoomHandle bobRoom = bob.join("panel").get(30, TimeUnit.SECONDS);
         run("/hand", bobRoom, bob);
         eventually(() -> room.queue().equals(List.of("bob")));
-        run("/grant 20", room, chair);
+        assertTrue(FloorCommands.run(ChatCommand.parse("/grant 20"), room, chair).error()
+                .startsWith("usage: /grant [NAME [DURATION]], name first: /grant bob 30s"),
+                "a lone duration is no name: refused, not sent as a member named 20");
+        assertTrue(FloorCommands.run(ChatCommand.parse("/grant bob soon"), room, chair).error()
+                .contains("not a duration: soon"));
+        run("/grant bob 20s", room, chair);
         eventually(() -> room.holder().equals(java.util.Optional.of("bob")));
         assertTrue(room.timeLeft().orElseThrow().compareTo(Duration.ofSeconds(20)) <= 0, "a 20 s grant");
         run("/revoke enough", room, chair);
@@ -187,8 +192,37 @@ class FloorCommandsTest {
     }
 
     @Test
+    void durationsAreSpelledWithSpacedUnits() {
+        assertEquals("5 s", DurationText.of(Duration.ofMillis(4_200)), "rounded up: 4.2 s left is still 5 s");
+        assertEquals("1 min", DurationText.of(Duration.ofSeconds(60)));
+        assertEquals("1 min 30 s", DurationText.of(Duration.ofSeconds(90)));
+        assertEquals("2 h 5 min", DurationText.of(Duration.ofMinutes(125)));
+        assertEquals("0 s", DurationText.of(Duration.ZERO));
+    }
+
+    @Test
+    void aChairRequestThatChangedNothingSaysWhatTheServerAnswered() {
+        assertEquals("* nothing changed: bob is not muted", FloorCommands.unchanged("bob", "unmuted", "me"));
+        assertEquals("* nothing changed: bob is already in the audience", FloorCommands.unchanged("bob", "audience", "me"));
+        assertEquals("* nothing changed: you are the only member, so you stay chair",
+                FloorCommands.unchanged("me", "chair", "me"));
+    }
+
+    @Test
+    void aMutedMemberIsNotToldToRaiseAHand() throws Exception {
+        Session chair = connect("mchair");
+        RoomHandle room = (RoomHandle) run("/create mq queue", null, chair);
+        Session bob = connect("mbob");
+        RoomHandle bobRoom = bob.join("mq").get(30, TimeUnit.SECONDS);
+        assertEquals("the floor is free: /hand to speak", FloorCommands.idle(bobRoom));
+        run("/mute mbob", room, chair);
+        eventually(() -> bobRoom.muted().contains("mbob"));
+        assertEquals("the floor is free (you are muted)", FloorCommands.idle(bobRoom));
+    }
+
+    @Test
     void whatOthersSentIsShownAsTextNeverAsControlCharacters() {
-        assertEquals("* bob lost the floor by chair (x^[[2Jy)", FloorCommands.describe(new FloorUpdate("r", "bob",
+        assertEquals("* chair revoked bob's turn: x^[[2Jy", FloorCommands.describe(new FloorUpdate("r", "bob",
                 FloorState.REVOKED, List.of(), "chair", "x\u001b[2Jy", Duration.ZERO), "me"));
     }
 
@@ -196,10 +230,16 @@ class FloorCommandsTest {
     void floorEventsReadAsSentences() {
         assertEquals("* you raised a hand (#2 in the queue)", FloorCommands.describe(new FloorUpdate("r", "me",
                 FloorState.PENDING, List.of("a", "me"), "", "", Duration.ZERO), "me"));
-        assertEquals("* bob got the floor by chair for 30s", FloorCommands.describe(new FloorUpdate("r", "bob",
-                FloorState.GRANTED, List.of(), "chair", "", Duration.ofSeconds(30)), "me"));
-        assertEquals("* bob lost the floor by chair (off topic)", FloorCommands.describe(new FloorUpdate("r", "bob",
+        assertEquals("* bob got the floor by chair for 1 min 30 s", FloorCommands.describe(new FloorUpdate("r", "bob",
+                FloorState.GRANTED, List.of(), "chair", "", Duration.ofSeconds(90)), "me"));
+        assertEquals("* chair revoked bob's turn: off topic", FloorCommands.describe(new FloorUpdate("r", "bob",
                 FloorState.REVOKED, List.of(), "chair", "off topic", Duration.ZERO), "me"));
+        assertEquals("* carol revoked your turn: wrap up \u2014 10 s to finish", FloorCommands.describe(new FloorUpdate("r",
+                "me", FloorState.REVOKED, List.of(), "carol", "wrap up", Duration.ofSeconds(10)), "me"));
+        assertEquals(null, FloorCommands.describe(new FloorUpdate("r", "me", FloorState.REVOKED, List.of(), "carol",
+                "moved to the audience", Duration.ZERO), "me"), "the move's own line tells the one moved");
+        assertEquals(null, FloorCommands.describe(new FloorUpdate("r", "bob", FloorState.ACCEPTED, List.of(), "carol",
+                "", Duration.ZERO), "me"), "the move to the speakers tells it");
         assertEquals("* your raised hand was denied by chair (later)", FloorCommands.describe(new FloorUpdate("r",
                 "me", FloorState.DENIED, List.of(), "chair", "later", Duration.ZERO), "me"));
     }

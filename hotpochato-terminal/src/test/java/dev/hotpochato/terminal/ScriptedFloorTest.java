@@ -138,6 +138,10 @@ class ScriptedFloorTest {
         chair.await("muted\tpanel\tbob\tmuted\tmod");
         feed(input, "/unmute bob");
         chair.await("muted\tpanel\tbob\tunmuted\tmod");
+        feed(input, "/unmute bob");
+        chair.await("unchanged\tpanel\tbob\tunmuted"); // what the server answered, not silence
+        feed(input, "/speaker bob");
+        chair.await("unchanged\tpanel\tbob\tspeakers");
         feed(input, "/audience bob");
         chair.await("moved\tpanel\tbob\taudience\tmod");
         feed(input, "/speaker bob");
@@ -182,7 +186,78 @@ class ScriptedFloorTest {
         chair.remove("eve", "no spam");
         assertEquals(ExitCode.REFUSED.code(), exitCode(run), eve.lines()::toString);
         assertTrue(eve.lines().contains("room-closed\tstrict\tremoved by chair: no spam"), eve.lines()::toString);
+        assertTrue(eve.lines().indexOf("removed\tstrict\teve\tchair\tno spam")
+                == eve.lines().indexOf("room-closed\tstrict\tremoved by chair: no spam") - 1, eve.lines()::toString);
         assertTrue(eve.lines().contains("unsaid\tstrict\tspam"), eve.lines()::toString);
+    }
+
+    @Test
+    void theOthersSeeWhoRemovedAMemberAndWhy() throws Exception {
+        SyncRoom chair = library("chair", "strict2", JoinOptions.builder().policy(TurnPolicy.MODERATED).build());
+        OutputLines gil = new OutputLines();
+        PipedOutputStream input = new PipedOutputStream();
+        var run = client(gil, new PipedInputStream(input), "--name", "gil", "--room", "strict2");
+        gil.await("joined\tstrict2\tchair,gil");
+        library("hal", "strict2", JoinOptions.defaults());
+        gil.await("member-joined\tstrict2\thal");
+        chair.remove("hal", "off topic");
+        gil.await("member-left\tstrict2\thal\tremoved");
+        gil.await("removed\tstrict2\thal\tchair\toff topic");
+        input.close();
+        exitCode(run);
+    }
+
+    @Test
+    void aRevokedScriptStillSaysItsLastLineWithinTheGrace() throws Exception {
+        SyncRoom chair = library("chair", "graceful", JoinOptions.builder().policy(TurnPolicy.MODERATED)
+                .revokeGrace(Duration.ofSeconds(10)).build());
+        PipedOutputStream input = new PipedOutputStream();
+        OutputLines ivy = new OutputLines();
+        var run = client(ivy, new PipedInputStream(input), "--name", "ivy", "--room", "graceful");
+        ivy.await("joined\tgraceful\tchair,ivy");
+        chair.grant("ivy");
+        ivy.await("turn\tgraceful\t1\tivy\t30000");
+        chair.revoke("wrap up");
+        ivy.await("floor\tgraceful\tivy\trevoked\t\tchair\twrap up");
+        ivy.await("grace\tgraceful\tivy\t10000");
+        feed(input, "my last word"); // typed after the revoke: the turn is still ivy's until the grace ends
+        ivy.await("said\tgraceful\tivy\tmy last word");
+        ivy.await("floor\tgraceful\tivy\treleased\t\t\t");
+        input.close();
+        assertEquals(ExitCode.DONE.code(), exitCode(run), ivy.lines()::toString);
+    }
+
+    @Test
+    void inARoomOfSeveralMessagesPerTurnTheScriptPrintsHowManyAreLeft() throws Exception {
+        OutputLines jo = new OutputLines();
+        var run = client(jo, "/hand\none\ntwo\n/pass\n", "--name", "jo", "--room", "chatty", "--policy", "queue",
+                "--messages-per-turn", "3");
+        assertEquals(ExitCode.DONE.code(), exitCode(run), jo.lines()::toString);
+        List<String> turn = jo.lines().subList(jo.lines().indexOf("turn\tchatty\t1\tjo\t30000"),
+                jo.lines().indexOf("passed\tchatty\tjo"));
+        assertEquals(List.of("turn\tchatty\t1\tjo\t30000", "messages-left\tchatty\tjo\t3",
+                "said\tchatty\tjo\tone", "messages-left\tchatty\tjo\t2",
+                "said\tchatty\tjo\ttwo", "messages-left\tchatty\tjo\t1"), turn);
+    }
+
+    @Test
+    void afterTheLastChairStepsDownTheScriptGoesOnOnlyOnceItsSuccessorIsNamed() throws Exception {
+        PipedOutputStream input = new PipedOutputStream();
+        OutputLines kim = new OutputLines();
+        var run = client(kim, new PipedInputStream(input), "--name", "kim", "--room", "succession",
+                "--policy", "moderated");
+        kim.await("joined\tsuccession\tkim");
+        library("lou", "succession", JoinOptions.defaults());
+        kim.await("member-joined\tsuccession\tlou");
+        feed(input, "/stepdown");
+        feed(input, "/hands");
+        input.close();
+        exitCode(run);
+        List<String> lines = kim.lines();
+        int successor = lines.indexOf("chair\tsuccession\tlou\t");
+        int hands = lines.indexOf("hands\tsuccession\t\tlou\t\t");
+        assertTrue(successor > lines.indexOf("stepped-down\tsuccession\tkim") && successor < hands,
+                "the successor's line, then what the next script line did: " + lines);
     }
 
     @Test

@@ -76,8 +76,8 @@ final class DefaultRoom implements RoomHandle {
     private volatile List<String> queue = List.of();
     private volatile Set<String> muted = Set.of();
     private volatile Set<String> audience = Set.of();
-    /** How many things the holder said in the current turn. Callback executor only. */
-    private int saidThisTurn;
+    /** How many things the holder said in the current turn. Written on the callback executor only. */
+    private volatile int saidThisTurn;
     /** Callback executor only. */
     private long lastSeq;
     /** True between HistoryLost and the fresh snapshot that follows it. Callback executor only. */
@@ -203,6 +203,16 @@ final class DefaultRoom implements RoomHandle {
     @Override
     public int messagesPerTurn() {
         return messagesPerTurn;
+    }
+
+    @Override
+    public int messagesLeft() {
+        Turn t = turn;
+        if (t == null) {
+            return 0;
+        }
+        // A revoked turn in its grace ends with the next thing said, whatever the room allows.
+        return t.isRevoked() ? 1 : Math.max(0, messagesPerTurn - saidThisTurn);
     }
 
     @Override
@@ -393,6 +403,9 @@ final class DefaultRoom implements RoomHandle {
                     turn = null;
                 }
                 fire(l -> l.onMemberLeft(this, left.getName(), Wire.leaveReason(left.getReason())));
+                if (left.getReason() == MemberLeft.Reason.REMOVED) {
+                    fire(l -> l.onMemberRemoved(this, left.getName(), left.getBy(), left.getMessage()));
+                }
             }
             case TURN_GRANTED -> granted(frame.getTurnGranted(), receivedNanos);
             case SAID -> {
@@ -404,8 +417,11 @@ final class DefaultRoom implements RoomHandle {
                         heard = append(heard, m, historySize);
                     }
                 }
-                // With several messages per turn, the holder keeps the turn until its last one.
-                if (++saidThisTurn >= messagesPerTurn) {
+                // With several messages per turn, the holder keeps the turn until its last one; a
+                // revoked holder in its grace may say only one more thing.
+                Turn t = turn;
+                saidThisTurn++;
+                if (saidThisTurn >= messagesPerTurn || (t != null && t.isRevoked())) {
                     turn = null;
                 }
                 fire(l -> l.onSaid(this, m));
@@ -448,7 +464,7 @@ final class DefaultRoom implements RoomHandle {
                     default -> FloorState.UNKNOWN;
                 };
                 if (state == FloorState.REVOKED) {
-                    turn = null;
+                    turn = revoked(u, receivedNanos);
                 }
                 FloorUpdate update = new FloorUpdate(name, u.getName(), state, u.getQueueList(), u.getBy(),
                         u.getReason(), Duration.ofMillis(Integer.toUnsignedLong(u.getTalkTimeMs())));
@@ -578,8 +594,58 @@ final class DefaultRoom implements RoomHandle {
         Turn t = turn;
         if (t != null && t.number() == left.getTurn()) {
             turn = new Turn(name, t.holder(), t.number(), t.isMine(), t.length().map(Duration::toMillis).orElse(0L),
-                    Integer.toUnsignedLong(left.getRemainingMs()), receivedNanos);
+                    Integer.toUnsignedLong(left.getRemainingMs()), receivedNanos, t.isRevoked());
         }
+    }
+
+    /**
+     * The turn after a REVOKED update: with a grace ({@code talk_time_ms} above 0) its holder keeps
+     * it until the grace runs out (or it says one thing, or passes), so the turn goes on, revoked,
+     * with the grace as its time left; without one, it has ended.
+     */
+    private Turn revoked(dev.hotpochato.protocol.v1.FloorUpdate u, long receivedNanos) {
+        Turn t = turn;
+        long grace = Integer.toUnsignedLong(u.getTalkTimeMs());
+        if (t == null || grace == 0 || !t.holder().equals(u.getName())) {
+            return null;
+        }
+        long length = t.length().map(Duration::toMillis).orElse(grace); // an unlimited turn now has one
+        return new Turn(name, t.holder(), t.number(), t.isMine(), length, grace, receivedNanos, true);
+    }
+
+    /**
+     * The answer to this client's chair request that changed nothing (a seq 0 {@code MemberMuted},
+     * {@code MemberMoved} or {@code ChairChanged}): the view stays as it is; listeners hear what
+     * the server said.
+     */
+    void unchanged(ServerFrame frame) {
+        switch (frame.getBodyCase()) {
+            case MEMBER_MUTED -> {
+                dev.hotpochato.protocol.v1.MemberMuted m = frame.getMemberMuted();
+                fire(l -> l.onUnchanged(this, m.getName(), m.getMuted() ? "muted" : "unmuted"));
+            }
+            case MEMBER_MOVED -> {
+                dev.hotpochato.protocol.v1.MemberMoved m = frame.getMemberMoved();
+                fire(l -> l.onUnchanged(this, m.getName(), m.getAudience() ? "audience" : "speakers"));
+            }
+            case CHAIR_CHANGED -> {
+                String who = frame.getChairChanged().getName();
+                fire(l -> l.onUnchanged(this, who, "chair"));
+            }
+            default -> log.debug("{}: ignoring unnumbered {}", name, frame.getBodyCase());
+        }
+    }
+
+    /**
+     * A chair removed this client ({@code Left(REMOVED)}): listeners hear who and why
+     * ({@link RoomListener#onMemberRemoved}), then that the room is over for it.
+     */
+    void removed(String by, String message) {
+        if (!open) {
+            return;
+        }
+        fire(l -> l.onMemberRemoved(this, session.name(), by, message));
+        end("removed by " + by + (message.isEmpty() ? "" : ": " + message));
     }
 
     /** To the holder: its turn runs out soon. */
@@ -698,6 +764,15 @@ final class DefaultRoom implements RoomHandle {
         return "Room{" + name + ", " + members + (away.isEmpty() ? "" : ", away " + away) + (turn == null ? "" : ", " + turn) + (open ? "" : ", closed") + "}";
     }
 
-    private record OwnTurn(RoomHandle room, Turn turn, List<Message> heard) implements MyTurn {
+    /**
+     * A turn of this client's as handed out; {@link #turn()} follows it as it changes (a revoke
+     * with a grace shortens it) for as long as it lasts.
+     */
+    private record OwnTurn(DefaultRoom room, Turn granted, List<Message> heard) implements MyTurn {
+        @Override
+        public Turn turn() {
+            Turn now = room.turn;
+            return now != null && now.number() == granted.number() ? now : granted;
+        }
     }
 }

@@ -417,9 +417,8 @@ final class DefaultSession implements Session, SessionEvents {
             case LEFT -> {
                 DefaultRoom room = rooms.remove(frame.getLeft().getRoom());
                 if (room != null && frame.getLeft().getReason() == dev.hotpochato.protocol.v1.MemberLeft.Reason.REMOVED) {
-                    // Not asked for: a chair removed this client. Listeners hear it as the room closing.
-                    room.end("removed by " + frame.getLeft().getBy()
-                            + (frame.getLeft().getMessage().isEmpty() ? "" : ": " + frame.getLeft().getMessage()));
+                    // Not asked for: a chair removed this client. Listeners hear who and why, then the room closing.
+                    room.removed(frame.getLeft().getBy(), frame.getLeft().getMessage());
                 } else if (room != null) {
                     room.close("you left");
                 }
@@ -462,9 +461,11 @@ final class DefaultSession implements Session, SessionEvents {
                 }
             }
             default -> {
-                DefaultRoom room = RoomEvents.seq(frame) == 0 ? null : rooms.get(RoomEvents.room(frame));
-                if (room != null) {
+                DefaultRoom room = rooms.get(RoomEvents.room(frame));
+                if (room != null && RoomEvents.seq(frame) != 0) {
                     room.apply(frame, receivedNanos);
+                } else if (room != null && answered != null) {
+                    room.unchanged(frame); // a chair's request that changed nothing: seq 0, to the chair only
                 } else {
                     log.debug("ignoring {} for no room of ours", frame.getBodyCase());
                 }

@@ -6,6 +6,7 @@ import dev.hotpochato.client.HotPochatoException;
 import dev.hotpochato.client.FloorUpdate;
 import dev.hotpochato.client.LeaveReason;
 import dev.hotpochato.client.TurnPolicy;
+import dev.hotpochato.terminal.DurationText;
 import dev.hotpochato.terminal.FloorCommands;
 import dev.hotpochato.client.Message;
 import dev.hotpochato.client.NotYourTurnException;
@@ -85,6 +86,8 @@ public final class ChatScreen implements SessionListener {
     private final boolean reconnects;
     /** Rooms that ended by one of their rules ({@link #onRoomEnded}), until their close is shown. */
     private final java.util.Set<String> endedHere = new java.util.HashSet<>();
+    /** Rooms from which a chair removed this client ({@link #onMemberRemoved} said so), until their close. */
+    private final java.util.Set<String> removedHere = new java.util.HashSet<>();
     private final Terminal terminal;
     private final ScreenOptions options;
     private final ChatLineReader reader;
@@ -257,7 +260,7 @@ public final class ChatScreen implements SessionListener {
     /** A floor command ({@link FloorCommands}) in window {@code w}: its answer, or its failure, as a line. */
     private void floor(Window w, ChatCommand command) {
         FloorCommands.Outcome o = FloorCommands.run(command, handle(w), session,
-                options.joinOptions().turnTimeout().orElse(null)); // --turn-timeout for /create too
+                options.joinOptions()); // --turn-timeout, --messages-per-turn, --revoke-grace for /create too
         if (o.error() != null) {
             errorLine(o.error());
         } else if (o.info() != null) {
@@ -354,10 +357,13 @@ public final class ChatScreen implements SessionListener {
             return text;
         }
         if (!room.isMyTurn() || !w.drafts().isEmpty() || w.isSending() || !session.isConnected()) {
+            // Behind a line being sent in our turn: said right after it (in this turn if it allows more;
+            // whether it does is not known until the server has counted the one being sent).
+            boolean next = room.isMyTurn() && session.isConnected();
             int n = w.queue(text);
             addLine(w, Instant.now(options.clock()), new AttributedStringBuilder()
                     .styled(time, clock(Instant.now(options.clock())) + " ")
-                    .styled(system, "(draft " + n + ", said on your turn) ")
+                    .styled(system, "(draft " + n + (next ? ", said next) " : ", said on your turn) "))
                     .append(visibleText(text)).toAttributedString(), false, false);
             refresh();
             return null;
@@ -397,6 +403,7 @@ public final class ChatScreen implements SessionListener {
             w.sending(false);
             if (e == null) {
                 w.remove(0);
+                sayNextDraft(w); // a room of several messages per turn: the next draft, while the turn lasts
             } else {
                 Throwable cause = Failures.unwrap(e);
                 if (!retryable(cause)) {
@@ -765,6 +772,7 @@ public final class ChatScreen implements SessionListener {
                 b.styled(speaker, SafeText.name(m.speaker())).append(": ").append(visibleText(m.text()));
             }
             addLine(w, m.time(), b.toAttributedString(), true, !m.speaker().equals(session.name()));
+            refreshStatus(); // the messages the holder has left
         });
     }
 
@@ -775,7 +783,8 @@ public final class ChatScreen implements SessionListener {
 
     @Override
     public void onTurnExpired(RoomHandle room, String name, long turn) {
-        reader.locked(() -> systemLine(window(room), "* " + SafeText.name(name) + "'s time ran out"));
+        reader.locked(() -> systemLine(window(room), name.equals(session.name()) ? "* your time ran out"
+                : "* " + SafeText.name(name) + "'s time ran out"));
     }
 
     @Override
@@ -785,8 +794,30 @@ public final class ChatScreen implements SessionListener {
 
     @Override
     public void onMemberLeft(RoomHandle room, String name, LeaveReason reason) {
+        if (reason == LeaveReason.REMOVED) {
+            return; // onMemberRemoved says who removed it, and why
+        }
         reader.locked(() -> systemLine(window(room), "* " + SafeText.name(name) + (reason == LeaveReason.LEFT ? " left"
                 : " is gone (" + reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")")));
+    }
+
+    @Override
+    public void onMemberRemoved(RoomHandle room, String name, String by, String message) {
+        reader.locked(() -> {
+            String why = message.isEmpty() ? "" : ": " + SafeText.name(message);
+            if (name.equals(session.name())) {
+                removedHere.add(room.name()); // this line says it all; the close that follows adds nothing
+                systemLine(window(room), "* " + SafeText.name(by) + " removed you" + why + " (/leave closes this window)");
+            } else {
+                systemLine(window(room), "* " + SafeText.name(by) + " removed " + SafeText.name(name) + why);
+            }
+            refreshStatus();
+        });
+    }
+
+    @Override
+    public void onUnchanged(RoomHandle room, String name, String state) {
+        reader.locked(() -> systemLine(window(room), FloorCommands.unchanged(name, state, session.name())));
     }
 
     @Override
@@ -920,6 +951,10 @@ public final class ChatScreen implements SessionListener {
             Window w = window(room);
             w.closed(reason);
             updatePrompt();
+            if (removedHere.remove(room.name())) {
+                refresh();
+                return;
+            }
             if (session.isOpen()) {
                 // A public room closed as its server stops is joined again (with reconnecting on); one
                 // that ended by its rules, or from which a chair removed this client, is not.
@@ -941,7 +976,9 @@ public final class ChatScreen implements SessionListener {
                     sayNextDraft(w);
                 } else {
                     reader.bell();
-                    String left = turn.timeLeft().map(d -> ", " + seconds(d) + " to speak").orElse("");
+                    String messages = room.messagesPerTurn() > 1
+                            ? ", up to " + room.messagesPerTurn() + " messages (/pass ends it)" : "";
+                    String left = turn.timeLeft().map(d -> ", " + seconds(d) + " to speak").orElse("") + messages;
                     String held = w.drafts().isEmpty() ? "" : "; draft 1 is held: /edit 1 or /drop 1";
                     Instant now = Instant.now(options.clock());
                     addLine(w, now, new AttributedString(">>> your turn" + left + held + " <<<", notice), false, false);
@@ -958,8 +995,11 @@ public final class ChatScreen implements SessionListener {
 
     @Override
     public void onFloorUpdate(RoomHandle room, FloorUpdate update) {
+        String line = FloorCommands.describe(update, session.name());
         reader.locked(() -> {
-            systemLine(window(room), FloorCommands.describe(update, session.name()));
+            if (line != null) {
+                systemLine(window(room), line);
+            }
             refreshStatus();
         });
     }
@@ -967,8 +1007,9 @@ public final class ChatScreen implements SessionListener {
     @Override
     public void onFloorIdle(RoomHandle room) {
         reader.locked(() -> {
-            systemLine(window(room), "* the floor is free" + (room.policy() == TurnPolicy.QUEUE ? ": /hand to ask for it"
-                    : room.isChair() ? ": /grant NAME to give it" : ""));
+            boolean muted = room.muted().contains(session.name()); // not invited to a /hand the server refuses
+            systemLine(window(room), "* the floor is free" + (room.isChair() && room.policy() == TurnPolicy.MODERATED
+                    ? ": /grant NAME to give it" : room.policy() == TurnPolicy.QUEUE && !muted ? ": /hand to ask for it" : ""));
             refreshStatus();
         });
     }
@@ -976,8 +1017,11 @@ public final class ChatScreen implements SessionListener {
     @Override
     public void onChairChanged(RoomHandle room, String name, String by) {
         reader.locked(() -> {
-            systemLine(window(room), "* " + SafeText.name(name) + " is now a chair"
-                    + (by.isEmpty() ? " (the last chair left)" : " (by " + SafeText.name(by) + ")"));
+            boolean me = name.equals(session.name());
+            systemLine(window(room), "* " + (by.isEmpty()
+                    ? (me ? "you are" : SafeText.name(name) + " is") + " now a chair (the last chair left or stepped down)"
+                    : (by.equals(session.name()) ? "you" : SafeText.name(by)) + " made "
+                        + (me ? "you" : SafeText.name(name)) + " a chair"));
             refreshStatus();
         });
     }
@@ -993,17 +1037,31 @@ public final class ChatScreen implements SessionListener {
 
     @Override
     public void onMemberMoved(RoomHandle room, String name, boolean audience, String by) {
+        boolean me = name.equals(session.name());
+        // Before the turn's end that follows: the view still shows whether this move ends ours.
+        String ended = me && audience && room.isMyTurn() ? " (your turn ended)" : "";
         reader.locked(() -> {
-            systemLine(window(room), "* " + SafeText.name(name) + (audience ? " moved to the audience" : " joined the speakers")
-                    + (by.isEmpty() ? "" : " (by " + SafeText.name(by) + ")"));
+            String who = me ? "you" : SafeText.name(name);
+            String where = audience ? " to the audience" : " to the speakers";
+            // One line, second person for the one moved: "carol moved you to the audience".
+            systemLine(window(room), "* " + (by.isEmpty() ? who + (audience ? " moved to the audience" : " joined the speakers")
+                    : SafeText.name(by) + " moved " + who + where) + ended
+                    + (me && audience && !room.muted().contains(name) ? ": /hand asks to speak again" : ""));
             refreshStatus();
         });
     }
 
     @Override
     public void onMemberMuted(RoomHandle room, String name, boolean muted, String by) {
-        reader.locked(() -> systemLine(window(room), "* " + SafeText.name(name) + (muted ? " was muted" : " was unmuted")
-                + " by " + SafeText.name(by)));
+        boolean me = name.equals(session.name());
+        // Before the turn's end and the hand's denial that follow: what this mute ends of ours.
+        String ended = !me || !muted ? "" : room.isMyTurn() ? " (your turn ended)"
+                : room.queue().contains(name) ? " (your raised hand is down)" : "";
+        reader.locked(() -> {
+            systemLine(window(room), "* " + SafeText.name(by) + (muted ? " muted " : " unmuted ")
+                    + (me ? "you" : SafeText.name(name)) + ended);
+            refreshStatus();
+        });
     }
 
     @Override
@@ -1147,9 +1205,16 @@ public final class ChatScreen implements SessionListener {
                 text.append(room.policy() != TurnPolicy.ROUND_ROBIN ? FloorCommands.idle(room)
                         : room.members().size() < 2 ? "waiting for someone to join" : "...");
             } else {
-                String left = turn.get().timeLeft().map(d -> seconds(d) + " left").orElse("no time limit");
+                boolean revoked = turn.get().isRevoked();
+                String left = turn.get().timeLeft().map(d -> seconds(d) + (revoked ? " to finish" : " left"))
+                        .orElse("no time limit");
                 myTurn = turn.get().isMine();
-                text.append(myTurn ? "YOUR TURN" : SafeText.name(turn.get().holder()) + "'s turn").append(" | ").append(left);
+                text.append(myTurn ? "YOUR TURN" : SafeText.name(turn.get().holder()) + "'s turn")
+                        .append(revoked ? " (revoked)" : "").append(" | ").append(left);
+                String messages = FloorCommands.messagesLeft(room);
+                if (!messages.isEmpty()) {
+                    text.append(" | ").append(messages);
+                }
             }
             int members = room.members().size();
             text.append(" | ").append(members).append(members == 1 ? " member" : " members");
@@ -1179,7 +1244,7 @@ public final class ChatScreen implements SessionListener {
     }
 
     private static String seconds(Duration d) {
-        return ((d.toMillis() + 999) / 1000) + "s";
+        return DurationText.of(d);
     }
 
     // ------------------------------------------------------------------ history file

@@ -23,7 +23,7 @@ import java.util.Locale;
  * joined         ROOM  MEMBER,MEMBER,...        (members in turn order)
  * paired         ROOM  PARTNER  first|second
  * member-joined  ROOM  NAME
- * member-left    ROOM  NAME  left|disconnected|timed_out|kicked|unknown
+ * member-left    ROOM  NAME  left|disconnected|timed_out|kicked|removed|unknown
  * member-away    ROOM  NAME                     (connection lost; may come back)
  * member-back    ROOM  NAME
  * turn           ROOM  NUMBER  HOLDER  LENGTH-MS  (0: no limit)
@@ -53,6 +53,14 @@ import java.util.Locale;
  * warning        ROOM  REMAINING-MS             (this client's turn runs out soon)
  * room-ended     ROOM  after_turns|after_time|stop_phrase  REASON   (its end rule fired; room-closed follows)
  * hands          ROOM  QUEUE  CHAIRS  MUTED  AUDIENCE   (the answer to /hands: NAME,NAME,... each)
+ * messages-left  ROOM  HOLDER  N                (rooms of more than one message per turn: after the turn line,
+ *                                               and after each said that leaves HOLDER's turn going)
+ * grace          ROOM  HOLDER  MS               (after a floor ... revoked line: HOLDER may still finish, one
+ *                                               say or a pass, for MS)
+ * removed        ROOM  NAME  BY  REASON         (a chair, BY, removed NAME; after member-left, or, for this
+ *                                               client, before room-closed)
+ * unchanged      ROOM  NAME  muted|unmuted|audience|speakers|chair   (this client's chair command changed
+ *                                               nothing: NAME already was so)
  * </pre>
  */
 public final class EventLines {
@@ -191,6 +199,22 @@ public final class EventLines {
         return line("hands", room.name(), String.join(",", room.queue()), String.join(",", room.chairs()),
                 String.join(",", room.muted().stream().sorted().toList()),
                 String.join(",", room.audience().stream().sorted().toList()));
+    }
+
+    public static String messagesLeft(RoomHandle room, String holder, int left) {
+        return line("messages-left", room.name(), holder, Integer.toString(left));
+    }
+
+    public static String grace(RoomHandle room, String holder, Duration grace) {
+        return line("grace", room.name(), holder, Long.toString(grace.toMillis()));
+    }
+
+    public static String removed(RoomHandle room, String name, String by, String reason) {
+        return line("removed", room.name(), name, by, reason);
+    }
+
+    public static String unchanged(RoomHandle room, String name, String state) {
+        return line("unchanged", room.name(), name, state);
     }
 
     static String escape(String text) {

@@ -94,6 +94,12 @@ public final class ScriptedClient implements SessionListener {
      * own view runs ahead of it, on the callback thread).
      */
     private boolean floorIdle;
+    /** Our room's chairs as of the chair lines printed so far (the room's own view runs ahead of it). */
+    private java.util.List<String> chairsHeard = new java.util.ArrayList<>();
+    /** After our /stepdown left no chair: waits (at most {@link #SUCCESSOR_WAIT_MILLIS}) for the successor's line. */
+    private ScheduledFuture<?> successorWait;
+    /** How long a /stepdown waits for the line naming the successor chair before the script goes on. */
+    static final long SUCCESSOR_WAIT_MILLIS = 10_000;
 
     /**
      * @param maxWait     how long to wait after the end of input before leaving anyway; null for no limit
@@ -295,12 +301,29 @@ public final class ScriptedClient implements SessionListener {
         }
         awaitingAck = true;
         outcome.request().whenComplete((v, e) -> script.execute(() -> {
+            if (e == null && c.name().equals("stepdown") && chairsHeard.isEmpty() && room.isOpen()) {
+                // The last chair stepped down: the server names a successor next. Wait for its line, so
+                // that what the script does next comes after it, every time.
+                successorWait = script.schedule(this::successorHeard, SUCCESSOR_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            }
             awaitingAck = false;
             if (e != null) {
                 printError(Failures.unwrap(e));
             }
             act();
         }));
+    }
+
+    /** The successor of the last chair was named (or the wait for it ran out): the script goes on. */
+    private void successorHeard() {
+        if (successorWait == null) {
+            return;
+        }
+        successorWait.cancel(false);
+        successorWait = null;
+        awaitingAck = false;
+        act();
     }
 
     /**
@@ -366,12 +389,14 @@ public final class ScriptedClient implements SessionListener {
     @Override
     public void onJoined(RoomHandle r) {
         String line = EventLines.joined(r);
+        java.util.List<String> chairs = r.chairs();
         boolean idle = r.policy() != TurnPolicy.ROUND_ROBIN && r.turn().isEmpty();
         script.execute(() -> {
             out.println(line);
             if (room == null) {
                 room = r;
                 floorIdle = idle;
+                chairsHeard = new java.util.ArrayList<>(chairs);
             }
             seen(r);
             act();
@@ -397,6 +422,9 @@ public final class ScriptedClient implements SessionListener {
         String line = EventLines.memberLeft(r, name, reason);
         script.execute(() -> {
             out.println(line);
+            if (r == room) {
+                chairsHeard.remove(name);
+            }
             act();
         });
     }
@@ -404,8 +432,12 @@ public final class ScriptedClient implements SessionListener {
     @Override
     public void onTurnGranted(RoomHandle r, Turn turn) {
         String line = EventLines.turn(r, turn);
+        String messages = r.messagesPerTurn() > 1 ? EventLines.messagesLeft(r, turn.holder(), r.messagesPerTurn()) : null;
         script.execute(() -> {
             out.println(line);
+            if (messages != null) {
+                out.println(messages);
+            }
             if (r == room) {
                 floorIdle = false;
             }
@@ -416,7 +448,26 @@ public final class ScriptedClient implements SessionListener {
 
     @Override
     public void onSaid(RoomHandle r, Message message) {
-        print(EventLines.said(r, message));
+        String line = EventLines.said(r, message);
+        // The view already counts this message: a turn still held by the speaker goes on.
+        boolean goesOn = r.messagesPerTurn() > 1 && r.holder().map(message.speaker()::equals).orElse(false);
+        String messages = goesOn ? EventLines.messagesLeft(r, message.speaker(), r.messagesLeft()) : null;
+        script.execute(() -> {
+            out.println(line);
+            if (messages != null) {
+                out.println(messages);
+            }
+        });
+    }
+
+    @Override
+    public void onMemberRemoved(RoomHandle r, String name, String by, String message) {
+        print(EventLines.removed(r, name, by, message));
+    }
+
+    @Override
+    public void onUnchanged(RoomHandle r, String name, String state) {
+        print(EventLines.unchanged(r, name, state));
     }
 
     @Override
@@ -514,6 +565,7 @@ public final class ScriptedClient implements SessionListener {
     @Override
     public void onRejoined(RoomHandle r) {
         String line = EventLines.rejoined(r);
+        java.util.List<String> chairs = r.chairs();
         boolean idle = r.policy() != TurnPolicy.ROUND_ROBIN && r.turn().isEmpty();
         script.execute(() -> {
             out.println(line);
@@ -521,6 +573,7 @@ public final class ScriptedClient implements SessionListener {
                 floorIdle = idle;
                 // The others rejoin in their own time: being alone now is not their leaving (as at the start).
                 othersSeen = false;
+                chairsHeard = new java.util.ArrayList<>(chairs);
             }
             seen(r);
             act(); // the fresh view may hold a turn of ours
@@ -571,11 +624,17 @@ public final class ScriptedClient implements SessionListener {
     @Override
     public void onFloorUpdate(RoomHandle r, FloorUpdate update) {
         String line = EventLines.floor(r, update);
+        String grace = update.state() == dev.hotpochato.client.FloorState.REVOKED && !update.talkTime().isZero()
+                ? EventLines.grace(r, update.member(), update.talkTime()) : null;
         boolean othersTurnEnded = !update.member().equals(session.name())
                 && (update.state() == dev.hotpochato.client.FloorState.RELEASED
                 || update.state() == dev.hotpochato.client.FloorState.REVOKED);
         script.execute(() -> {
             out.println(line);
+            if (grace != null) {
+                out.println(grace);
+                return; // the holder may still finish: its turn has not ended yet
+            }
             if (othersTurnEnded) {
                 leaveIfDone(r);
             }
@@ -597,12 +656,27 @@ public final class ScriptedClient implements SessionListener {
 
     @Override
     public void onChairChanged(RoomHandle r, String name, String by) {
-        print(EventLines.chair(r, name, by));
+        String line = EventLines.chair(r, name, by);
+        script.execute(() -> {
+            out.println(line);
+            if (r == room && !chairsHeard.contains(name)) {
+                chairsHeard.add(name);
+            }
+            if (r == room && by.isEmpty()) {
+                successorHeard();
+            }
+        });
     }
 
     @Override
     public void onChairSteppedDown(RoomHandle r, String name) {
-        print(EventLines.steppedDown(r, name));
+        String line = EventLines.steppedDown(r, name);
+        script.execute(() -> {
+            out.println(line);
+            if (r == room) {
+                chairsHeard.remove(name);
+            }
+        });
     }
 
     @Override

@@ -577,7 +577,7 @@ class ChatScreenTest {
 
             doomed.close(); // says SERVER_SHUTTING_DOWN, then no server answers at that port again
             screen.awaitText("reconnecting");
-            screen.awaitText("gave up reconnecting after 1s; press Enter to exit");
+            screen.awaitText("gave up reconnecting after 1 s; press Enter to exit");
             screen.type("\r");
             assertEquals(ExitCode.SERVER_SHUT_DOWN, chat.exit().get(20, TimeUnit.SECONDS), screen::toString);
             alice.closeFuture().get(20, TimeUnit.SECONDS); // the client closed the session as it gave up
