@@ -166,6 +166,11 @@ class ScriptedFloorTest {
         OutputLines dana = new OutputLines();
         var run = client(dana, "/hand\nthanks for having me\n", "--name", "dana", "--room", "stage", "--audience");
         dana.await("floor\tstage\tdana\tpending\tdana\t\t");
+        // The chair's view is updated on its own callback thread: it may lag dana's output.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!chair.async().audience().equals(java.util.Set.of("dana")) && System.nanoTime() < deadline) {
+            Thread.sleep(10); // waiting on the chair's callback thread, with a deadline
+        }
         assertEquals(java.util.Set.of("dana"), chair.async().audience());
         chair.move("dana", false);
         dana.await("moved\tstage\tdana\tspeakers\tchair");
