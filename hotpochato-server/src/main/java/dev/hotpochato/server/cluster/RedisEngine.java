@@ -56,6 +56,8 @@ public final class RedisEngine implements AutoCloseable {
     static final String LIBRARY = "hotpochato_v1";
     static final String ROOMS_KEY = "hp:rooms";
     static final String GENERATION_KEY = "hp:node:generation";
+    /** How long the first connection at start may take, Redis's greeting included. */
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(3);
     private static final String CHANNEL_PREFIX = "hp:{";
     private static final String CHANNEL_SUFFIX = "}:c";
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
@@ -123,11 +125,9 @@ public final class RedisEngine implements AutoCloseable {
     public static RedisEngine connect(String uri, Duration timeout, Duration nodeTimeout, Channels channels) {
         RedisURI redisUri;
         try {
-            redisUri = RedisURI.create(uri);
-        } catch (RuntimeException e) {
-            // Not echoed: it may hold a password.
-            throw new IllegalStateException("--cluster: not a Redis address (redis://HOST:PORT, rediss://, "
-                    + "redis://USER:PASSWORD@HOST:PORT)");
+            redisUri = address(uri);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("--cluster: " + e.getMessage());
         }
         redisUri.setTimeout(timeout);
         String address = redisUri.getHost() + ":" + redisUri.getPort();
@@ -145,7 +145,7 @@ public final class RedisEngine implements AutoCloseable {
         StatefulRedisConnection<String, byte[]> connection = null;
         StatefulRedisPubSubConnection<String, byte[]> pubSub = null;
         try {
-            connection = client.connect(CODEC);
+            connection = handshake(client, redisUri);
             connection.sync().functionLoad(LIBRARY_SOURCE, true);
             long generation = connection.sync().incr(GENERATION_KEY);
             String nodeChannel = nodeChannel(generation);
@@ -187,6 +187,47 @@ public final class RedisEngine implements AutoCloseable {
             resources.shutdown(0, 1, TimeUnit.SECONDS);
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("--cluster: cannot use Redis at " + address + ": " + cause.getMessage(), e);
+        }
+    }
+
+    /**
+     * The first connection, given {@link #HANDSHAKE_TIMEOUT} in all: something that accepts the
+     * connection but never answers as Redis (another service's port) would otherwise hold the start
+     * through several of Lettuce's own timeouts, about half a minute, and end in a cryptic error.
+     */
+    private static StatefulRedisConnection<String, byte[]> handshake(RedisClient client, RedisURI uri) {
+        var connecting = client.connectAsync(CODEC, uri);
+        try {
+            return connecting.get(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            connecting.cancel(true);
+            throw new IllegalStateException("no Redis answered there within " + HANDSHAKE_TIMEOUT.toSeconds()
+                    + "s (is it the port of a Redis server?)");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting");
+        }
+    }
+
+    /**
+     * {@code uri} as a Redis address ({@code redis://HOST:PORT}, {@code rediss://}, {@code
+     * redis://USER:PASSWORD@HOST:PORT}), checked before anything connects.
+     *
+     * @throws IllegalArgumentException saying what is expected, without the value (it may hold a password)
+     */
+    public static RedisURI address(String uri) {
+        String expected = "not a Redis address (expected redis://HOST:PORT, rediss://HOST:PORT or "
+                + "redis://USER:PASSWORD@HOST:PORT)";
+        try {
+            // Lettuce takes "redis://host:notaport" for a host named "host:notaport"; java.net.URI does not.
+            if (new java.net.URI(uri).getHost() == null) {
+                throw new IllegalArgumentException(expected);
+            }
+            return RedisURI.create(uri);
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            throw new IllegalArgumentException(expected);
         }
     }
 
