@@ -804,7 +804,13 @@ public final class ClusterRoomStore implements RoomStore {
                 answered[0] = true;
                 giveUp.cancel();
                 switch (landed) {
-                    case YES -> committedHere(r, p, out, committed);
+                    case YES -> {
+                        // As after an answered commit (timers are armed from the cache); still read
+                        // again before the next command, as others may have committed since.
+                        r.version = w.expected() + 1;
+                        r.cached = committed;
+                        committedHere(r, p, out, committed);
+                    }
                     case NO -> failed(r, p, failure);
                     case UNKNOWN -> unknownOutcome(r, p);
                 }
@@ -849,6 +855,9 @@ public final class ClusterRoomStore implements RoomStore {
             // A room slot taken by a Join stays taken: the member may be in the room (a later read
             // of the room, or its grace, settles it).
             finish(r, p);
+            // If it landed, its events reach the members here from the stream (this node ignores its
+            // own commits on the channel), retried while Redis stays away: so the events show it.
+            resync(r.name);
         }
 
         /** Redis refused, or could not be reached, or did not answer and the node found nothing was applied: the requester is told nothing changed. */
