@@ -351,6 +351,102 @@ class ScriptedModeTest {
         }
     }
 
+    /**
+     * A Join refused as UNAVAILABLE (a cluster node whose store did not answer: nothing changed) is
+     * sent again a moment later, not the end of the run. A hand-made server refuses the first Join so.
+     */
+    @Test
+    void aJoinRefusedAsUnavailableIsSentAgain() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            AtomicInteger joins = new AtomicInteger();
+            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+                try (Socket s = listener.accept(); InputStream in = s.getInputStream(); OutputStream o = s.getOutputStream()) {
+                    while (true) {
+                        ClientFrame f = ClientFrame.parseDelimitedFrom(in);
+                        if (f == null) {
+                            return;
+                        }
+                        ServerFrame.Builder reply = ServerFrame.newBuilder().setRequestId(f.getRequestId());
+                        switch (f.getBodyCase()) {
+                            case HELLO -> reply.setWelcome(Welcome.newBuilder().setSessionId("1")
+                                    .setDisplayName("alice").setServerVersion("fake"));
+                            case JOIN -> {
+                                if (joins.incrementAndGet() == 1) {
+                                    reply.setError(Error.newBuilder().setCode(Error.Code.UNAVAILABLE).setRoom("r")
+                                            .setMessage("the cluster's store is unavailable; nothing changed, try again"));
+                                } else {
+                                    reply.setJoined(Joined.newBuilder().setRoom(RoomSnapshot.newBuilder()
+                                            .setName("r").addMembers(Member.newBuilder().setName("alice"))
+                                            .addMembers(Member.newBuilder().setName("bob")).setHolder("bob").setTurn(1)
+                                            .setLastSeq(2)));
+                                }
+                            }
+                            case LEAVE -> reply.setLeft(Left.newBuilder().setRoom("r"));
+                            default -> {
+                                continue;
+                            }
+                        }
+                        reply.build().writeDelimitedTo(o);
+                        o.flush();
+                    }
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            OutputLines out = new OutputLines();
+            int code = client(listener.getLocalPort(), out, "", "--name", "alice", "--room", "r", "--max-wait", "3s")
+                    .get(30, TimeUnit.SECONDS);
+            assertEquals(2, joins.get(), "the refused Join was sent again");
+            assertTrue(out.lines().stream().anyMatch(l -> l.startsWith("error\tUNAVAILABLE\t")), out.lines()::toString);
+            assertTrue(out.lines().contains("joined\tr\talice,bob"), out.lines()::toString);
+            assertEquals(ExitCode.MAX_WAIT.code(), code, out.lines()::toString);
+            served.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * The first of --host's servers says it is shutting down when asked to Join: the session goes on
+     * to the next address, and the room is joined there, as the library's reconnect does for a room
+     * already joined.
+     */
+    @Test
+    void aJoinMetWithAServerShuttingDownIsMadeOnTheNextAddress() throws Exception {
+        try (ServerSocket stopping = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+                try (Socket s = stopping.accept(); InputStream in = s.getInputStream(); OutputStream o = s.getOutputStream()) {
+                    while (true) {
+                        ClientFrame f = ClientFrame.parseDelimitedFrom(in);
+                        if (f == null) {
+                            return;
+                        }
+                        if (f.hasHello()) {
+                            ServerFrame.newBuilder().setRequestId(f.getRequestId()).setWelcome(Welcome.newBuilder()
+                                    .setSessionId("1").setDisplayName("alice").setServerVersion("fake").setResumeToken("t"))
+                                    .build().writeDelimitedTo(o);
+                        } else if (f.hasJoin()) {
+                            ServerFrame.newBuilder().setError(Error.newBuilder().setCode(Error.Code.SERVER_SHUTTING_DOWN)
+                                    .setFatal(true).setMessage("the server is shutting down")).build().writeDelimitedTo(o);
+                            o.flush();
+                            return; // and closes the connection
+                        }
+                        o.flush();
+                    }
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            OutputLines out = new OutputLines();
+            OutputLines err = new OutputLines();
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> run(out, err, environment(),
+                    "--host", "127.0.0.1:" + stopping.getLocalPort() + ",127.0.0.1", "--port", String.valueOf(server.port()),
+                    "--name", "alice", "--room", "next-address", "--max-wait", "1s"));
+            int code = run.get(30, TimeUnit.SECONDS);
+            assertTrue(out.lines().contains("joined\tnext-address\talice"), out.lines() + " " + err.lines());
+            assertEquals(ExitCode.MAX_WAIT.code(), code, out.lines() + " " + err.lines());
+            served.get(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void errorsFoundByTheClientItselfHaveACodeNotAClassName() {
         assertEquals("NOT_CONNECTED", Failures.code(new dev.hotpochato.client.ConnectionClosedException("not connected", null)));

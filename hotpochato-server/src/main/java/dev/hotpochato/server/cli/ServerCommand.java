@@ -149,7 +149,7 @@ public final class ServerCommand implements Callable<Integer> {
                     + "off unless set (-1). With --tls-cert, https and wss.")
     int httpPort = DEFAULTS.httpPort();
 
-    @Option(names = "--cluster", paramLabel = "REDIS", showDefaultValue = Visibility.NEVER,
+    @Option(names = "--cluster", paramLabel = "REDIS", showDefaultValue = Visibility.NEVER, converter = RedisAddress.class,
             description = "Be a node of a cluster whose rooms live in this Redis: redis://HOST:PORT, rediss:// for TLS, "
                     + "redis://USER:PASSWORD@HOST:PORT. Off unless set: the rooms live in this process (docs/cluster.md).")
     String cluster;
@@ -292,6 +292,19 @@ public final class ServerCommand implements Callable<Integer> {
             }
         }
         return builder.build();
+    }
+
+    /** A --cluster value that is no Redis address is a value that does not parse, like a port that is no number (exit 2). */
+    static final class RedisAddress implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                dev.hotpochato.server.cluster.RedisEngine.address(value);
+                return value;
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     public static void main(String[] args) {

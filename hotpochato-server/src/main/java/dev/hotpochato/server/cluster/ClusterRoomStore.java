@@ -39,6 +39,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
 /**
  * The rooms of a cluster, kept in Redis ({@link RedisEngine}) and shared by every node: the
@@ -75,8 +76,16 @@ public final class ClusterRoomStore implements RoomStore {
 
     /** How long an arrival waits for a missing seq before the node reads it from the stream. */
     static final long GAP_MILLIS = 200;
-    /** How long a timer's commit that failed (Redis away) waits before it is tried again. */
+    /** How long a timer's commit that failed (Redis away) waits before it is tried again; doubled up to {@link #MAX_TIMER_RETRY_MILLIS}. */
     static final long TIMER_RETRY_MILLIS = 1_000;
+    /** The longest wait between two tries of a timer's commit while Redis keeps failing. */
+    static final long MAX_TIMER_RETRY_MILLIS = 5_000;
+    /**
+     * After a commit got no answer in time, how long the node keeps asking Redis whether it was
+     * applied before it tells the requester it cannot know. Short enough that the answer comes
+     * before a client's own request timeout (10 s by default) after Redis's (5 s).
+     */
+    static final long CONFIRM_MILLIS = 4_000;
     /** The longest wait between two tries of a read from the stream that failed. */
     static final long MAX_FILL_RETRY_MILLIS = 2_000;
     /** How long a node looks for a pair room another node said it made for one of its waiters. */
@@ -334,6 +343,36 @@ public final class ClusterRoomStore implements RoomStore {
         }
     }
 
+    /** Whether a commit that got no answer was applied: see {@link Shard#confirm}. */
+    private enum Landed { YES, NO, UNKNOWN }
+
+    /** What a commit wrote, to find it again in Redis after its answer was lost. */
+    private record Written(long expected, char mode, byte[] state, List<long[]> seqs, List<byte[]> events) {
+
+        /**
+         * Judged from the room as Redis has it after the commit ({@code stored}) and the stream entry
+         * at the seq of the commit's first event ({@code first}: empty if none).
+         */
+        Landed landed(RedisEngine.Stored stored, List<byte[]> first) {
+            if (stored.version() <= expected) {
+                return Landed.NO; // a commit moves the version on: this one was not applied
+            }
+            if (!events.isEmpty() && !first.isEmpty()) {
+                // That seq is written by whichever commit took the room from the expected version.
+                return java.util.Arrays.equals(first.get(0), events.get(0)) ? Landed.YES : Landed.NO;
+            }
+            if (stored.version() == expected + 1) {
+                if (mode == 'd') {
+                    return stored.state() == null ? Landed.YES : Landed.NO;
+                }
+                if (events.isEmpty()) {
+                    return java.util.Arrays.equals(stored.state(), state) ? Landed.YES : Landed.NO;
+                }
+            }
+            return Landed.UNKNOWN; // moved on since, and the first event is no longer kept
+        }
+    }
+
     /** A waiter of this node that another node paired into a room: see {@link #adopt}. */
     private record Adoption(Participant p, long matchRequestId, CompletableFuture<Boolean> done) {
     }
@@ -392,6 +431,8 @@ public final class ClusterRoomStore implements RoomStore {
         boolean filling;
         /** Reads from the stream that failed in a row (Redis away): the next try waits longer. */
         int failedFills;
+        /** Timer commits that failed in a row (Redis away): the next try waits longer. */
+        int failedTimers;
         /** A read from the stream waits for this node's commit on its way, so as not to take its events for another's. */
         boolean refill;
         TurnClock.Cancellable expiry;
@@ -658,11 +699,17 @@ public final class ClusterRoomStore implements RoomStore {
             int history = after != null ? after.settings().historySize()
                     : before != null ? before.settings().historySize() : defaults.historySize();
             boolean publicRoom = after != null && !after.isPrivate();
+            Written written = new Written(expected, mode, state, seqs, blobs);
             then(redis.commit(r.name, expected, mode, state, message, publicRoom, history, seqs, blobs),
                     (result, failure) -> {
                         if (failure != null) {
                             r.known = false; // it may or may not have been committed: read it again
-                            failed(r, p, failure);
+                            if (mode != 'c' && RedisEngine.outcomeUnknown(failure)) {
+                                confirm(r, p, out, committed, written,
+                                        failure, clock.currentTimeMillis() + CONFIRM_MILLIS);
+                            } else {
+                                failed(r, p, failure);
+                            }
                         } else if (!result.committed()) {
                             refresh(r, result.version(), result.state());
                             if (++p.attempts >= MAX_ATTEMPTS) {
@@ -682,6 +729,9 @@ public final class ClusterRoomStore implements RoomStore {
         }
 
         private void committedHere(Room r, Pending p, RoomOutcome out, RoomState after) {
+            if (p.command instanceof RoomCommand.ExpireTurn || p.command instanceof RoomCommand.Wake) {
+                r.failedTimers = 0;
+            }
             if (p.command instanceof RoomCommand.AdmitPair && p.a == null) {
                 out = pairSideHere(out, after, p.b);
             }
@@ -728,13 +778,94 @@ public final class ClusterRoomStore implements RoomStore {
             OutcomeMetrics.count(metrics, p.command, out, p.arrivedNanos);
         }
 
-        /** Redis did not answer (or refused): the requester is told, nothing was applied by this node. */
+        /**
+         * A commit that got no answer in time may have been applied all the same. Asks Redis, on the
+         * same connection (so after the commit, if Redis got it), whether the room holds what it wrote,
+         * again while Redis still does not answer, until {@code deadline}: the requester then gets the
+         * commit's normal answer if it landed, {@code UNAVAILABLE} "nothing changed" if it did not,
+         * and an {@code UNAVAILABLE} that says the change may have been recorded if the node cannot
+         * tell. The room stays busy meanwhile, so its next command waits behind the answer.
+         */
+        private void confirm(Room r, Pending p, RoomOutcome out, RoomState committed, Written w, Throwable failure,
+                             long deadline) {
+            log.warn("{} not answered: {}; finding out whether it was committed all the same",
+                    p.command.getClass().getSimpleName(), RedisEngine.describe(failure));
+            boolean[] answered = {false};
+            TurnClock.Cancellable giveUp = clock.schedule(() -> {
+                if (!answered[0]) {
+                    answered[0] = true;
+                    unknownOutcome(r, p);
+                }
+            }, Math.max(0, deadline - clock.currentTimeMillis()));
+            askLanded(r, w, 0, landed -> {
+                if (answered[0]) {
+                    return; // the deadline came first
+                }
+                answered[0] = true;
+                giveUp.cancel();
+                switch (landed) {
+                    case YES -> {
+                        // As after an answered commit (timers are armed from the cache); still read
+                        // again before the next command, as others may have committed since.
+                        r.version = w.expected() + 1;
+                        r.cached = committed;
+                        committedHere(r, p, out, committed);
+                    }
+                    case NO -> failed(r, p, failure);
+                    case UNKNOWN -> unknownOutcome(r, p);
+                }
+            }, answered);
+        }
+
+        /** One question to Redis (the room's version, and the stream entry of the first event written); asked again after a failure. */
+        private void askLanded(Room r, Written w, int tries, Consumer<Landed> answer, boolean[] answered) {
+            CompletableFuture<RedisEngine.Stored> stored = redis.read(r.name).toCompletableFuture();
+            CompletableFuture<List<byte[]>> first = w.seqs().isEmpty() ? CompletableFuture.completedFuture(List.of())
+                    : redis.events(r.name, w.seqs().get(0)[0], w.seqs().get(0)[0]).toCompletableFuture();
+            then(stored.thenCombine(first, w::landed), (landed, failure) -> {
+                if (answered[0]) {
+                    return;
+                }
+                if (failure == null) {
+                    answer.accept(landed);
+                } else {
+                    clock.schedule(() -> askLanded(r, w, tries + 1, answer, answered),
+                            Math.min(MAX_FILL_RETRY_MILLIS, GAP_MILLIS << Math.min(tries, 4)));
+                }
+            });
+        }
+
+        /** A commit whose outcome the node could not learn in time: the requester is told it may have been recorded. */
+        private void unknownOutcome(Room r, Pending p) {
+            log.warn("{}: could not learn from Redis in time whether it was committed; its requester is told it "
+                    + "may have been", p.command.getClass().getSimpleName());
+            log.debug("room {}: {} may or may not be committed", r.name, p.command.getClass().getSimpleName());
+            String why = "the cluster's store did not answer in time; this may have been recorded all the same: "
+                    + "the room's events will show it";
+            if (p.a != null && p.requestId != 0) {
+                send(p.a, Frames.unavailable(p.requestId, why, r.name));
+                metrics.errorSent(Error.Code.UNAVAILABLE);
+            }
+            if (p.command instanceof RoomCommand.AdmitPair) {
+                send(p.b, Frames.unavailable(p.secondRequestId, why, r.name));
+            }
+            if (p.command instanceof RoomCommand.ExpireTurn || p.command instanceof RoomCommand.Wake) {
+                retryTimer(r, p.command); // a second expiry of the same turn changes nothing
+            }
+            // A room slot taken by a Join stays taken: the member may be in the room (a later read
+            // of the room, or its grace, settles it).
+            finish(r, p);
+            // If it landed, its events reach the members here from the stream (this node ignores its
+            // own commits on the channel), retried while Redis stays away: so the events show it.
+            resync(r.name);
+        }
+
+        /** Redis refused, or could not be reached, or did not answer and the node found nothing was applied: the requester is told nothing changed. */
         private void failed(Room r, Pending p, Throwable failure) {
             // Room names are logged at DEBUG only (docs/operations.md): the WARN line says what and why.
-            log.warn("{} not committed, the cluster's store did not answer: {}", p.command.getClass().getSimpleName(),
-                    failure.getMessage());
+            log.warn("{} not committed: {}", p.command.getClass().getSimpleName(), RedisEngine.describe(failure));
             log.debug("room {}: {} not committed", r.name, p.command.getClass().getSimpleName());
-            String why = "the cluster's store did not answer; nothing changed, try again";
+            String why = "the cluster's store is unavailable; nothing changed, try again";
             if (p.a != null && p.requestId != 0) {
                 send(p.a, Frames.unavailable(p.requestId, why, r.name));
                 metrics.errorSent(Error.Code.UNAVAILABLE);
@@ -758,10 +889,12 @@ public final class ClusterRoomStore implements RoomStore {
         /**
          * A timer's commit (a turn's expiry, the floor's wake-up) is nobody's request, so nobody
          * sends it again: without this, a turn whose deadline passed while Redis was away would
-         * never expire. Tried again every {@link #TIMER_RETRY_MILLIS} until it commits or the room's
+         * never expire. Tried again after {@link #TIMER_RETRY_MILLIS}, doubling up to
+         * {@link #MAX_TIMER_RETRY_MILLIS} while Redis keeps failing, until it commits or the room's
          * timers were armed again by a commit from elsewhere (the rules make a late one a no-op).
          */
         private void retryTimer(Room r, RoomCommand command) {
+            long delay = Math.min(MAX_TIMER_RETRY_MILLIS, TIMER_RETRY_MILLIS << Math.min(r.failedTimers++, 4));
             clock.schedule(() -> {
                 if (rooms.get(r.name) != r) {
                     return;
@@ -771,7 +904,7 @@ public final class ClusterRoomStore implements RoomStore {
                 } else if (command instanceof RoomCommand.Wake w && r.armedWakeAt == 0) {
                     enqueue(new Pending(w, null, null, 0, null));
                 }
-            }, TIMER_RETRY_MILLIS);
+            }, delay);
         }
 
         private void send(Participant to, ServerFrame frame) {

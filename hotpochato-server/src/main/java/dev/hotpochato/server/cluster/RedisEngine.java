@@ -30,10 +30,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A node's connections to the cluster's Redis, through Lettuce, and the few commands the rooms
@@ -53,6 +56,8 @@ public final class RedisEngine implements AutoCloseable {
     static final String LIBRARY = "hotpochato_v1";
     static final String ROOMS_KEY = "hp:rooms";
     static final String GENERATION_KEY = "hp:node:generation";
+    /** How long the first connection at start may take, Redis's greeting included. */
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(3);
     private static final String CHANNEL_PREFIX = "hp:{";
     private static final String CHANNEL_SUFFIX = "}:c";
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
@@ -120,11 +125,9 @@ public final class RedisEngine implements AutoCloseable {
     public static RedisEngine connect(String uri, Duration timeout, Duration nodeTimeout, Channels channels) {
         RedisURI redisUri;
         try {
-            redisUri = RedisURI.create(uri);
-        } catch (RuntimeException e) {
-            // Not echoed: it may hold a password.
-            throw new IllegalStateException("--cluster: not a Redis address (redis://HOST:PORT, rediss://, "
-                    + "redis://USER:PASSWORD@HOST:PORT)");
+            redisUri = address(uri);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("--cluster: " + e.getMessage());
         }
         redisUri.setTimeout(timeout);
         String address = redisUri.getHost() + ":" + redisUri.getPort();
@@ -142,8 +145,8 @@ public final class RedisEngine implements AutoCloseable {
         StatefulRedisConnection<String, byte[]> connection = null;
         StatefulRedisPubSubConnection<String, byte[]> pubSub = null;
         try {
-            connection = client.connect(CODEC);
-            connection.sync().functionLoad(librarySource(), true);
+            connection = handshake(client, redisUri);
+            connection.sync().functionLoad(LIBRARY_SOURCE, true);
             long generation = connection.sync().incr(GENERATION_KEY);
             String nodeChannel = nodeChannel(generation);
             connection.sync().fcall("hp_heartbeat", ScriptOutputType.INTEGER, NodeLiveness.heartbeatKeys(generation),
@@ -187,10 +190,53 @@ public final class RedisEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * The first connection, given {@link #HANDSHAKE_TIMEOUT} in all: something that accepts the
+     * connection but never answers as Redis (another service's port) would otherwise hold the start
+     * through several of Lettuce's own timeouts, about half a minute, and end in a cryptic error.
+     */
+    private static StatefulRedisConnection<String, byte[]> handshake(RedisClient client, RedisURI uri) {
+        var connecting = client.connectAsync(CODEC, uri);
+        try {
+            return connecting.get(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            connecting.cancel(true);
+            throw new IllegalStateException("no Redis answered there within " + HANDSHAKE_TIMEOUT.toSeconds()
+                    + "s (is it the port of a Redis server?)");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting");
+        }
+    }
+
+    /**
+     * {@code uri} as a Redis address ({@code redis://HOST:PORT}, {@code rediss://}, {@code
+     * redis://USER:PASSWORD@HOST:PORT}), checked before anything connects.
+     *
+     * @throws IllegalArgumentException saying what is expected, without the value (it may hold a password)
+     */
+    public static RedisURI address(String uri) {
+        String expected = "not a Redis address (expected redis://HOST:PORT, rediss://HOST:PORT or "
+                + "redis://USER:PASSWORD@HOST:PORT)";
+        try {
+            // Lettuce takes "redis://host:notaport" for a host named "host:notaport"; java.net.URI does not.
+            if (new java.net.URI(uri).getHost() == null) {
+                throw new IllegalArgumentException(expected);
+            }
+            return RedisURI.create(uri);
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            throw new IllegalArgumentException(expected);
+        }
+    }
+
     private static String room(String channel) {
         return channel.startsWith(CHANNEL_PREFIX) && channel.endsWith(CHANNEL_SUFFIX)
                 ? channel.substring(CHANNEL_PREFIX.length(), channel.length() - CHANNEL_SUFFIX.length()) : null;
     }
+
+    private static final String LIBRARY_SOURCE = librarySource();
 
     static String librarySource() {
         try (InputStream in = RedisEngine.class.getResourceAsStream("hotpochato.lua")) {
@@ -300,8 +346,9 @@ public final class RedisEngine implements AutoCloseable {
         }
         // hp_commit_live: hp_commit, refused if this node's heartbeat has lapsed (fencing).
         String[] keys = {stateKey(room), streamKey(room), ROOMS_KEY, heartbeatKey(generation)};
-        CompletionStage<List<Object>> reply = commands.fcall("hp_commit_live", ScriptOutputType.MULTI, keys,
-                args.toArray(byte[][]::new));
+        byte[][] argv = args.toArray(byte[][]::new);
+        CompletionStage<List<Object>> reply = withLibrary(() -> commands.fcall("hp_commit_live", ScriptOutputType.MULTI,
+                keys, argv));
         return reply.thenApply(r -> {
             boolean ok = ((Long) r.get(0)) == 1L;
             long version = (Long) r.get(1);
@@ -360,7 +407,8 @@ public final class RedisEngine implements AutoCloseable {
     CompletionStage<String> match(String entry, long sessionId, String name, long leaseMillis, String room) {
         byte[][] args = {utf8(entry), ascii(Long.toString(generation)), ascii(Long.toString(sessionId)), utf8(name),
                 ascii(Long.toString(leaseMillis)), utf8(room)};
-        CompletionStage<byte[]> reply = commands.fcall("hp_match", ScriptOutputType.VALUE, LOBBY_KEYS, args);
+        CompletionStage<byte[]> reply = withLibrary(() -> commands.fcall("hp_match", ScriptOutputType.VALUE, LOBBY_KEYS,
+                args));
         return reply.thenApply(b -> b == null ? null : new String(b, StandardCharsets.UTF_8));
     }
 
@@ -371,8 +419,8 @@ public final class RedisEngine implements AutoCloseable {
 
     /** This node's waiters count for {@code leaseMillis} more (Redis time). */
     CompletionStage<Object> lease(long leaseMillis) {
-        return commands.fcall("hp_lease", ScriptOutputType.INTEGER, new String[] {LEASES_KEY},
-                ascii(Long.toString(generation)), ascii(Long.toString(leaseMillis)));
+        return withLibrary(() -> commands.fcall("hp_lease", ScriptOutputType.INTEGER, new String[] {LEASES_KEY},
+                ascii(Long.toString(generation)), ascii(Long.toString(leaseMillis))));
     }
 
     /** This node's waiters no longer count (it stops): nobody is paired with them any more. */
@@ -438,17 +486,17 @@ public final class RedisEngine implements AutoCloseable {
 
     /** Calls a function of the library that returns an array. */
     CompletionStage<List<Object>> fcall(String function, String[] keys, String... args) {
-        return commands.fcall(function, ScriptOutputType.MULTI, keys, bytes(args));
+        return withLibrary(() -> commands.fcall(function, ScriptOutputType.MULTI, keys, bytes(args)));
     }
 
     /** Calls a function of the library that returns a string. */
     CompletionStage<byte[]> fcallValue(String function, String[] keys, String... args) {
-        return commands.fcall(function, ScriptOutputType.VALUE, keys, bytes(args));
+        return withLibrary(() -> commands.fcall(function, ScriptOutputType.VALUE, keys, bytes(args)));
     }
 
     /** Calls a function of the library that returns an integer. */
     CompletionStage<Long> fcallInteger(String function, String[] keys, String... args) {
-        return commands.fcall(function, ScriptOutputType.INTEGER, keys, bytes(args));
+        return withLibrary(() -> commands.fcall(function, ScriptOutputType.INTEGER, keys, bytes(args)));
     }
 
     /** Members of a set, as strings. */
@@ -460,6 +508,57 @@ public final class RedisEngine implements AutoCloseable {
             }
             return out;
         });
+    }
+
+    /**
+     * Runs {@code call} (an {@code FCALL} of the library) and, if Redis no longer has the library
+     * (it restarted without its data, or someone ran {@code FUNCTION FLUSH}), loads it again and
+     * runs {@code call} once more. Nothing ran the first time, so running it again is safe.
+     */
+    private <T> CompletionStage<T> withLibrary(Supplier<CompletionStage<T>> call) {
+        return call.get().exceptionallyCompose(failure -> {
+            if (!libraryMissing(failure)) {
+                return CompletableFuture.failedStage(failure);
+            }
+            log.warn("Redis at {} no longer has the function library {} (restarted without its data, or FUNCTION "
+                    + "FLUSH): loading it again", address, LIBRARY);
+            return commands.functionLoad(LIBRARY_SOURCE, true).thenCompose(loaded -> call.get());
+        });
+    }
+
+    /**
+     * Whether a command that failed this way may still have been run by Redis: it was sent, but no
+     * answer came in time (Redis paused, slow, or the answer lost). Any other failure (refused while
+     * disconnected, an error reply) means Redis did not run it, or ran a function that changed nothing.
+     */
+    static boolean outcomeUnknown(Throwable failure) {
+        return unwrap(failure) instanceof io.lettuce.core.RedisCommandTimeoutException;
+    }
+
+    /** What failed, in a few words for a log line: no answer in time, unreachable, or refused (and why). */
+    static String describe(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof io.lettuce.core.RedisCommandTimeoutException) {
+            return "Redis did not answer in time (" + cause.getMessage() + ")";
+        }
+        if (cause instanceof io.lettuce.core.RedisCommandExecutionException) {
+            return "Redis refused it: " + cause.getMessage();
+        }
+        if (cause instanceof io.lettuce.core.RedisException) {
+            return "Redis unreachable: " + cause.getMessage();
+        }
+        return cause.toString();
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    /** Redis's answer to a call of a function (or script) it does not have: nothing was run. */
+    static boolean libraryMissing(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        String message = cause instanceof io.lettuce.core.RedisCommandExecutionException ? cause.getMessage() : null;
+        return message != null && (message.startsWith("ERR Function not found") || message.startsWith("NOSCRIPT"));
     }
 
     private static byte[][] bytes(String... args) {

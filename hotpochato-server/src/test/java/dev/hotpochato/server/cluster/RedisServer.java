@@ -90,6 +90,23 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         process = null;
     }
 
+    /** Stops Redis without ending it (SIGSTOP), as a long pause would: commands wait unanswered. */
+    public void pause() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** Lets a paused Redis run again (SIGCONT): it answers what waited, in order. */
+    public void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill " + signal + " " + process.pid() + " failed");
+        }
+    }
+
     /** Starts Redis again on the same port and directory: from its append-only file, if it keeps one. */
     public void restart() throws IOException, InterruptedException {
         launch();

@@ -1,5 +1,6 @@
 package dev.hotpochato.terminal.script;
 
+import dev.hotpochato.client.ConnectionClosedException;
 import dev.hotpochato.client.ErrorCode;
 import dev.hotpochato.client.HotPochatoException;
 import dev.hotpochato.client.JoinOptions;
@@ -65,6 +66,11 @@ public final class ScriptedClient implements SessionListener {
     private final Duration reconnectFor;
     /** How long a line refused as UNAVAILABLE (nothing changed) waits before it is sent again. */
     static final long RETRY_UNAVAILABLE_MILLIS = 1_000;
+    /**
+     * Tries at entering the room (or the lobby) that failed for a reason another try can mend (a
+     * cluster's store unavailable, a server stopping, the connection lost) before the run ends.
+     */
+    static final int MAX_ENTER_ATTEMPTS = 10;
 
     private final ScheduledExecutorService script = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hotpochato-script");
@@ -82,6 +88,11 @@ public final class ScriptedClient implements SessionListener {
     private boolean othersSeen;
     private RoomHandle room;
     private Session session;
+    private Target target;
+    /** Entering failed for a reason another try can mend: this many times so far. */
+    private int failedEnters;
+    /** Entering failed because the connection went: it is tried again once the session is back. */
+    private boolean enterWhenBack;
     private ScheduledFuture<?> maxWaitTimer;
     /** Ends the run if the session is not back within --reconnect-for. */
     private ScheduledFuture<?> giveUpTimer;
@@ -119,24 +130,10 @@ public final class ScriptedClient implements SessionListener {
     /** Enters {@code target}, plays the input, and returns how it ended once done. Closes {@code session}. */
     public ExitCode run(Session session, Target target) {
         this.session = session;
+        this.target = target;
         session.addListener(this);
         out.println(EventLines.connected(session.name(), session.serverVersion()));
-        CompletableFuture<RoomHandle> entering = target.isMatch() ? session.match()
-                : session.join(target.room(), joinOptions);
-        entering.whenComplete((r, e) -> {
-            if (e != null) {
-                script.execute(() -> {
-                    Throwable cause = Failures.unwrap(e);
-                    if (cause instanceof ServerErrorException s && s.code() == ErrorCode.INVALID_OPTION) {
-                        // The only option a join sends is the turn length: say which flag set it.
-                        out.println(EventLines.error(s.code().name(), Failures.message(s) + " (--turn-timeout)"));
-                    } else {
-                        printError(cause);
-                    }
-                    end(cause instanceof ServerErrorException ? ExitCode.REFUSED : ExitCode.CONNECTION_LOST);
-                });
-            }
-        });
+        script.execute(this::enter);
         Thread reader = new Thread(this::readInput, "hotpochato-input");
         reader.setDaemon(true);
         reader.start();
@@ -164,6 +161,59 @@ public final class ScriptedClient implements SessionListener {
     }
 
     // ------------------------------------------------------------------ script thread
+
+    /** Joins the room (or asks to be matched); see {@link #enterFailed}. */
+    private void enter() {
+        if (exitCode.isDone()) {
+            return;
+        }
+        CompletableFuture<RoomHandle> entering = target.isMatch() ? session.match()
+                : session.join(target.room(), joinOptions);
+        entering.whenComplete((r, e) -> {
+            if (e != null) {
+                script.execute(() -> enterFailed(Failures.unwrap(e)));
+            }
+        });
+    }
+
+    /**
+     * Entering failed. A cluster's store that is unavailable (nothing changed) is asked again a moment
+     * later; a server that stops, or a connection that goes, leaves the session reconnecting (to the
+     * next of --host's addresses), and the room is entered again once it is back. At most
+     * {@link #MAX_ENTER_ATTEMPTS} tries; any other refusal ends the run at once.
+     */
+    private void enterFailed(Throwable cause) {
+        if (exitCode.isDone()) {
+            return;
+        }
+        boolean unavailable = cause instanceof ServerErrorException s && s.code() == ErrorCode.UNAVAILABLE;
+        boolean connectionGone = isShutdown(cause) || cause instanceof ConnectionClosedException;
+        if ((unavailable || connectionGone) && ++failedEnters < MAX_ENTER_ATTEMPTS) {
+            printError(cause);
+            if (unavailable || session.isConnected()) {
+                script.schedule(this::enter, RETRY_UNAVAILABLE_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                enterWhenBack = true; // onReconnected or onNewSession
+            }
+            return;
+        }
+        if (cause instanceof ServerErrorException s && s.code() == ErrorCode.INVALID_OPTION) {
+            // The only option a join sends is the turn length: say which flag set it.
+            out.println(EventLines.error(s.code().name(), Failures.message(s) + " (--turn-timeout)"));
+        } else {
+            printError(cause);
+        }
+        end(cause instanceof ServerErrorException && !connectionGone ? ExitCode.REFUSED
+                : isShutdown(cause) ? ExitCode.SERVER_SHUT_DOWN : ExitCode.CONNECTION_LOST);
+    }
+
+    /** The session is back (resumed, or a new one): a room entering was waiting for that is entered now. */
+    private void enterIfWaiting() {
+        if (enterWhenBack) {
+            enterWhenBack = false;
+            enter();
+        }
+    }
 
     private void onLine(String line) {
         if (endOfInput || line.isBlank()) {
@@ -548,6 +598,7 @@ public final class ScriptedClient implements SessionListener {
             out.println(EventLines.reconnected());
             cancelGiveUp();
             serverShuttingDown = false;
+            enterIfWaiting();
             act();
         });
     }
@@ -559,6 +610,7 @@ public final class ScriptedClient implements SessionListener {
             out.println(line);
             cancelGiveUp();
             serverShuttingDown = false;
+            enterIfWaiting();
         });
     }
 
