@@ -200,10 +200,14 @@ local function heartbeat(keys, args)
   return 1
 end
 
--- Declares dead every node whose heartbeat has lapsed, once: returns their generations.
+-- Declares dead every node whose heartbeat has lapsed, once: returns their generations. A caller
+-- whose own heartbeat has lapsed declares nobody dead (it may be the one that was paused).
 -- KEYS[1] hp:nodes, KEYS[2] hp:nodes:dead; ARGV the caller's gen
 local function reap(keys, args)
   local dead = {}
+  if redis.call('EXISTS', 'hp:node:' .. args[1]) == 0 then
+    return dead
+  end
   for _, g in ipairs(redis.call('SMEMBERS', keys[1])) do
     if g ~= args[1] and redis.call('EXISTS', 'hp:node:' .. g) == 0 then
       redis.call('SREM', keys[1], g)
