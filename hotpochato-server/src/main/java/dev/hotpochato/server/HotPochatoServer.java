@@ -304,8 +304,8 @@ public final class HotPochatoServer implements AutoCloseable {
             if (adminServer != null) {
                 adminServer.close();
             }
-            throw new IllegalStateException("--cluster: the cluster declared this node (generation " + redis.generation()
-                    + ") dead while it started: it could not heartbeat for --cluster-node-timeout ("
+            throw new IllegalStateException("--cluster: another node declared this one (generation " + redis.generation()
+                    + ") dead while it started: its heartbeat lapsed (--cluster-node-timeout "
                     + options.clusterNodeTimeout().toMillis() + " ms); start it again");
         }
     }

@@ -29,8 +29,12 @@ import java.util.concurrent.TimeUnit;
  * through for a whole {@code timeout}: after Redis itself was away (restarted, say), every node has
  * had the time to heartbeat again before any is taken for dead.
  *
+ * <p>Keys lapse by Redis's clock: a node that sees it jump against its own between two heartbeats
+ * (Redis stalled, its clock was stepped, or the node itself was stopped) treats it as a restart of
+ * Redis and again waits a whole timeout before it declares anyone dead.
+ *
  * <p>Nothing here blocks: each step is an asynchronous Redis call; a heartbeat is not sent while
- * the last one is unanswered, nor a reap while the last reap is.
+ * the last one is unanswered, and a reap only follows an accepted heartbeat.
  */
 public final class NodeLiveness implements AutoCloseable {
 
@@ -68,8 +72,15 @@ public final class NodeLiveness implements AutoCloseable {
     private boolean reaping;
     /** Whether this node declares others dead ({@link #watchOthers}). Executor only. */
     private boolean watching;
-    /** Since when (executor ticker) every heartbeat went through; -1 after one failed. Executor only. */
+    /**
+     * Since when (executor ticker) every heartbeat went through on time, against a steady Redis
+     * clock; -1 after one failed. Executor only.
+     */
     private long healthySince;
+    /** When (executor ticker) the last accepted heartbeat was sent; -1: none yet. Executor only. */
+    private long lastBeatSentAt = -1;
+    /** Redis's clock minus ours (ms) at the last accepted heartbeat. Executor only. */
+    private long clockOffset;
     /** When (executor ticker) the last heartbeat Redis accepted was sent: the node was alive then. */
     private volatile long aliveAt;
     /** Who asked {@link #confirmed} since the last heartbeat was sent: the next one answers them. Executor only. */
@@ -163,29 +174,23 @@ public final class NodeLiveness implements AutoCloseable {
     }
 
     private void tick() {
-        if (paused || fenced) {
+        if (paused || fenced || beating) {
             return;
         }
-        if (!beating) {
-            beating = true;
-            long sentAt = executor.ticker().nanoTime();
-            List<CompletableFuture<Boolean>> asked = askers;
-            if (!asked.isEmpty()) {
-                askers = new ArrayList<>();
-            }
-            long gen = redis.generation();
-            redis.livenessInteger("hp_heartbeat", heartbeatKeys(gen), Long.toString(gen), Long.toString(timeoutMillis))
-                    .whenComplete((alive, failure) -> executor.execute(() -> beaten(alive, failure, sentAt, asked)));
+        beating = true;
+        long sentAt = executor.ticker().nanoTime();
+        List<CompletableFuture<Boolean>> asked = askers;
+        if (!asked.isEmpty()) {
+            askers = new ArrayList<>();
         }
-        if (watching && !reaping && healthySince >= 0
-                && executor.ticker().nanoTime() - healthySince >= TimeUnit.MILLISECONDS.toNanos(timeoutMillis)) {
-            reaping = true;
-            long gen = redis.generation();
-            redis.livenessArray("hp_reap", new String[] {NODES_KEY, DEAD_KEY}, Long.toString(gen))
-                    .whenComplete((dead, failure) -> executor.execute(() -> reaped(dead, failure)));
-        }
+        long gen = redis.generation();
+        redis.livenessInteger("hp_heartbeat", heartbeatKeys(gen), Long.toString(gen), Long.toString(timeoutMillis))
+                .whenComplete((alive, failure) -> executor.execute(() -> beaten(alive, failure, sentAt, asked)));
     }
 
+    /**
+     * @param alive 0 if this node was declared dead, else Redis's clock (ms) when it took the heartbeat
+     */
     private void beaten(Long alive, Throwable failure, long sentAt, List<CompletableFuture<Boolean>> asked) {
         beating = false;
         if (failure != null) {
@@ -211,10 +216,25 @@ public final class NodeLiveness implements AutoCloseable {
             return;
         }
         aliveAt = sentAt;
-        if (healthySince < 0) {
-            healthySince = executor.ticker().nanoTime();
+        long now = executor.ticker().nanoTime();
+        long offset = alive - TimeUnit.NANOSECONDS.toMillis(sentAt);
+        // Keys lapse by Redis's clock. If it jumped against ours (Redis stalled, its clock was
+        // stepped) or this node was itself stopped between two heartbeats, other nodes' keys may
+        // have lapsed while they were alive: they get a whole timeout to heartbeat before any reap.
+        boolean stalled = lastBeatSentAt >= 0 && sentAt - lastBeatSentAt > TimeUnit.MILLISECONDS.toNanos(timeoutMillis) / 2;
+        boolean jumped = lastBeatSentAt >= 0 && Math.abs(offset - clockOffset) > timeoutMillis / 2;
+        if (healthySince < 0 || stalled || jumped) {
+            healthySince = now;
         }
+        lastBeatSentAt = sentAt;
+        clockOffset = offset;
         answer(asked, true);
+        if (watching && !reaping && now - healthySince >= TimeUnit.MILLISECONDS.toNanos(timeoutMillis)) {
+            reaping = true;
+            long gen = redis.generation();
+            redis.livenessArray("hp_reap", new String[] {NODES_KEY, DEAD_KEY}, Long.toString(gen))
+                    .whenComplete((dead, reapFailure) -> executor.execute(() -> reaped(dead, reapFailure)));
+        }
     }
 
     private static void answer(List<CompletableFuture<Boolean>> asked, boolean alive) {

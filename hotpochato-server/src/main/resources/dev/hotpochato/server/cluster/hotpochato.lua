@@ -190,14 +190,17 @@ local function session_adopt(keys, args)
 end
 
 -- KEYS[1] hp:node:<gen>, KEYS[2] hp:nodes, KEYS[3] hp:nodes:dead; ARGV gen, time to live in ms.
--- 0 if the node was declared dead: it must stop writing.
+-- 0 if the node was declared dead: it must stop writing. Else Redis's clock (ms), by which the key
+-- lapses: a node that sees it jump against its own clock (Redis stalled, its clock stepped, or the
+-- node itself was stopped) declares nobody dead until every node has had a timeout to heartbeat.
 local function heartbeat(keys, args)
   if redis.call('SISMEMBER', keys[3], args[1]) == 1 then
     return 0
   end
   redis.call('SET', keys[1], '1', 'PX', args[2])
   redis.call('SADD', keys[2], args[1])
-  return 1
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
 -- Declares dead every node whose heartbeat has lapsed, once: returns their generations. A caller

@@ -133,6 +133,42 @@ class NodeLivenessTest {
         assertEquals(":0", REDIS.command("SISMEMBER hp:nodes:dead " + b.redis.generation()));
     }
 
+    @Test
+    void aRedisThatStallsPastTheTimeoutMakesNoNodeDeclareAnotherDead() throws Exception {
+        Node a = new Node();
+        Node b = new Node();
+        // Both watch: a node that stops heartbeating is declared dead by one of them.
+        Node before = new Node();
+        before.liveness.pause();
+        assertEquals(before.redis.generation(), deadOf(List.of(a, b)));
+
+        // Redis stops for two timeouts (as when its clock is stepped, or it is stopped itself): every
+        // key lapses meanwhile, though every node is alive, and each node's next heartbeat shows it.
+        assertEquals("+OK", REDIS.command("DEBUG SLEEP 1"));
+        Node after = new Node();
+        after.liveness.pause();
+        // Once the nodes watch again, the next node that stops is declared dead, and only it.
+        assertEquals(after.redis.generation(), deadOf(List.of(a, b)));
+        assertNull(a.dead.poll());
+        assertNull(b.dead.poll());
+        assertFalse(a.liveness.isFenced());
+        assertFalse(b.liveness.isFenced());
+    }
+
+    /** The next generation one of {@code watchers} declares dead; fails after 10 s. */
+    private static long deadOf(List<Node> watchers) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            for (Node w : watchers) {
+                Long g = w.dead.poll(10, TimeUnit.MILLISECONDS);
+                if (g != null) {
+                    return g;
+                }
+            }
+        }
+        throw new AssertionError("nobody was declared dead");
+    }
+
     private static void awaitLapsed(long generation) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!REDIS.command("EXISTS hp:node:" + generation).equals(":0")) {
