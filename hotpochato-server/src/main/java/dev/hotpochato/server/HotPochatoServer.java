@@ -37,7 +37,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +84,10 @@ public final class HotPochatoServer implements AutoCloseable {
     private final RedisEngine redis;
     /** Cluster mode's heartbeat and watch over the other nodes; null when the rooms live in memory. */
     private final NodeLiveness liveness;
+    /** The heartbeat's own thread, so that busy event loops do not delay it; null when the rooms live in memory. */
+    private final EventExecutor livenessExecutor;
+    /** The node listens, so that being fenced closes it. Liveness executor only. */
+    private boolean listening;
     /** Cluster mode's lobby in Redis; null when the rooms live in memory. */
     private final ClusterMatchmaker clusterLobby;
     private final ServerTls tls;
@@ -133,6 +140,8 @@ public final class HotPochatoServer implements AutoCloseable {
             MemoryRoomStore store = new MemoryRoomStore(shards, defaults);
             this.rooms = store;
             this.redis = null;
+            this.liveness = null;
+            this.livenessExecutor = null;
             this.clusterLobby = null;
             matchmaker = new Matchmaker(store, shards.get(0));
         } else {
@@ -166,6 +175,24 @@ public final class HotPochatoServer implements AutoCloseable {
                 registry.close();
                 throw e;
             }
+            // Heartbeats from now on, on a thread of their own: the first one, set as Redis gave this
+            // node its generation, lives only the node timeout, however long the rest of the start takes.
+            this.livenessExecutor = new DefaultEventExecutor(new DefaultThreadFactory("hotpochato-liveness", true));
+            this.liveness = new NodeLiveness(redis, livenessExecutor, options.clusterHeartbeat(),
+                    options.clusterNodeTimeout(), new NodeLiveness.Listener() {
+                        @Override
+                        public void dead(long generation) {
+                            nodeSessions[0].adoptSessionsOf(generation); // set: others are watched once it serves
+                        }
+
+                        @Override
+                        public void fenced() {
+                            if (listening) {
+                                closeFenced();
+                            } // else the start fails: failIfFencedWhileStarting
+                        }
+                    });
+            liveness.start();
             List<ClusterRoomStore.Loop> loops = new ArrayList<>();
             for (EventExecutor loop : workers) {
                 loops.add(new ClusterRoomStore.Loop(loop, new ScheduledTurnClock(loop), new ChannelOutput()));
@@ -189,6 +216,7 @@ public final class HotPochatoServer implements AutoCloseable {
             try {
                 clusterLobby.start(java.time.Duration.ofSeconds(5));
             } catch (RuntimeException e) {
+                liveness.close();
                 shutdownGroups();
                 redis.close();
                 runtimeMetrics.close();
@@ -201,28 +229,13 @@ public final class HotPochatoServer implements AutoCloseable {
         if (redis == null) {
             this.initializer = new ServerInitializer(options, rooms, matchmaker, tls == null ? null : tls.context(), channels,
                     metrics, null);
-            this.liveness = null;
         } else {
             // Unique across the cluster: the node's generation (never reused) above a counter of its own.
             java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong(redis.generation() << 32);
             this.initializer = new ServerInitializer(options, rooms, matchmaker, tls == null ? null : tls.context(),
-                    channels, metrics, ids::incrementAndGet, new SessionDirectory(redis), workers::next);
+                    channels, metrics, ids::incrementAndGet, new SessionDirectory(redis), workers::next,
+                    liveness::confirmed);
             nodeSessions[0] = initializer;
-            this.liveness = new NodeLiveness(redis, workers.next(), options.clusterHeartbeat(),
-                    options.clusterNodeTimeout(), new NodeLiveness.Listener() {
-                        @Override
-                        public void dead(long generation) {
-                            initializer.adoptSessionsOf(generation);
-                        }
-
-                        @Override
-                        public void fenced() {
-                            closeFenced();
-                        }
-                    });
-            // At once, not once listening: the heartbeat set at connect lives only the node timeout,
-            // and a slow start (a loaded machine) must not let it lapse.
-            liveness.start();
         }
         try {
             this.serverChannel = bind("bindAddress, port", options.bindAddress(), options.port(), new ServerBootstrap()
@@ -238,6 +251,10 @@ public final class HotPochatoServer implements AutoCloseable {
             this.webChannel = options.httpPort() == ServerOptions.HTTP_OFF ? null
                     : bindWeb(transport, bindAddress, initializer);
             this.adminServer = admin == null ? null : startAdmin(transport, adminBindAddress);
+            if (liveness != null) {
+                failIfFencedWhileStarting();
+                liveness.watchOthers();
+            }
         } catch (InterruptedException | RuntimeException e) {
             if (liveness != null) {
                 liveness.close();
@@ -261,6 +278,35 @@ public final class HotPochatoServer implements AutoCloseable {
         }
         if (tls != null) {
             log.info("TLS certificate {}, valid until {}", tls.certificate().getSubjectX500Principal().getName(), tls.notAfter());
+        }
+    }
+
+    /**
+     * A node declared dead before it listened (paused longer than the node timeout while starting)
+     * must not serve: Redis refuses its commits. It does not start, saying so; from here on, being
+     * declared dead closes it ({@link #closeFenced}).
+     */
+    private void failIfFencedWhileStarting() throws InterruptedException {
+        boolean fenced;
+        try {
+            fenced = livenessExecutor.submit(() -> {
+                listening = true;
+                return liveness.isFenced();
+            }).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        if (fenced) {
+            serverChannel.close();
+            if (webChannel != null) {
+                webChannel.close();
+            }
+            if (adminServer != null) {
+                adminServer.close();
+            }
+            throw new IllegalStateException("--cluster: another node declared this one (generation " + redis.generation()
+                    + ") dead while it started: its heartbeat lapsed (--cluster-node-timeout "
+                    + options.clusterNodeTimeout().toMillis() + " ms); start it again");
         }
     }
 
@@ -582,11 +628,15 @@ public final class HotPochatoServer implements AutoCloseable {
     }
 
     private void shutdownGroups() {
-        List<EventLoopGroup> groups = admin == null ? List.of(acceptor, workers) : List.of(acceptor, workers, admin);
-        for (EventLoopGroup group : groups) {
+        List<EventExecutorGroup> groups = new ArrayList<>(admin == null ? List.of(acceptor, workers)
+                : List.of(acceptor, workers, admin));
+        if (livenessExecutor != null) {
+            groups.add(livenessExecutor);
+        }
+        for (EventExecutorGroup group : groups) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
-        for (EventLoopGroup group : groups) {
+        for (EventExecutorGroup group : groups) {
             group.terminationFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
     }

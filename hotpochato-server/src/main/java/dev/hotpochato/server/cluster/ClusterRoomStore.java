@@ -604,9 +604,14 @@ public final class ClusterRoomStore implements RoomStore {
                 }
                 if (r.local == null) {
                     r.local = new LocalRoom(s);
+                    metrics.roomOpened();
                 }
                 delivery.remember(r.name, r.local, kept);
+                int before = r.local.localCount();
                 r.local.adopt(p.a);
+                if (r.local.localCount() > before) {
+                    metrics.memberJoined(); // counted here: the Back's delivery finds the member already here
+                }
                 compute(r, p);
             });
         }
@@ -614,8 +619,10 @@ public final class ClusterRoomStore implements RoomStore {
         void forget(Participant p, String name) {
             Room r = rooms.get(name);
             if (r != null && r.local != null && r.local.drop(p)) {
+                metrics.memberLeft();
                 if (r.local.localParticipants().isEmpty()) {
                     r.local = null;
+                    metrics.roomClosed();
                     rearm(r);
                 }
                 forgetIfIdle(r);

@@ -40,8 +40,8 @@ import java.util.function.Supplier;
 
 /**
  * A node's connections to the cluster's Redis, through Lettuce, and the few commands the rooms
- * need: one to commit ({@code FCALL hp_commit}, the function in {@code hotpochato.lua}), one
- * connection subscribed to the channels of the rooms with members here. Every call is asynchronous
+ * need: one to commit ({@code FCALL hp_commit}, the function in {@code hotpochato.lua}), one for
+ * the node's heartbeat alone, one subscribed to the channels of the rooms with members here. Every call is asynchronous
  * and returns at once; results complete on Lettuce's threads, so callers hop back to their own.
  *
  * <p>Keys of one room share the hash tag {@code {room}}: {@code hp:{room}:s} (version and state),
@@ -66,6 +66,12 @@ public final class RedisEngine implements AutoCloseable {
     private final ClientResources resources;
     private final StatefulRedisConnection<String, byte[]> connection;
     private final RedisAsyncCommands<String, byte[]> commands;
+    /**
+     * The heartbeat's own connection ({@link NodeLiveness}): Redis answers one connection's commands
+     * in order, so on the commit connection a busy node's heartbeats would wait behind its commits
+     * and lapse while the node is alive.
+     */
+    private final StatefulRedisConnection<String, byte[]> liveness;
     private final StatefulRedisPubSubConnection<String, byte[]> pubSub;
     private final long generation;
     private final String address;
@@ -95,11 +101,13 @@ public final class RedisEngine implements AutoCloseable {
     }
 
     private RedisEngine(RedisClient client, ClientResources resources, StatefulRedisConnection<String, byte[]> connection,
+                        StatefulRedisConnection<String, byte[]> liveness,
                         StatefulRedisPubSubConnection<String, byte[]> pubSub, long generation, String address) {
         this.client = client;
         this.resources = resources;
         this.connection = connection;
         this.commands = connection.async();
+        this.liveness = liveness;
         this.pubSub = pubSub;
         this.generation = generation;
         this.address = address;
@@ -143,13 +151,15 @@ public final class RedisEngine implements AutoCloseable {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .build());
         StatefulRedisConnection<String, byte[]> connection = null;
+        StatefulRedisConnection<String, byte[]> liveness = null;
         StatefulRedisPubSubConnection<String, byte[]> pubSub = null;
         try {
             connection = handshake(client, redisUri);
+            liveness = client.connect(CODEC);
             connection.sync().functionLoad(LIBRARY_SOURCE, true);
             long generation = connection.sync().incr(GENERATION_KEY);
             String nodeChannel = nodeChannel(generation);
-            connection.sync().fcall("hp_heartbeat", ScriptOutputType.INTEGER, NodeLiveness.heartbeatKeys(generation),
+            liveness.sync().fcall("hp_heartbeat", ScriptOutputType.INTEGER, NodeLiveness.heartbeatKeys(generation),
                     ascii(Long.toString(generation)), ascii(Long.toString(nodeTimeout.toMillis())));
             pubSub = client.connectPubSub(CODEC);
             pubSub.addListener(new RedisPubSubAdapter<>() {
@@ -175,10 +185,13 @@ public final class RedisEngine implements AutoCloseable {
             });
             pubSub.sync().subscribe(nodeChannel);
             log.info("Cluster mode: Redis at {}, node generation {}", address, generation);
-            return new RedisEngine(client, resources, connection, pubSub, generation, address);
+            return new RedisEngine(client, resources, connection, liveness, pubSub, generation, address);
         } catch (RuntimeException e) {
             if (pubSub != null) {
                 pubSub.close();
+            }
+            if (liveness != null) {
+                liveness.close();
             }
             if (connection != null) {
                 connection.close();
@@ -499,6 +512,24 @@ public final class RedisEngine implements AutoCloseable {
         return withLibrary(() -> commands.fcall(function, ScriptOutputType.INTEGER, keys, bytes(args)));
     }
 
+    /** Calls a liveness function of the library that returns an integer, on the heartbeat's own connection. */
+    CompletionStage<Long> livenessInteger(String function, String[] keys, String... args) {
+        return withLibrary(() -> liveness.async().fcall(function, ScriptOutputType.INTEGER, keys, bytes(args)));
+    }
+
+    /** Calls a liveness function of the library that returns an array, on the heartbeat's own connection. */
+    CompletionStage<List<Object>> livenessArray(String function, String[] keys, String... args) {
+        return withLibrary(() -> liveness.async().fcall(function, ScriptOutputType.MULTI, keys, bytes(args)));
+    }
+
+    /**
+     * For tests: holds the commit connection for {@code seconds} behind a blocking command, as a
+     * node's own backlog of commits would; the stage completes when it lets go.
+     */
+    CompletionStage<?> holdCommitConnection(long seconds) {
+        return commands.blpop(seconds, "hp:test:never");
+    }
+
     /** Members of a set, as strings. */
     CompletionStage<List<String>> members(String key) {
         return commands.smembers(key).thenApply(values -> {
@@ -576,6 +607,7 @@ public final class RedisEngine implements AutoCloseable {
     @Override
     public void close() {
         pubSub.close();
+        liveness.close();
         connection.close();
         client.shutdown(0, 2, TimeUnit.SECONDS);
         resources.shutdown(0, 2, TimeUnit.SECONDS);

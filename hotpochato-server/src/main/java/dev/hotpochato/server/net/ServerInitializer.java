@@ -53,7 +53,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
      */
     public ServerInitializer(ServerOptions options, RoomStore rooms, Lobby matchmaker, SslContext tls,
                              ChannelGroup channels, ServerMetrics metrics, java.util.function.LongSupplier sessionIds) {
-        this(options, rooms, matchmaker, tls, channels, metrics, sessionIds, null, null);
+        this(options, rooms, matchmaker, tls, channels, metrics, sessionIds, null, null, NodeStanding.SINGLE);
     }
 
     /**
@@ -62,16 +62,17 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
      *
      * @param directory the cluster's sessions; null: this server's sessions are its own
      * @param loops     where sessions adopted from a dead node live (one of the server's event loops)
+     * @param standing  whether the node still stands in its cluster: asked before a client is closed for its silence
      */
     public ServerInitializer(ServerOptions options, RoomStore rooms, Lobby matchmaker, SslContext tls,
                              ChannelGroup channels, ServerMetrics metrics, java.util.function.LongSupplier sessionIds,
-                             SessionDirectory directory, Supplier<EventExecutor> loops) {
+                             SessionDirectory directory, Supplier<EventExecutor> loops, NodeStanding standing) {
         AddressLedger addresses = new AddressLedger(options.maxConnections(), options.maxConnectionsPerAddress(),
                 options.maxFailedAttemptsPerAddress(), Ticker.systemTicker().nanoTime());
         ResumeTokens tokens = directory == null ? new LocalResumeTokens() : new ClusterResumeTokens(directory, loops);
         this.server = sessionIds == null
                 ? new ServerContext(options, rooms, matchmaker, tokens, addresses, metrics)
-                : new ServerContext(options, rooms, matchmaker, tokens, addresses, metrics, sessionIds);
+                : new ServerContext(options, rooms, matchmaker, tokens, addresses, metrics, sessionIds, standing);
         if (tokens instanceof ClusterResumeTokens cluster) {
             cluster.server(server);
         }

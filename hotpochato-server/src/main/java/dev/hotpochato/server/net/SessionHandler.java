@@ -70,6 +70,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Serve
     private boolean tokenUnconfirmed;
     private long handshakeRequestId;
     private ScheduledFuture<?> handshakeDeadline;
+    /** Frames read so far: a frame read while an idle timeout waits for the node's standing makes it void. */
+    private long framesRead;
 
     SessionHandler(ServerContext server) {
         this.server = server;
@@ -104,6 +106,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Serve
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ClientFrame frame = (ClientFrame) msg;
+        framesRead++;
         if (phase == Phase.CLOSED || closing()) {
             return; // decoded in the same read as a fatal frame: not acted on
         }
@@ -412,11 +415,28 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Serve
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
-            ctx.fireExceptionCaught(new ProtocolException(Error.Code.IDLE_TIMEOUT,
-                    "no complete frame received for " + server.options().idleTimeout().toMillis() + " ms", 0));
+            // In a cluster the silence may be the node's own (a pause past the node timeout): then
+            // fencing, not the idle timeout, closes the client (SERVER_SHUTTING_DOWN, resumable).
+            CompletableFuture<Boolean> standing = server.standing().confirmed().toCompletableFuture();
+            long readBefore = framesRead;
+            if (standing.isDone()) {
+                idle(standing.getNow(true), readBefore);
+            } else {
+                standing.whenComplete((alive, failure) -> ctx.executor().execute(() -> idle(alive, readBefore)));
+            }
             return;
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    /** The idle timeout ran out with {@code readBefore} frames read, and the node's standing is known. */
+    private void idle(Boolean standing, long readBefore) {
+        if (Boolean.FALSE.equals(standing) || framesRead != readBefore || phase == Phase.CLOSED || closing()
+                || !ctx.channel().isActive()) {
+            return; // fenced (its closing says goodbye), or no longer idle
+        }
+        ctx.fireExceptionCaught(new ProtocolException(Error.Code.IDLE_TIMEOUT,
+                "no complete frame received for " + server.options().idleTimeout().toMillis() + " ms", 0));
     }
 
     @Override

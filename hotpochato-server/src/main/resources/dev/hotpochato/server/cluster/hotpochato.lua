@@ -190,20 +190,27 @@ local function session_adopt(keys, args)
 end
 
 -- KEYS[1] hp:node:<gen>, KEYS[2] hp:nodes, KEYS[3] hp:nodes:dead; ARGV gen, time to live in ms.
--- 0 if the node was declared dead: it must stop writing.
+-- 0 if the node was declared dead: it must stop writing. Else Redis's clock (ms), by which the key
+-- lapses: a node that sees it jump against its own clock (Redis stalled, its clock stepped, or the
+-- node itself was stopped) declares nobody dead until every node has had a timeout to heartbeat.
 local function heartbeat(keys, args)
   if redis.call('SISMEMBER', keys[3], args[1]) == 1 then
     return 0
   end
   redis.call('SET', keys[1], '1', 'PX', args[2])
   redis.call('SADD', keys[2], args[1])
-  return 1
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
--- Declares dead every node whose heartbeat has lapsed, once: returns their generations.
+-- Declares dead every node whose heartbeat has lapsed, once: returns their generations. A caller
+-- whose own heartbeat has lapsed declares nobody dead (it may be the one that was paused).
 -- KEYS[1] hp:nodes, KEYS[2] hp:nodes:dead; ARGV the caller's gen
 local function reap(keys, args)
   local dead = {}
+  if redis.call('EXISTS', 'hp:node:' .. args[1]) == 0 then
+    return dead
+  end
   for _, g in ipairs(redis.call('SMEMBERS', keys[1])) do
     if g ~= args[1] and redis.call('EXISTS', 'hp:node:' .. g) == 0 then
       redis.call('SREM', keys[1], g)

@@ -78,7 +78,7 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
     private void launch() throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", appendOnly ? "yes" : "no",
-                "--appendfsync", "always", "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
+                "--appendfsync", "always", "--enable-debug-command", "local", "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile()).start();
         awaitPing(30_000);

@@ -52,13 +52,20 @@ final class NetFixture implements AutoCloseable {
     private final List<Conn> connections = new ArrayList<>();
 
     NetFixture(ServerOptions.Builder options) {
+        this(options, NodeStanding.SINGLE);
+    }
+
+    /** @param standing what a node of a cluster would answer about its standing (a session asks before an idle timeout) */
+    NetFixture(ServerOptions.Builder options, NodeStanding standing) {
         this.options = options.build();
         RoomShard shard = new RoomShard(Runnable::run, new StoppedClock(), new DirectOutput(), ByteBufAllocator.DEFAULT);
         this.rooms = new MemoryRoomStore(List.of(shard), new RoomSettings(this.options.turnTimeout().toMillis(),
                 this.options.maxMembersPerRoom(), "", false, this.options.maxTextBytes(), this.options.historySize()));
         this.addresses = new AddressLedger(this.options.maxConnections(), this.options.maxConnectionsPerAddress(),
                 this.options.maxFailedAttemptsPerAddress(), 0);
-        this.context = new ServerContext(this.options, rooms, new Matchmaker(rooms, shard), new LocalResumeTokens(), addresses);
+        java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong();
+        this.context = new ServerContext(this.options, rooms, new Matchmaker(rooms, shard), new LocalResumeTokens(), addresses,
+                dev.hotpochato.server.metrics.ServerMetrics.discarding(), ids::incrementAndGet, standing);
         this.turnScheduler = new TurnScheduler(rooms, this.options.maxTurnTimeout().toMillis());
     }
 

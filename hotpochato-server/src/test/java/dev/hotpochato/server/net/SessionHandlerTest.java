@@ -204,6 +204,52 @@ class SessionHandlerTest {
         assertNotNull(f.context.tokens().find(token));
     }
 
+    @Test
+    void aNodeWhoseStandingIsInDoubtClosesNobodyForSilenceUntilItKnowsAndLeavesAFencedNodesClientsToFencing() {
+        CompletableFuture<Boolean> standing = new CompletableFuture<>();
+        NetFixture f = new NetFixture(ServerOptions.builder(), () -> standing);
+        this.f = f;
+        Conn c = f.connect("10.0.0.1");
+        c.send(NetFixture.hello(1, "hank"));
+        c.expect(BodyCase.WELCOME);
+        c.pipeline().fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
+        f.settle();
+        c.expectNothing(); // the node may have been the one stopped: it asks Redis first
+        assertTrue(c.isActive());
+        standing.complete(false); // it was declared dead: its fencing says goodbye (SERVER_SHUTTING_DOWN)
+        f.settle();
+        c.expectNothing();
+        assertTrue(c.isActive());
+    }
+
+    @Test
+    void aNodeStillAliveClosesASilentClientButNotOneThatSentAFrameWhileItAsked() {
+        java.util.concurrent.atomic.AtomicReference<CompletableFuture<Boolean>> standing = new java.util.concurrent.atomic.AtomicReference<>();
+        NetFixture f = new NetFixture(ServerOptions.builder(), () -> standing.get());
+        this.f = f;
+        Conn talker = f.connect("10.0.0.1");
+        talker.send(NetFixture.hello(1, "hank"));
+        talker.expect(BodyCase.WELCOME);
+        standing.set(new CompletableFuture<>());
+        talker.pipeline().fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
+        talker.send(ping(2)); // read on waking up, before Redis answered
+        talker.expect(BodyCase.PONG);
+        standing.get().complete(true);
+        f.settle();
+        talker.expectNothing();
+        assertTrue(talker.isActive());
+
+        Conn silent = f.connect("10.0.0.2");
+        silent.send(NetFixture.hello(1, "ines"));
+        silent.expect(BodyCase.WELCOME);
+        standing.set(new CompletableFuture<>());
+        silent.pipeline().fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
+        silent.expectNothing();
+        standing.get().complete(true);
+        f.settle();
+        assertTrue(silent.expectError(Error.Code.IDLE_TIMEOUT).getFatal());
+    }
+
     private static java.util.List<BodyCase> drain(Conn c) {
         java.util.List<BodyCase> kinds = new java.util.ArrayList<>();
         for (ServerFrame frame; (frame = c.next()) != null; ) {
