@@ -9,6 +9,12 @@ import dev.hotpochato.protocol.ProtocolLimits;
  */
 final class NameRules {
 
+    /**
+     * The terminal and the web page speak to their own member in the second person ("you got the
+     * floor"); a member named so would read as oneself on everyone else's screen.
+     */
+    static final String RESERVED_NAME = "you";
+
     private NameRules() {
     }
 
@@ -26,6 +32,9 @@ final class NameRules {
         }
         if (!hasVisible(name)) {
             return "a name needs at least one visible character";
+        }
+        if (name.equalsIgnoreCase(RESERVED_NAME)) {
+            return "the name \"" + RESERVED_NAME + "\" is reserved: clients show each member itself as \"you\"";
         }
         return null;
     }

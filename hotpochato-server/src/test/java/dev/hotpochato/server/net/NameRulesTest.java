@@ -25,6 +25,17 @@ class NameRulesTest {
     }
 
     @Test
+    void youIsNobodysName() {
+        for (String you : new String[] {"you", "You", "YOU", "yOu"}) {
+            assertEquals("the name \"you\" is reserved: clients show each member itself as \"you\"",
+                    NameRules.checkDisplayName(you), you);
+        }
+        for (String fine : new String[] {"yours", "you2", "Mary You", "yo"}) {
+            assertNull(NameRules.checkDisplayName(fine), fine);
+        }
+    }
+
+    @Test
     void invisibleAndControlCharactersWereAndAreRefused() {
         assertEquals("a name may not contain control or invisible characters", NameRules.checkDisplayName("a\u200Bb"));
         assertEquals("a name may not contain control or invisible characters", NameRules.checkDisplayName("a\u001b"));
