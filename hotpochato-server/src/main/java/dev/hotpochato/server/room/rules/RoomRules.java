@@ -460,6 +460,19 @@ public final class RoomRules {
         return true;
     }
 
+    /** A duration as people read it in a message: "2 min", "1 min 30 s", "45 s", "1500 ms". */
+    static String duration(long millis) {
+        if (millis % 1000 != 0) {
+            return millis + " ms";
+        }
+        long minutes = millis / 60_000;
+        long seconds = millis / 1000 % 60;
+        if (minutes == 0) {
+            return seconds + " s";
+        }
+        return seconds == 0 ? minutes + " min" : minutes + " min " + seconds + " s";
+    }
+
     /**
      * Why a member who does not hold the turn may not Say or Pass, in words that say what it can do
      * (the code is NOT_YOUR_TURN whatever the cause): what keeps it from ever getting the turn
@@ -600,7 +613,7 @@ public final class RoomRules {
                 : turns ? EndRule.AFTER_TURNS : time ? EndRule.AFTER_TIME : EndRule.STOP_PHRASE;
         String reason = switch (rule) {
             case AFTER_TURNS -> "the room ended after " + r.endAfterTurns() + " turns";
-            case AFTER_TIME -> "the room ended after " + r.endAfterMillis() + " ms";
+            case AFTER_TIME -> "the room ended after " + duration(r.endAfterMillis());
             case STOP_PHRASE -> "the room ended: the stop phrase was said";
         };
         stopTurns(state, out);
@@ -745,7 +758,7 @@ public final class RoomRules {
         }
         if (c.talkTimeMillis() < 0 || roomTimeout > 0 && c.talkTimeMillis() > roomTimeout) {
             refuse(out, state, chair.sessionId(), c.requestId(), Refusal.INVALID_OPTION,
-                    "talk time " + c.talkTimeMillis() + " ms is above the room's turn limit of " + roomTimeout + " ms");
+                    "talk time " + duration(c.talkTimeMillis()) + " is above the room's turn limit of " + duration(roomTimeout));
             return;
         }
         RoomMember to;

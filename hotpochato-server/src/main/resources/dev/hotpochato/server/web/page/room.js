@@ -220,7 +220,8 @@ export class Room {
         this.closed = true;
         this.stopTurn();
         if (e.endedBy && END_RULES[e.endedBy]) {
-          return system(`the room ended by its ${END_RULES[e.endedBy]} rule: ${e.reason}`);
+          // The server's reason already says which rule ended it ("the room ended after 2 turns").
+          return system(e.reason || `the room ended by its ${END_RULES[e.endedBy]} rule`);
         }
         return system(`the room is closed: ${e.reason}`);
       default:

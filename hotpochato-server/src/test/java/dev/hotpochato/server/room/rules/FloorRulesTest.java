@@ -640,7 +640,16 @@ class FloorRulesTest {
         now += 1;
         apply(new RoomCommand.Wake("r"));
         assertEquals(EndRule.AFTER_TIME, endedBy().rule());
+        assertEquals("the room ended after 1 min", endedBy().reason(), "said as people read it, not in ms");
         assertTrue(s.isClosed());
+    }
+
+    @Test
+    void durationsInMessagesReadAsPeopleSayThem() {
+        assertEquals("45 s", RoomRules.duration(45_000));
+        assertEquals("2 min", RoomRules.duration(120_000));
+        assertEquals("1 min 30 s", RoomRules.duration(90_000));
+        assertEquals("1500 ms", RoomRules.duration(1_500));
     }
 
     @Test
