@@ -1,7 +1,5 @@
 package dev.hotpochato.server;
 
-import dev.hotpochato.protocol.v1.ClientFrame;
-import dev.hotpochato.protocol.v1.Join;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.protocol.v1.ServerFrame.BodyCase;
 import dev.hotpochato.server.cluster.RedisServer;
@@ -10,10 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -30,37 +25,20 @@ class ClusterCommitTimeoutTest {
     /** The nodes' Redis command timeout (HotPochatoServer's). */
     private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(5);
 
-    private final List<HotPochatoServer> nodes = new ArrayList<>();
-    private final List<TestClient> clients = new ArrayList<>();
+    /** A node timeout longer than the pause: the nodes stay alive in the cluster throughout. */
+    private final NodePerClient nodes = new NodePerClient(REDIS, o -> o.clusterNodeTimeout(Duration.ofSeconds(60)));
 
     @AfterEach
     void stop() throws Exception {
         REDIS.resume();
-        clients.forEach(TestClient::close);
-        nodes.forEach(HotPochatoServer::close);
-    }
-
-    private TestClient client(String name) throws InterruptedException {
-        // A node timeout longer than the pause: the nodes stay alive in the cluster throughout.
-        HotPochatoServer node = HotPochatoServer.start(ServerOptions.builder()
-                .bindAddress("127.0.0.1").port(0).resumeGrace(Duration.ZERO).workerThreads(1)
-                .clusterNodeTimeout(Duration.ofSeconds(60)).cluster(REDIS.uri()).build());
-        nodes.add(node);
-        TestClient c = TestClient.hello(new InetSocketAddress("127.0.0.1", node.port()), name);
-        clients.add(c);
-        return c;
+        nodes.close();
     }
 
     @Test
     void aSayCommittedAfterItsAnswerTimedOutIsAcknowledgedNotRefused() throws Exception {
-        TestClient alice = client("alice");
-        TestClient bob = client("bob");
-        alice.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("tea")));
-        alice.expect(BodyCase.JOINED);
-        bob.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("tea")));
-        bob.expect(BodyCase.JOINED);
-        alice.drain("tea");
-        bob.drain("tea");
+        TestClient alice = nodes.client("alice");
+        TestClient bob = nodes.client("bob");
+        NodePerClient.joinAll("tea", alice, bob);
 
         REDIS.pause();
         long id = alice.say("tea", "during the pause");

@@ -1,7 +1,5 @@
 package dev.hotpochato.server;
 
-import dev.hotpochato.protocol.v1.ClientFrame;
-import dev.hotpochato.protocol.v1.Join;
 import dev.hotpochato.protocol.v1.RoomOptions;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.protocol.v1.ServerFrame.BodyCase;
@@ -10,11 +8,6 @@ import dev.hotpochato.testing.TestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -28,36 +21,19 @@ class ClusterFunctionFlushTest {
     @RegisterExtension
     static final RedisServer REDIS = new RedisServer();
 
-    private final List<HotPochatoServer> nodes = new ArrayList<>();
-    private final List<TestClient> clients = new ArrayList<>();
+    private final NodePerClient nodes = new NodePerClient(REDIS);
 
     @AfterEach
     void stop() {
-        clients.forEach(TestClient::close);
-        nodes.forEach(HotPochatoServer::close);
-    }
-
-    private TestClient client(String name) throws InterruptedException {
-        HotPochatoServer node = HotPochatoServer.start(ServerOptions.builder()
-                .bindAddress("127.0.0.1").port(0).resumeGrace(Duration.ZERO).workerThreads(1)
-                .cluster(REDIS.uri()).build());
-        nodes.add(node);
-        TestClient c = TestClient.hello(new InetSocketAddress("127.0.0.1", node.port()), name);
-        clients.add(c);
-        return c;
+        nodes.close();
     }
 
     @Test
     void aSayAndATurnExpiryAreCommittedAfterRedisLostTheFunctionLibrary() throws Exception {
-        TestClient alice = client("alice");
-        TestClient bob = client("bob");
+        TestClient alice = nodes.client("alice");
+        TestClient bob = nodes.client("bob");
         RoomOptions quick = RoomOptions.newBuilder().setTurnTimeoutMs(2_000).build();
-        alice.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("tea").setOptions(quick)));
-        alice.expect(BodyCase.JOINED);
-        bob.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("tea").setOptions(quick)));
-        bob.expect(BodyCase.JOINED);
-        bob.drain("tea");
-        alice.drain("tea");
+        NodePerClient.joinAll("tea", quick, alice, bob);
 
         assertEquals("OK", REDIS.command("FUNCTION FLUSH").substring(1));
         long id = alice.say("tea", "after the flush");

@@ -13,10 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,35 +29,18 @@ class ClusterRedisRestartTest {
     @RegisterExtension
     static final RedisServer REDIS = new RedisServer(true);
 
-    private final List<HotPochatoServer> nodes = new ArrayList<>();
-    private final List<TestClient> clients = new ArrayList<>();
+    private final NodePerClient nodes = new NodePerClient(REDIS);
 
     @AfterEach
     void stop() {
-        clients.forEach(TestClient::close);
-        nodes.forEach(HotPochatoServer::close);
-    }
-
-    private TestClient client(String name) throws InterruptedException {
-        HotPochatoServer node = HotPochatoServer.start(ServerOptions.builder()
-                .bindAddress("127.0.0.1").port(0).resumeGrace(Duration.ZERO).workerThreads(1)
-                .cluster(REDIS.uri()).build());
-        nodes.add(node);
-        TestClient c = TestClient.hello(new InetSocketAddress("127.0.0.1", node.port()), name);
-        clients.add(c);
-        return c;
+        nodes.close();
     }
 
     @Test
     void aRoomCarriesOnAfterRedisIsKilledAndRestartsFromItsAppendOnlyFile() throws Exception {
-        TestClient alice = client("alice");
-        TestClient bob = client("bob");
-        alice.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("tea")));
-        alice.expect(BodyCase.JOINED);
-        bob.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("tea")));
-        bob.expect(BodyCase.JOINED);
-        alice.drain("tea");
-        bob.drain("tea");
+        TestClient alice = nodes.client("alice");
+        TestClient bob = nodes.client("bob");
+        NodePerClient.joinAll("tea", alice, bob);
         alice.say("tea", "before the crash");
         assertEquals("before the crash", bob.expect(BodyCase.SAID).getSaid().getText());
         ServerFrame grant = bob.expect(BodyCase.TURN_GRANTED);
@@ -98,8 +78,8 @@ class ClusterRedisRestartTest {
     }
     @Test
     void aTurnWhoseDeadlinePassedWhileRedisWasDownExpiresOnceItIsBack() throws Exception {
-        TestClient alice = client("alice");
-        TestClient bob = client("bob");
+        TestClient alice = nodes.client("alice");
+        TestClient bob = nodes.client("bob");
         RoomOptions quick = RoomOptions.newBuilder().setTurnTimeoutMs(2_000).build();
         alice.send(ClientFrame.newBuilder().setJoin(Join.newBuilder().setRoom("clock").setOptions(quick)));
         alice.expect(BodyCase.JOINED);
