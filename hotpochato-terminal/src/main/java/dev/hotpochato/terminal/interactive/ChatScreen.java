@@ -276,12 +276,15 @@ public final class ChatScreen implements SessionListener {
 
     /** A floor command ({@link FloorCommands}) in window {@code w}: its answer, or its failure, as a line. */
     private void floor(Window w, ChatCommand command) {
+        String creating = null;
         if (command.name().equals("create")) {
             FloorCommands.Create asked = FloorCommands.parseCreate(command.argument(), options.joinOptions());
-            if (asked.error() == null) {
-                createAsked.put(asked.room(), asked.options()); // onJoined tells if the room existed
+            if (asked.error() == null && session.room(asked.room()).filter(RoomHandle::isOpen).isEmpty()) {
+                creating = asked.room();
+                createAsked.put(creating, asked.options()); // onJoined tells if the room existed
             }
         }
+        String created = creating;
         if (handle(w) == null && !command.name().equals("create") && !command.name().equals("listen")) {
             errorLine(notInRoom(w, "/join ROOM or /create ROOM POLICY"));
             return;
@@ -295,7 +298,12 @@ public final class ChatScreen implements SessionListener {
         } else {
             o.request().whenComplete((v, e) -> {
                 if (e != null) {
-                    reader.locked(() -> errorLine(Failures.message(Failures.unwrap(e))));
+                    reader.locked(() -> {
+                        if (created != null) {
+                            createAsked.remove(created); // not joined: nothing to compare
+                        }
+                        errorLine(Failures.message(Failures.unwrap(e)));
+                    });
                 }
             });
         }
@@ -774,6 +782,7 @@ public final class ChatScreen implements SessionListener {
             systemLine(w, "you joined " + SafeText.name(room.name()) + " (" + names(room.members()) + ")"
                     + (room.policy() != TurnPolicy.ROUND_ROBIN ? (room.turn().isEmpty() ? "; " + FloorCommands.idle(room) : "")
                     : room.members().size() < 2 && !room.isPrivate() ? "; waiting for someone else" : ""));
+            turnEndTold.remove(room.name()); // a room of that name before this join told nothing of this one
             dev.hotpochato.client.JoinOptions asked = createAsked.remove(room.name());
             String notApplied = asked == null ? null : FloorCommands.notApplied(room, asked, true);
             if (notApplied != null) {

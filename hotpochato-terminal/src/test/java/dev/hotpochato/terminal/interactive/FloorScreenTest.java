@@ -262,4 +262,16 @@ class FloorScreenTest {
         pia.type("a question\r");
         pia.awaitText("(draft 1, said on your turn \u2014 /hand to ask for the floor) a question");
     }
+
+    @Test
+    void aTurnThatRanOutInAQueueRoomIsOneLine() {
+        connect("uma").join("fs-short", JoinOptions.builder().policy(TurnPolicy.QUEUE).turnTimeout(Duration.ofSeconds(1))
+                .build()).join();
+        VirtualScreen val = chat("val", "fs-short");
+        val.type("/hand\r");
+        val.awaitText("* your time ran out");
+        val.awaitText("* the floor is free");
+        assertEquals(0, rowsContaining(val, "gave up the floor") + rowsContaining(val, "your turn ended"),
+                "the line before says why\n" + val);
+    }
 }
