@@ -163,7 +163,7 @@ public final class FloorCommands {
         if (!asked.stopPhrase().isEmpty()) {
             lost.add("stop phrase");
         }
-        if (asked.messagesPerTurn() != room.messagesPerTurn()) {
+        if (asked.messagesPerTurn() > 1 && asked.messagesPerTurn() != room.messagesPerTurn()) { // 1: the default, not asked
             lost.add(asked.messagesPerTurn() + " messages per turn");
         }
         asked.turnTimeout().filter(t -> !room.turnTimeout().equals(java.util.Optional.of(t)))

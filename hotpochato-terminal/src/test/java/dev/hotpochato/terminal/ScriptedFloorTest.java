@@ -300,4 +300,14 @@ class ScriptedFloorTest {
         int unknown = lines.indexOf(lou.linesStartingWith("error\tUNKNOWN_COMMAND\t/bogus").get(0));
         assertTrue(joined < grantError && grantError < unknown, "in the order of the input: " + lines);
     }
+
+    @Test
+    void aRoomThatExistedAsAskedIsNoNotice() throws Exception {
+        library("kit", "as-asked", JoinOptions.builder().policy(TurnPolicy.QUEUE).messagesPerTurn(3).build());
+        OutputLines ned = new OutputLines();
+        var run = client(ned, "", "--name", "ned", "--room", "as-asked", "--policy", "queue");
+        assertEquals(ExitCode.DONE.code(), exitCode(run), ned.lines()::toString);
+        assertTrue(ned.lines().contains("joined\tas-asked\tkit,ned"), ned.lines()::toString);
+        assertEquals(List.of(), ned.linesStartingWith("notice"), "the default of one message per turn was not asked for");
+    }
 }
