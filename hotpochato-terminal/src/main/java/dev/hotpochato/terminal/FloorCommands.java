@@ -108,14 +108,19 @@ public final class FloorCommands {
         };
     }
 
-    private static Outcome create(String arg, Session session, JoinOptions created) {
+    /** What {@code /create} asks for: the room and how to create it, or a usage error. */
+    public record Create(String room, JoinOptions options, String error) {
+    }
+
+    /** {@code /create ROOM POLICY [TURNS]}, with {@code created}'s flags for the rest. */
+    public static Create parseCreate(String arg, JoinOptions created) {
         String[] words = arg.isEmpty() ? new String[0] : arg.split("\\s+");
         if (words.length < 2 || words.length > 3) {
-            return Outcome.error("usage: /create ROOM round-robin|queue|moderated [TURNS]");
+            return new Create(null, null, "usage: /create ROOM round-robin|queue|moderated [TURNS]");
         }
         TurnPolicy policy = policy(words[1]);
         if (policy == null) {
-            return Outcome.error("unknown policy " + words[1] + ": round-robin, queue or moderated");
+            return new Create(null, null, "unknown policy " + words[1] + ": round-robin, queue or moderated");
         }
         JoinOptions.Builder options = JoinOptions.builder().policy(policy)
                 .messagesPerTurn(created.messagesPerTurn()).revokeGrace(created.revokeGrace());
@@ -124,10 +129,54 @@ public final class FloorCommands {
             try {
                 options.endAfterTurns(Integer.parseInt(words[2]));
             } catch (RuntimeException e) {
-                return Outcome.error("TURNS must be a positive number, not " + words[2]);
+                return new Create(null, null, "TURNS must be a positive number, not " + words[2]);
             }
         }
-        return Outcome.request(session.join(words[0], options.build()));
+        return new Create(words[0], options.build(), null);
+    }
+
+    private static Outcome create(String arg, Session session, JoinOptions created) {
+        Create c = parseCreate(arg, created);
+        return c.error() != null ? Outcome.error(c.error()) : Outcome.request(session.join(c.room(), c.options()));
+    }
+
+    /**
+     * What was asked for a new room but not applied because {@code room} already existed (a join
+     * creates only a room that does not): "standup already existed: it is a queue room (your
+     * moderated, end after 3 turns were not applied)"; null when it was new, or nothing asked differs.
+     * A room just created holds only its creator, so a room joined with others in it existed.
+     *
+     * @param policyAsked whether the policy was asked for (a script's default round robin was not)
+     */
+    public static String notApplied(RoomHandle room, JoinOptions asked, boolean policyAsked) {
+        if (room.members().size() < 2) {
+            return null;
+        }
+        java.util.List<String> lost = new java.util.ArrayList<>();
+        if (policyAsked && asked.policy() != room.policy()) {
+            lost.add(policyName(asked.policy()));
+        }
+        if (asked.endAfterTurns() > 0) {
+            lost.add("end after " + asked.endAfterTurns() + (asked.endAfterTurns() == 1 ? " turn" : " turns"));
+        }
+        asked.endAfter().ifPresent(d -> lost.add("end after " + DurationText.of(d)));
+        if (!asked.stopPhrase().isEmpty()) {
+            lost.add("stop phrase");
+        }
+        if (asked.messagesPerTurn() > 1 && asked.messagesPerTurn() != room.messagesPerTurn()) { // 1: the default, not asked
+            lost.add(asked.messagesPerTurn() + " messages per turn");
+        }
+        asked.turnTimeout().filter(t -> !room.turnTimeout().equals(java.util.Optional.of(t)))
+                .ifPresent(t -> lost.add("turns of " + DurationText.of(t)));
+        if (lost.isEmpty()) {
+            return null;
+        }
+        return SafeText.name(room.name()) + " already existed: it is a " + policyName(room.policy()) + " room (your "
+                + String.join(", ", lost) + (lost.size() == 1 ? " was" : " were") + " not applied)";
+    }
+
+    private static String policyName(TurnPolicy policy) {
+        return policy.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** A policy as the user names it ({@code round-robin}, {@code queue}, {@code moderated}), or null. */
@@ -161,6 +210,18 @@ public final class FloorCommands {
             talkTime = rest.contains(" ") ? null : duration(rest);
             if (talkTime == null) {
                 return Outcome.error(GRANT_USAGE + " (not a duration: " + SafeText.name(rest) + ")");
+            }
+            // Checked here, so that the line reads "1 min 30 s", not the library's "PT-5S" or the server's ms.
+            if (talkTime.isNegative() || talkTime.isZero()) {
+                return Outcome.error("talk time must be a positive duration such as 30s or 2m");
+            }
+            java.util.Optional<Duration> limit = room.turnTimeout();
+            if (limit.isPresent() && talkTime.compareTo(limit.get()) > 0) {
+                return Outcome.error("talk time " + DurationText.of(talkTime) + " is above the room's turn length of "
+                        + DurationText.of(limit.get()));
+            }
+            if (talkTime.compareTo(Duration.ofDays(24)) > 0) {
+                return Outcome.error("talk time must be at most 24 days");
             }
         }
         return Outcome.request(room.grant(name, talkTime));
@@ -220,6 +281,16 @@ public final class FloorCommands {
                 + (room.isChair() ? " | you chair" : "") + (room.isAudience() ? " | audience" : "");
     }
 
+    /**
+     * Whether this client's turn will not come in {@code room} until it raises a hand: a queue or
+     * moderated room (or the audience of any room), no hand up, not holding the floor, not muted.
+     */
+    public static boolean needsHand(RoomHandle room) {
+        String me = room.session().name();
+        return (room.policy() != TurnPolicy.ROUND_ROBIN || room.isAudience()) && !room.isMyTurn()
+                && !room.queue().contains(me) && !room.muted().contains(me);
+    }
+
     /** What to do while a queue or moderated room's floor is free, for this client. */
     public static String idle(RoomHandle room) {
         if (room.muted().contains(room.session().name())) {
@@ -249,9 +320,12 @@ public final class FloorCommands {
         String why = u.reason().isEmpty() ? "" : " (" + SafeText.name(u.reason()) + ")";
         return "* " + switch (u.state()) {
             case PENDING -> who + " raised a hand (#" + u.position() + " in the queue)";
-            case GRANTED -> who + " got the floor" + by
+            case GRANTED -> who + (u.by().equals(u.member()) ? " took the floor" : " got the floor" + by)
                     + (u.talkTime().isZero() ? "" : " for " + DurationText.of(u.talkTime()));
-            case RELEASED -> who + " gave up the floor" + why;
+            // Without a reason the line before it said why (passed, time ran out), unless the holder's
+            // last allowed message ended it: the screen drops this line in the first case, keeps it in the second.
+            case RELEASED -> u.reason().isEmpty() ? (mine ? "your turn" : SafeText.name(u.member()) + "'s turn")
+                    + " ended (no messages left)" : who + " gave up the floor" + why;
             case REVOKED -> revoked(u, mine);
             case DENIED -> (u.member().equals(me) ? "your" : SafeText.name(u.member()) + "'s") + " raised hand was denied" + by + why;
             case WITHDRAWN -> who + " lowered a hand" + why;
@@ -266,6 +340,30 @@ public final class FloorCommands {
         String what = u.by().isEmpty() ? whose + " was revoked" : SafeText.name(u.by()) + " revoked " + whose;
         return what + (u.reason().isEmpty() ? "" : ": " + SafeText.name(u.reason()))
                 + (u.talkTime().isZero() ? "" : " \u2014 " + DurationText.of(u.talkTime()) + " to finish");
+    }
+
+    /**
+     * A move between the speakers and the audience as a line for {@code me}, second person for the
+     * one moved: "carol moved you to the audience". Without a chair ({@code by} empty) an audience
+     * move is the member joining as audience ({@code /listen}), which it never left the speakers for;
+     * a chair moving itself moved, nobody moved it.
+     *
+     * @param ended     what the move ended of {@code me}'s, as " (your turn ended)", or ""
+     * @param mayRaise  whether {@code me} may raise a hand (not muted)
+     */
+    public static String moved(String room, String name, boolean audience, String by, String me, String ended,
+                               boolean mayRaise) {
+        boolean mine = name.equals(me);
+        String who = mine ? "you" : SafeText.name(name);
+        if (by.isEmpty() && audience) {
+            return "* " + (mine ? "you are" : who + " is") + " in the audience of " + SafeText.name(room)
+                    + (mine && mayRaise ? ": /hand asks to speak" : "");
+        }
+        String where = audience ? " to the audience" : " to the speakers";
+        String what = by.isEmpty() ? who + " joined the speakers"
+                : by.equals(name) ? who + " moved" + where
+                : SafeText.name(by) + " moved " + who + where;
+        return "* " + what + ended + (mine && audience && mayRaise ? ": /hand asks to speak again" : "");
     }
 
     /** "bob is already muted": a chair request that changed nothing, as the server answered it. */

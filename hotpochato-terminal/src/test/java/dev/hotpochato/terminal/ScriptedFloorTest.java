@@ -284,4 +284,30 @@ class ScriptedFloorTest {
         assertTrue(out.lines().stream().anyMatch(l -> l.contains("--policy") && l.contains("round-robin, queue or moderated")),
                 out.lines()::toString);
     }
+
+    @Test
+    void aRoomThatExistedIsANoticeAndAnUnknownCommandsErrorKeepsItsPlaceInTheInput() throws Exception {
+        library("kai", "existing", JoinOptions.builder().policy(TurnPolicy.QUEUE).build());
+        OutputLines lou = new OutputLines();
+        var run = client(lou, "/grant kai\n/bogus\n", "--name", "lou", "--room", "existing", "--policy", "moderated");
+        assertEquals(ExitCode.DONE.code(), exitCode(run), lou.lines()::toString);
+        List<String> lines = lou.lines();
+        int joined = lines.indexOf("joined\texisting\tkai,lou");
+        assertTrue(joined >= 0, lines::toString);
+        assertEquals("notice\texisting\texisting already existed: it is a queue room (your moderated was not applied)",
+                lines.get(joined + 1));
+        int grantError = lines.indexOf(lou.linesStartingWith("error\tNOT_A_CHAIR").get(0));
+        int unknown = lines.indexOf(lou.linesStartingWith("error\tUNKNOWN_COMMAND\t/bogus").get(0));
+        assertTrue(joined < grantError && grantError < unknown, "in the order of the input: " + lines);
+    }
+
+    @Test
+    void aRoomThatExistedAsAskedIsNoNotice() throws Exception {
+        library("kit", "as-asked", JoinOptions.builder().policy(TurnPolicy.QUEUE).messagesPerTurn(3).build());
+        OutputLines ned = new OutputLines();
+        var run = client(ned, "", "--name", "ned", "--room", "as-asked", "--policy", "queue");
+        assertEquals(ExitCode.DONE.code(), exitCode(run), ned.lines()::toString);
+        assertTrue(ned.lines().contains("joined\tas-asked\tkit,ned"), ned.lines()::toString);
+        assertEquals(List.of(), ned.linesStartingWith("notice"), "the default of one message per turn was not asked for");
+    }
 }

@@ -88,6 +88,13 @@ public final class ChatScreen implements SessionListener {
     private final java.util.Set<String> endedHere = new java.util.HashSet<>();
     /** Rooms from which a chair removed this client ({@link #onMemberRemoved} said so), until their close. */
     private final java.util.Set<String> removedHere = new java.util.HashSet<>();
+    /**
+     * Rooms whose holder's turn end was just told by a pass or an expiry: the floor's release that
+     * follows says nothing more (one line per end of turn, the one that says why).
+     */
+    private final java.util.Set<String> turnEndTold = new java.util.HashSet<>();
+    /** What {@code /create} asked for each room on its way: a room that existed keeps its own. */
+    private final java.util.Map<String, dev.hotpochato.client.JoinOptions> createAsked = new java.util.HashMap<>();
     private final Terminal terminal;
     private final ScreenOptions options;
     private final ChatLineReader reader;
@@ -257,8 +264,31 @@ public final class ChatScreen implements SessionListener {
         return true;
     }
 
+    /**
+     * Why nothing can be done in window {@code w}: it is no room's (then {@code whatToDo} says what
+     * would make one), or the room is gone from under it (left, closed, or this client removed).
+     */
+    private String notInRoom(Window w, String whatToDo) {
+        return !w.isRoom() ? "you are not in a room: " + whatToDo
+                : "you are no longer in " + SafeText.name(w.room()) + ": "
+                    + (w.isPrivateRoom() ? "" : "/join it again, or ") + "/leave to close this window";
+    }
+
     /** A floor command ({@link FloorCommands}) in window {@code w}: its answer, or its failure, as a line. */
     private void floor(Window w, ChatCommand command) {
+        String creating = null;
+        if (command.name().equals("create")) {
+            FloorCommands.Create asked = FloorCommands.parseCreate(command.argument(), options.joinOptions());
+            if (asked.error() == null && session.room(asked.room()).filter(RoomHandle::isOpen).isEmpty()) {
+                creating = asked.room();
+                createAsked.put(creating, asked.options()); // onJoined tells if the room existed
+            }
+        }
+        String created = creating;
+        if (handle(w) == null && !command.name().equals("create") && !command.name().equals("listen")) {
+            errorLine(notInRoom(w, "/join ROOM or /create ROOM POLICY"));
+            return;
+        }
         FloorCommands.Outcome o = FloorCommands.run(command, handle(w), session,
                 options.joinOptions()); // --turn-timeout, --messages-per-turn, --revoke-grace for /create too
         if (o.error() != null) {
@@ -268,13 +298,22 @@ public final class ChatScreen implements SessionListener {
         } else {
             o.request().whenComplete((v, e) -> {
                 if (e != null) {
-                    reader.locked(() -> errorLine(Failures.message(Failures.unwrap(e))));
+                    reader.locked(() -> {
+                        if (created != null) {
+                            createAsked.remove(created); // not joined: nothing to compare
+                        }
+                        errorLine(Failures.message(Failures.unwrap(e)));
+                    });
                 }
             });
         }
     }
 
-    /** Carries out one command; returns the text to leave in the editor, or null. */
+    /**
+     * Carries out one command; returns the text to leave in the editor, or null. Only a say that
+     * failed gives its text back: any other command line is done with once handled, error or not,
+     * so that the next line is not typed onto it.
+     */
     private String handle(ChatCommand command, String line) {
         Window w = current;
         switch (command.name()) {
@@ -284,7 +323,7 @@ public final class ChatScreen implements SessionListener {
             case "me" -> {
                 if (command.argument().isEmpty()) {
                     errorLine("usage: /me ACTION");
-                    return line;
+                    return null;
                 }
                 return say(w, ChatCommand.ACTION_PREFIX + command.argument()) == null ? null : line;
             }
@@ -305,17 +344,15 @@ public final class ChatScreen implements SessionListener {
             case "join" -> {
                 if (command.argument().isEmpty()) {
                     errorLine("usage: /join ROOM");
-                    return line;
+                    return null;
                 }
                 join(command.argument());
             }
             case "switch", "window" -> {
                 if (command.argument().isEmpty()) {
                     errorLine("usage: /switch ROOM or /switch N");
-                    return line;
-                }
-                if (!switchTo(command.argument())) {
-                    return line;
+                } else {
+                    switchTo(command.argument());
                 }
             }
             case "leave", "part" -> leave(command.argument().isEmpty() ? w : window(command.argument()));
@@ -339,7 +376,6 @@ public final class ChatScreen implements SessionListener {
             default -> {
                 errorLine("unknown command /" + SafeText.name(command.name())
                         + "; /help lists the commands (// says text that starts with a slash)");
-                return line;
             }
         }
         return null;
@@ -351,9 +387,7 @@ public final class ChatScreen implements SessionListener {
     private String say(Window w, String text) {
         RoomHandle room = handle(w);
         if (room == null) {
-            errorLine(!w.isRoom() ? "you are not in a room: /join ROOM or /match"
-                    : "you are no longer in " + SafeText.name(w.room()) + ": "
-                        + (w.isPrivateRoom() ? "" : "/join it again, or ") + "/leave to close this window");
+            errorLine(notInRoom(w, "/join ROOM or /match"));
             return text;
         }
         if (!room.isMyTurn() || !w.drafts().isEmpty() || w.isSending() || !session.isConnected()) {
@@ -363,7 +397,8 @@ public final class ChatScreen implements SessionListener {
             int n = w.queue(text);
             addLine(w, Instant.now(options.clock()), new AttributedStringBuilder()
                     .styled(time, clock(Instant.now(options.clock())) + " ")
-                    .styled(system, "(draft " + n + (next ? ", said next) " : ", said on your turn) "))
+                    .styled(system, "(draft " + n + (next ? ", said next) " : ", said on your turn"
+                            + (FloorCommands.needsHand(room) ? " \u2014 /hand to ask for the floor) " : ") ")))
                     .append(visibleText(text)).toAttributedString(), false, false);
             refresh();
             return null;
@@ -424,7 +459,7 @@ public final class ChatScreen implements SessionListener {
     private void pass(Window w) {
         RoomHandle room = handle(w);
         if (room == null) {
-            errorLine("you are not in a room");
+            errorLine(notInRoom(w, "/join ROOM or /match"));
         } else if (room.turn().isEmpty()) {
             errorLine("no turn is running" + (room.policy() != TurnPolicy.ROUND_ROBIN ? ": " + FloorCommands.idle(room)
                     : room.members().size() < 2 ? ": waiting for someone to join" : ""));
@@ -609,24 +644,23 @@ public final class ChatScreen implements SessionListener {
         refresh();
     }
 
-    private boolean switchTo(String which) {
+    private void switchTo(String which) {
         Window w;
         try {
             int n = Integer.parseInt(which);
             if (n < 1 || n > windows.size()) {
                 errorLine("no window " + n + (windows.isEmpty() ? "" : "; they are 1 to " + windows.size()));
-                return false;
+                return;
             }
             w = windows.get(n - 1);
         } catch (NumberFormatException notANumber) {
             w = window(which);
             if (w == null) {
                 errorLine("no window for " + SafeText.name(which) + " (/join it first)");
-                return false;
+                return;
             }
         }
         show(w);
-        return true;
     }
 
     /** Alt-N: window N (index N-1), if there is one. */
@@ -700,7 +734,7 @@ public final class ChatScreen implements SessionListener {
     private void who(Window w) {
         RoomHandle room = handle(w);
         if (room == null) {
-            errorLine("you are not in a room");
+            errorLine(notInRoom(w, "/join ROOM or /match"));
             return;
         }
         String holder = room.holder().orElse("");
@@ -748,6 +782,12 @@ public final class ChatScreen implements SessionListener {
             systemLine(w, "you joined " + SafeText.name(room.name()) + " (" + names(room.members()) + ")"
                     + (room.policy() != TurnPolicy.ROUND_ROBIN ? (room.turn().isEmpty() ? "; " + FloorCommands.idle(room) : "")
                     : room.members().size() < 2 && !room.isPrivate() ? "; waiting for someone else" : ""));
+            turnEndTold.remove(room.name()); // a room of that name before this join told nothing of this one
+            dev.hotpochato.client.JoinOptions asked = createAsked.remove(room.name());
+            String notApplied = asked == null ? null : FloorCommands.notApplied(room, asked, true);
+            if (notApplied != null) {
+                systemLine(w, "* " + notApplied);
+            }
             show(w);
             refresh();
         });
@@ -778,13 +818,26 @@ public final class ChatScreen implements SessionListener {
 
     @Override
     public void onPassed(RoomHandle room, String name, long turn) {
-        reader.locked(() -> systemLine(window(room), "* " + SafeText.name(name) + " passed"));
+        reader.locked(() -> {
+            endTold(room);
+            systemLine(window(room), "* " + SafeText.name(name) + " passed");
+        });
     }
 
     @Override
     public void onTurnExpired(RoomHandle room, String name, long turn) {
-        reader.locked(() -> systemLine(window(room), name.equals(session.name()) ? "* your time ran out"
-                : "* " + SafeText.name(name) + "'s time ran out"));
+        reader.locked(() -> {
+            endTold(room);
+            systemLine(window(room), name.equals(session.name()) ? "* your time ran out"
+                    : "* " + SafeText.name(name) + "'s time ran out");
+        });
+    }
+
+    /** A turn's end was told; the floor's release that follows it in a queue or moderated room is not. */
+    private void endTold(RoomHandle room) {
+        if (room.policy() != TurnPolicy.ROUND_ROBIN) {
+            turnEndTold.add(room.name());
+        }
     }
 
     @Override
@@ -996,7 +1049,12 @@ public final class ChatScreen implements SessionListener {
     @Override
     public void onFloorUpdate(RoomHandle room, FloorUpdate update) {
         String line = FloorCommands.describe(update, session.name());
+        boolean release = update.state() == dev.hotpochato.client.FloorState.RELEASED && update.reason().isEmpty();
         reader.locked(() -> {
+            if (release && turnEndTold.remove(room.name())) {
+                refreshStatus();
+                return;
+            }
             if (line != null) {
                 systemLine(window(room), line);
             }
@@ -1041,12 +1099,8 @@ public final class ChatScreen implements SessionListener {
         // Before the turn's end that follows: the view still shows whether this move ends ours.
         String ended = me && audience && room.isMyTurn() ? " (your turn ended)" : "";
         reader.locked(() -> {
-            String who = me ? "you" : SafeText.name(name);
-            String where = audience ? " to the audience" : " to the speakers";
-            // One line, second person for the one moved: "carol moved you to the audience".
-            systemLine(window(room), "* " + (by.isEmpty() ? who + (audience ? " moved to the audience" : " joined the speakers")
-                    : SafeText.name(by) + " moved " + who + where) + ended
-                    + (me && audience && !room.muted().contains(name) ? ": /hand asks to speak again" : ""));
+            systemLine(window(room), FloorCommands.moved(room.name(), name, audience, by, session.name(), ended,
+                    !room.muted().contains(name)));
             refreshStatus();
         });
     }

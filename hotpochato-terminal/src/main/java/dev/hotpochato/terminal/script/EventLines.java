@@ -61,6 +61,8 @@ import java.util.Locale;
  *                                               client, before room-closed)
  * unchanged      ROOM  NAME  muted|unmuted|audience|speakers|chair   (this client's chair command changed
  *                                               nothing: NAME already was so)
+ * notice         ROOM  TEXT                     (after joined: ROOM already existed, so what --policy and the
+ *                                               other room flags asked for was not applied; TEXT says what)
  * </pre>
  */
 public final class EventLines {
@@ -215,6 +217,10 @@ public final class EventLines {
 
     public static String unchanged(RoomHandle room, String name, String state) {
         return line("unchanged", room.name(), name, state);
+    }
+
+    public static String notice(RoomHandle room, String text) {
+        return line("notice", room.name(), text);
     }
 
     static String escape(String text) {

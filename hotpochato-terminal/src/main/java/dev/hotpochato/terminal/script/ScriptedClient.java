@@ -231,18 +231,25 @@ public final class ScriptedClient implements SessionListener {
             }
             case "quit" -> onEndOfInput();
             default -> {
-                if (FloorCommands.isScriptCommand(c.name())) {
-                    queue.add(line);
-                    act();
-                } else if (c.name().equals("create") || c.name().equals("listen")) {
-                    out.println(EventLines.error("UNKNOWN_COMMAND", "/" + c.name()
-                            + " is not available without a terminal; use --room with --policy or --audience"));
-                } else {
-                    out.println(EventLines.error("UNKNOWN_COMMAND", "/" + c.name() + " is not available without a"
-                            + " terminal; use text, /me, /pass, /quit or a floor command (/hand, /grant, ...)"));
-                }
+                // A floor command, or one this mode does not know: either keeps its place in the input,
+                // so that its line (or its error) comes after those of the lines before it, every run.
+                queue.add(line);
+                act();
             }
         }
+    }
+
+    /** The error line of an input line that is no command of this mode, or null for one that is. */
+    private static String unknownCommand(String line) {
+        ChatCommand c = ChatCommand.parse(line);
+        return switch (c.name()) {
+            case "say", "pass", "me", "quit" -> null;
+            case "create", "listen" -> EventLines.error("UNKNOWN_COMMAND", "/" + c.name()
+                    + " is not available without a terminal; use --room with --policy or --audience");
+            default -> FloorCommands.isScriptCommand(c.name()) ? null : EventLines.error("UNKNOWN_COMMAND", "/"
+                    + c.name() + " is not available without a terminal; use text, /me, /pass, /quit or a floor command"
+                    + " (/hand, /grant, ...)");
+        };
     }
 
     private void onEndOfInput() {
@@ -278,6 +285,11 @@ public final class ScriptedClient implements SessionListener {
             return;
         }
         String head = queue.peek();
+        if (head != null && unknownCommand(head) != null) {
+            out.println(unknownCommand(queue.poll()));
+            act();
+            return;
+        }
         if (head != null && isFloorLine(head)) {
             runFloorCommand(queue.poll());
             return;
@@ -413,9 +425,11 @@ public final class ScriptedClient implements SessionListener {
             return;
         }
         String where = room == null ? "" : room.name();
-        for (String line : queue) {
-            out.println(EventLines.unsaid(where, line));
-        }
+        queue.removeIf(line -> {
+            String unknown = unknownCommand(line); // nothing to say: its error, in its place
+            out.println(unknown != null ? unknown : EventLines.unsaid(where, line));
+            return unknown != null;
+        });
         ExitCode result = code == ExitCode.DONE && !queue.isEmpty() ? ExitCode.UNSAID : code;
         if (maxWaitTimer != null) {
             maxWaitTimer.cancel(false);
@@ -441,8 +455,14 @@ public final class ScriptedClient implements SessionListener {
         String line = EventLines.joined(r);
         java.util.List<String> chairs = r.chairs();
         boolean idle = r.policy() != TurnPolicy.ROUND_ROBIN && r.turn().isEmpty();
+        // Only the first join: the room this client meant to create. Round robin is the default, not asked.
+        String notApplied = room != null ? null : FloorCommands.notApplied(r, joinOptions,
+                joinOptions.policy() != TurnPolicy.ROUND_ROBIN);
         script.execute(() -> {
             out.println(line);
+            if (notApplied != null && room == null) {
+                out.println(EventLines.notice(r, notApplied));
+            }
             if (room == null) {
                 room = r;
                 floorIdle = idle;

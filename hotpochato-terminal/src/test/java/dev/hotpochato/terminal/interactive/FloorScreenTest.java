@@ -95,7 +95,8 @@ class FloorScreenTest {
         bob.type("my last word\r");
         bob.await("bob's last word said, not kept as a draft", s -> s.rows().stream().anyMatch(r -> r.endsWith("bob: my last word")));
         assertEquals(0, rowsContaining(bob, "(draft"), bob::toString);
-        bob.awaitText("you gave up the floor");
+        bob.awaitText("* your turn ended (no messages left)");
+        assertEquals(0, rowsContaining(bob, "gave up the floor"), bob::toString);
     }
 
     @Test
@@ -114,8 +115,12 @@ class FloorScreenTest {
         eve.type("/hand\r");
         eve.await("eve's floor again", s -> s.statusRow().contains("| 3 messages left"));
         eve.type("/pass\r");
-        eve.awaitText("you gave up the floor");
+        eve.awaitText("* eve passed");
         eve.await("the turn over", s -> !s.statusRow().contains("YOUR TURN") && !s.statusRow().contains("message"));
+        eve.awaitText("* the floor is free");
+        // One line for each end of turn, the one that says why: the last message, then the pass.
+        assertEquals(1, rowsContaining(eve, "* your turn ended (no messages left)"), eve::toString);
+        assertEquals(0, rowsContaining(eve, "gave up the floor"), eve::toString);
     }
 
     @Test
@@ -129,6 +134,9 @@ class FloorScreenTest {
         ann.awaitText("* carol removed zed: spam");
         zed.awaitText("* carol removed you: spam (/leave closes this window)");
         zed.await("the window closed", s -> s.statusRow().contains("closed: removed by carol: spam"));
+        zed.type("/hand\r"); // a floor command says what typed text says in a window whose room is gone
+        zed.awaitText("! you are no longer in fs-remove: /join it again, or /leave to close this window");
+        assertEquals(0, rowsContaining(zed, "you are not in a room"), zed::toString);
         assertEquals(0, rowsContaining(ann, "is gone"), ann::toString);
         assertEquals(0, rowsContaining(zed, "fs-remove closed:"), "one line says it\n" + zed);
     }
@@ -198,5 +206,72 @@ class FloorScreenTest {
         assertEquals(0, rowsContaining(rae, "revoked your turn"), "one line says it\n" + rae);
         rae.await("no /hand for the muted", s -> s.statusRow().contains("the floor is free (you are muted)"));
         assertTrue(!rae.statusRow().contains("/hand"), rae::toString);
+    }
+
+    @Test
+    void creatingARoomThatExistsSaysWhatWasNotApplied() {
+        connect("kim").join("fs-exists", JoinOptions.builder().policy(TurnPolicy.QUEUE).build()).join();
+        VirtualScreen lee = chat("lee", "fs-lobby2");
+        lee.type("/create fs-exists moderated 3\r");
+        lee.awaitText("you joined fs-exists");
+        lee.awaitText("* fs-exists already existed: it is a queue room (your moderated, end after 3 turns were not applied)");
+        lee.type("/create fs-new moderated\r");
+        lee.awaitText("you joined fs-new");
+        assertEquals(0, rowsContaining(lee, "fs-new already existed"), lee::toString);
+    }
+
+    @Test
+    void aFailedCommandLeavesTheInputLine() {
+        VirtualScreen mia = chat("mia", "fs-typo");
+        mia.type("/bogus\r");
+        mia.awaitText("! unknown command /bogus;");
+        mia.type("/who\r");
+        mia.awaitText("fs-typo: mia (you)");
+        assertEquals(0, rowsContaining(mia, "/bogus/who"), mia::toString);
+    }
+
+    @Test
+    void aChairActingOnItselfReadsInTheFirstPersonAndTalkTimesReadAsDurations() {
+        VirtualScreen ivy = chat("ivy", "fs-lobby3");
+        ivy.type("/create fs-self moderated\r");
+        ivy.awaitText("you joined fs-self");
+        VirtualScreen jon = chat("jon", "fs-self");
+        ivy.awaitText("jon joined");
+        ivy.type("/grant jon -5\r");
+        ivy.awaitText("! talk time must be a positive duration such as 30s or 2m");
+        ivy.type("/grant jon 10m\r");
+        ivy.awaitText("! talk time 10 min is above the room's turn length of 5 min");
+        ivy.type("/grant ivy 1m\r");
+        ivy.awaitText("* you took the floor for 1 min");
+        jon.awaitText("* ivy took the floor for 1 min");
+        ivy.type("/audience ivy\r");
+        ivy.awaitText("* you moved to the audience");
+        jon.awaitText("* ivy moved to the audience");
+        assertEquals(0, rowsContaining(ivy, "ivy moved you") + rowsContaining(ivy, "got the floor by ivy"), ivy::toString);
+        assertEquals(0, rowsContaining(jon, "ivy moved ivy"), jon::toString);
+    }
+
+    @Test
+    void listeningSaysYouAreInTheAudienceAndADraftWithoutAHandSaysHowToGetTheFloor() {
+        connect("ora").join("fs-listen", JoinOptions.builder().policy(TurnPolicy.QUEUE).build()).join();
+        VirtualScreen pia = chat("pia", "fs-lobby4");
+        pia.type("/listen fs-listen\r");
+        pia.awaitText("you joined fs-listen");
+        pia.awaitText("* you are in the audience of fs-listen: /hand asks to speak");
+        assertEquals(0, rowsContaining(pia, "moved to the audience"), pia::toString);
+        pia.type("a question\r");
+        pia.awaitText("(draft 1, said on your turn \u2014 /hand to ask for the floor) a question");
+    }
+
+    @Test
+    void aTurnThatRanOutInAQueueRoomIsOneLine() {
+        connect("uma").join("fs-short", JoinOptions.builder().policy(TurnPolicy.QUEUE).turnTimeout(Duration.ofSeconds(1))
+                .build()).join();
+        VirtualScreen val = chat("val", "fs-short");
+        val.type("/hand\r");
+        val.awaitText("* your time ran out");
+        val.awaitText("* the floor is free");
+        assertEquals(0, rowsContaining(val, "gave up the floor") + rowsContaining(val, "your turn ended"),
+                "the line before says why\n" + val);
     }
 }
