@@ -107,6 +107,14 @@ public interface RoomHandle {
     /** The room's turn policy. */
     TurnPolicy policy();
 
+    /**
+     * The room's rules in force, as the server reported them when this client joined or resumed:
+     * policy, turn length, messages per turn, warning, revoke grace, end rules, most members and
+     * invite-only (never the password, empty here). They are fixed when the room is created, so a
+     * join of a room that existed may have asked for others.
+     */
+    JoinOptions rules();
+
     /** How many things a holder may say in one turn (1 unless the room's creator chose more). */
     int messagesPerTurn();
 

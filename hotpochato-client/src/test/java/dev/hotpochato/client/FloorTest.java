@@ -319,6 +319,10 @@ class FloorTest extends ServerFixture {
         FloorLog log = new FloorLog();
         RoomHandle ann = join("ann", "mpt-room", options, log);
         RoomHandle ben = join("ben", "mpt-room", JoinOptions.defaults(), new FloorLog());
+        // ben asked for nothing: the rules in force are the creator's, as the server reported them.
+        assertEquals(2, ben.rules().messagesPerTurn());
+        assertEquals("that is all", ben.rules().stopPhrase());
+        assertEquals(TurnPolicy.ROUND_ROBIN, ben.rules().policy());
         log.expect("turn ann");
         assertEquals(2, ann.messagesLeft());
         Futures.await(ann.say("one"));

@@ -156,12 +156,17 @@ public final class FloorCommands {
         if (policyAsked && asked.policy() != room.policy()) {
             lost.add(policyName(asked.policy()));
         }
-        if (asked.endAfterTurns() > 0) {
+        JoinOptions has = room.rules();
+        if (asked.endAfterTurns() > 0 && asked.endAfterTurns() != has.endAfterTurns()) {
             lost.add("end after " + asked.endAfterTurns() + (asked.endAfterTurns() == 1 ? " turn" : " turns"));
         }
-        asked.endAfter().ifPresent(d -> lost.add("end after " + DurationText.of(d)));
-        if (!asked.stopPhrase().isEmpty()) {
+        asked.endAfter().filter(d -> !has.endAfter().equals(java.util.Optional.of(d)))
+                .ifPresent(d -> lost.add("end after " + DurationText.of(d)));
+        if (!asked.stopPhrase().isEmpty() && !asked.stopPhrase().equalsIgnoreCase(has.stopPhrase())) {
             lost.add("stop phrase");
+        }
+        if (!asked.revokeGrace().isZero() && !asked.revokeGrace().equals(has.revokeGrace())) {
+            lost.add("a revoke grace of " + DurationText.of(asked.revokeGrace()));
         }
         if (asked.messagesPerTurn() > 1 && asked.messagesPerTurn() != room.messagesPerTurn()) { // 1: the default, not asked
             lost.add(asked.messagesPerTurn() + " messages per turn");

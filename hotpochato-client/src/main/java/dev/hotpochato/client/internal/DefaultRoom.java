@@ -72,6 +72,7 @@ final class DefaultRoom implements RoomHandle {
     private volatile boolean open = true;
     private volatile TurnPolicy policy = TurnPolicy.ROUND_ROBIN;
     private volatile int messagesPerTurn = 1;
+    private volatile JoinOptions rules = JoinOptions.defaults();
     private volatile List<String> chairs = List.of();
     private volatile List<String> queue = List.of();
     private volatile Set<String> muted = Set.of();
@@ -124,6 +125,7 @@ final class DefaultRoom implements RoomHandle {
         this.lastSeq = snapshot.getLastSeq();
         this.policy = Wire.policy(snapshot.getOptions().getPolicy());
         this.messagesPerTurn = Math.max(1, snapshot.getOptions().getMessagesPerTurn());
+        this.rules = Wire.rules(snapshot.getOptions());
         this.chairs = List.copyOf(snapshot.getChairsList());
         this.queue = List.copyOf(snapshot.getQueueList());
         this.muted = Set.copyOf(snapshot.getMutedList());
@@ -198,6 +200,11 @@ final class DefaultRoom implements RoomHandle {
     @Override
     public TurnPolicy policy() {
         return policy;
+    }
+
+    @Override
+    public JoinOptions rules() {
+        return rules;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.hotpochato.client.internal;
 
 import dev.hotpochato.client.ErrorCode;
+import dev.hotpochato.client.JoinOptions;
 import dev.hotpochato.client.LeaveReason;
 import dev.hotpochato.client.Message;
 import dev.hotpochato.client.RoomInfo;
@@ -8,9 +9,11 @@ import dev.hotpochato.client.ServerErrorException;
 import dev.hotpochato.client.TurnPolicy;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.MemberLeft;
+import dev.hotpochato.protocol.v1.RoomOptions;
 import dev.hotpochato.protocol.v1.RoomSummary;
 import dev.hotpochato.protocol.v1.Said;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -65,5 +68,37 @@ final class Wire {
             case MODERATED -> TurnPolicy.MODERATED;
             default -> TurnPolicy.UNKNOWN;
         };
+    }
+
+    /**
+     * A room's rules in force, from its snapshot's options, as {@link JoinOptions} holds them (the
+     * password is never reported; a policy this client does not know reads as round robin).
+     */
+    static JoinOptions rules(RoomOptions o) {
+        JoinOptions.Builder b = JoinOptions.builder()
+                .turnTimeout(Duration.ofMillis(Integer.toUnsignedLong(o.getTurnTimeoutMs())))
+                .maxMembers(o.getMaxMembers()).inviteOnly(o.getInviteOnly())
+                .messagesPerTurn(Math.max(1, Math.min(100, o.getMessagesPerTurn())))
+                .revokeGrace(Duration.ofMillis(Math.min(60_000, Integer.toUnsignedLong(o.getRevokeGraceMs()))));
+        TurnPolicy policy = policy(o.getPolicy());
+        if (policy != TurnPolicy.UNKNOWN) {
+            b.policy(policy);
+        }
+        if (o.getWarningMs() > 0) {
+            b.warning(Duration.ofMillis(o.getWarningMs()));
+        }
+        if (o.hasEnd()) {
+            if (o.getEnd().getAfterTurns() > 0) {
+                b.endAfterTurns(o.getEnd().getAfterTurns());
+            }
+            if (o.getEnd().getAfterMs() > 0) {
+                b.endAfter(Duration.ofMillis(o.getEnd().getAfterMs()));
+            }
+            if (!o.getEnd().getStopPhrase().isBlank()) {
+                b.stopPhrase(o.getEnd().getStopPhrase());
+            }
+            b.endWhenAll(o.getEnd().getAll());
+        }
+        return b.build();
     }
 }

@@ -218,6 +218,14 @@ class FloorScreenTest {
         lee.type("/create fs-new moderated\r");
         lee.awaitText("you joined fs-new");
         assertEquals(0, rowsContaining(lee, "fs-new already existed"), lee::toString);
+
+        // A room that existed with the very rules asked for is no notice: they are in force.
+        connect("kay").join("fs-same", JoinOptions.builder().policy(TurnPolicy.QUEUE).endAfterTurns(3).build()).join();
+        lee.type("/create fs-same queue 3\r");
+        lee.awaitText("you joined fs-same");
+        lee.type("/create fs-after queue\r"); // a notice would have come before this join's line
+        lee.awaitText("you joined fs-after");
+        assertEquals(0, rowsContaining(lee, "fs-same already existed"), lee::toString);
     }
 
     @Test
