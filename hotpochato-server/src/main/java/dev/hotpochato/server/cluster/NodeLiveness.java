@@ -106,7 +106,7 @@ public final class NodeLiveness implements AutoCloseable {
     }
 
     static String[] heartbeatKeys(long generation) {
-        return new String[] {RedisEngine.heartbeatKey(generation), NODES_KEY, DEAD_KEY};
+        return new String[] {RedisEngine.heartbeatKey(generation), NODES_KEY, DEAD_KEY, RedisEngine.GENERATION_KEY};
     }
 
     /**

@@ -157,7 +157,8 @@ public final class RedisEngine implements AutoCloseable {
             connection = handshake(client, redisUri);
             liveness = client.connect(CODEC);
             connection.sync().functionLoad(LIBRARY_SOURCE, true);
-            long generation = connection.sync().incr(GENERATION_KEY);
+            long generation = connection.sync().fcall("hp_new_generation", ScriptOutputType.INTEGER,
+                    new String[] {GENERATION_KEY});
             String nodeChannel = nodeChannel(generation);
             liveness.sync().fcall("hp_heartbeat", ScriptOutputType.INTEGER, NodeLiveness.heartbeatKeys(generation),
                     ascii(Long.toString(generation)), ascii(Long.toString(nodeTimeout.toMillis())));

@@ -189,7 +189,23 @@ local function session_adopt(keys, args)
   return session_view(keys[1], o)
 end
 
--- KEYS[1] hp:node:<gen>, KEYS[2] hp:nodes, KEYS[3] hp:nodes:dead; ARGV gen, time to live in ms.
+-- A new node's generation. KEYS[1] hp:node:generation. A counter that is missing (a new cluster,
+-- or a Redis that restarted without its data while nodes run) starts from Redis's clock in
+-- seconds since 2026-01-01, not from 0: a generation a running node still has was handed out
+-- before the data was lost, so it is below that unless nodes started faster than one a second
+-- on average since the counter began. Fits 31 bits until 2094 (session ids are gen << 32).
+local GENERATION_EPOCH = 1767225600
+local function new_generation(keys, args)
+  if redis.call('EXISTS', keys[1]) == 0 then
+    local t = redis.call('TIME')
+    redis.call('SET', keys[1], tonumber(t[1]) - GENERATION_EPOCH)
+  end
+  return redis.call('INCR', keys[1])
+end
+
+-- KEYS[1] hp:node:<gen>, KEYS[2] hp:nodes, KEYS[3] hp:nodes:dead, KEYS[4] hp:node:generation;
+-- ARGV gen, time to live in ms. Each heartbeat also keeps the generation counter at or above the
+-- node's own, so that after Redis lost its data no node started later gets a running node's.
 -- 0 if the node was declared dead: it must stop writing. Else Redis's clock (ms), by which the key
 -- lapses: a node that sees it jump against its own clock (Redis stalled, its clock stepped, or the
 -- node itself was stopped) declares nobody dead until every node has had a timeout to heartbeat.
@@ -199,6 +215,9 @@ local function heartbeat(keys, args)
   end
   redis.call('SET', keys[1], '1', 'PX', args[2])
   redis.call('SADD', keys[2], args[1])
+  if keys[4] and tonumber(redis.call('GET', keys[4]) or '0') < tonumber(args[1]) then
+    redis.call('SET', keys[4], args[1])
+  end
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
@@ -252,6 +271,7 @@ redis.register_function('hp_session_end', session_end)
 redis.register_function('hp_session_claim', session_claim)
 redis.register_function('hp_session_peek', session_peek)
 redis.register_function('hp_session_adopt', session_adopt)
+redis.register_function('hp_new_generation', new_generation)
 redis.register_function('hp_heartbeat', heartbeat)
 redis.register_function('hp_reap', reap)
 redis.register_function('hp_node_stop', node_stop)
