@@ -138,11 +138,25 @@ fi
 echo "hotpochato cluster: nodes on 127.0.0.1:$port, :$((port + 1)), :$((port + 2))$admin_note; try" \
     "./hotpochato client --host 127.0.0.1:$((port + 1)),127.0.0.1:$port --name bob" >&2
 
-# Runs until Ctrl-C (the trap exits 0) or until Redis or a node stops, which is a failure.
-status=0
-wait -n -p exited "$redis_pid" "${pids[@]}" || status=$?
-what="${names[${exited:-0}]:-a process}"
-if [ "$what" = Redis ]; then
-    fail "Redis stopped (status $status, see $dir/redis.log); stopping the nodes"
-fi
-fail "$what stopped (status $status, see its lines above); stopping the others"
+# Runs until Ctrl-C (the trap exits 0), until Redis stops, or until no node is left. A node that
+# stops (killed to watch its clients resume on the others, say) is reported and the others go on.
+running=("${pids[@]}")
+while :; do
+    status=0
+    exited=
+    wait -n -p exited "$redis_pid" "${running[@]}" || status=$?
+    what="${names[${exited:-0}]:-a process}"
+    if [ "$what" = Redis ]; then
+        fail "Redis stopped (status $status, see $dir/redis.log); stopping the nodes"
+    fi
+    left=()
+    for p in "${running[@]}"; do
+        if [ "$p" != "$exited" ]; then left+=("$p"); fi
+    done
+    running=("${left[@]}")
+    if [ "${#running[@]}" -eq 0 ]; then
+        fail "$what stopped (status $status, see its lines above), and no node is left; stopping Redis"
+    fi
+    echo "hotpochato cluster: $what stopped (status $status, see its lines above);" \
+        "${#running[@]} node(s) go on, and its clients resume on them" >&2
+done
