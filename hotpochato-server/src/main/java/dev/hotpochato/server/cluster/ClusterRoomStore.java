@@ -341,6 +341,16 @@ public final class ClusterRoomStore implements RoomStore {
             this.requestId = requestId;
             this.done = done;
         }
+
+        /** A timer's commit (a turn's expiry, the floor's wake-up): nobody's request, so the node itself tries it again. */
+        boolean byTimer() {
+            return command instanceof RoomCommand.ExpireTurn || command instanceof RoomCommand.Wake;
+        }
+    }
+
+    /** {@code first}, doubled for each of the {@code failures} before it, at most {@code max}. */
+    static long backoff(long first, int failures, long max) {
+        return Math.min(max, first << Math.min(failures, 4));
     }
 
     /** Whether a commit that got no answer was applied: see {@link Shard#confirm}. */
@@ -736,7 +746,7 @@ public final class ClusterRoomStore implements RoomStore {
         }
 
         private void committedHere(Room r, Pending p, RoomOutcome out, RoomState after) {
-            if (p.command instanceof RoomCommand.ExpireTurn || p.command instanceof RoomCommand.Wake) {
+            if (p.byTimer()) {
                 r.failedTimers = 0;
             }
             if (p.command instanceof RoomCommand.AdmitPair && p.a == null) {
@@ -837,7 +847,7 @@ public final class ClusterRoomStore implements RoomStore {
                     answer.accept(landed);
                 } else {
                     clock.schedule(() -> askLanded(r, w, tries + 1, answer, answered),
-                            Math.min(MAX_FILL_RETRY_MILLIS, GAP_MILLIS << Math.min(tries, 4)));
+                            backoff(GAP_MILLIS, tries, MAX_FILL_RETRY_MILLIS));
                 }
             });
         }
@@ -847,16 +857,9 @@ public final class ClusterRoomStore implements RoomStore {
             log.warn("{}: could not learn from Redis in time whether it was committed; its requester is told it "
                     + "may have been", p.command.getClass().getSimpleName());
             log.debug("room {}: {} may or may not be committed", r.name, p.command.getClass().getSimpleName());
-            String why = "the cluster's store did not answer in time; this may have been recorded all the same: "
-                    + "the room's events will show it";
-            if (p.a != null && p.requestId != 0) {
-                send(p.a, Frames.unavailable(p.requestId, why, r.name));
-                metrics.errorSent(Error.Code.UNAVAILABLE);
-            }
-            if (p.command instanceof RoomCommand.AdmitPair) {
-                send(p.b, Frames.unavailable(p.secondRequestId, why, r.name));
-            }
-            if (p.command instanceof RoomCommand.ExpireTurn || p.command instanceof RoomCommand.Wake) {
+            tellUnavailable(r, p, "the cluster's store did not answer in time; this may have been recorded all the "
+                    + "same: the room's events will show it");
+            if (p.byTimer()) {
                 retryTimer(r, p.command); // a second expiry of the same turn changes nothing
             }
             // A room slot taken by a Join stays taken: the member may be in the room (a later read
@@ -867,18 +870,24 @@ public final class ClusterRoomStore implements RoomStore {
             resync(r.name);
         }
 
-        /** Redis refused, or could not be reached, or did not answer and the node found nothing was applied: the requester is told nothing changed. */
-        private void failed(Room r, Pending p, Throwable failure) {
-            // Room names are logged at DEBUG only (docs/operations.md): the WARN line says what and why.
-            log.warn("{} not committed: {}", p.command.getClass().getSimpleName(), RedisEngine.describe(failure));
-            log.debug("room {}: {} not committed", r.name, p.command.getClass().getSimpleName());
-            String why = "the cluster's store is unavailable; nothing changed, try again";
+        /** Answers the command's requesters (both strangers of a pair) with {@code UNAVAILABLE} saying {@code why}. */
+        private void tellUnavailable(Room r, Pending p, String why) {
             if (p.a != null && p.requestId != 0) {
                 send(p.a, Frames.unavailable(p.requestId, why, r.name));
                 metrics.errorSent(Error.Code.UNAVAILABLE);
             }
             if (p.command instanceof RoomCommand.AdmitPair) {
                 send(p.b, Frames.unavailable(p.secondRequestId, why, r.name));
+            }
+        }
+
+        /** Redis refused, or could not be reached, or did not answer and the node found nothing was applied: the requester is told nothing changed. */
+        private void failed(Room r, Pending p, Throwable failure) {
+            // Room names are logged at DEBUG only (docs/operations.md): the WARN line says what and why.
+            log.warn("{} not committed: {}", p.command.getClass().getSimpleName(), RedisEngine.describe(failure));
+            log.debug("room {}: {} not committed", r.name, p.command.getClass().getSimpleName());
+            tellUnavailable(r, p, "the cluster's store is unavailable; nothing changed, try again");
+            if (p.command instanceof RoomCommand.AdmitPair) {
                 if (p.a != null) { // a waiter of another node: its node finds no room and lets it wait again
                     p.a.releaseRoomSlot();
                 }
@@ -887,7 +896,7 @@ public final class ClusterRoomStore implements RoomStore {
             if (p.slotTaken) {
                 p.a.releaseRoomSlot();
             }
-            if (p.command instanceof RoomCommand.ExpireTurn || p.command instanceof RoomCommand.Wake) {
+            if (p.byTimer()) {
                 retryTimer(r, p.command);
             }
             finish(r, p);
@@ -901,7 +910,7 @@ public final class ClusterRoomStore implements RoomStore {
          * timers were armed again by a commit from elsewhere (the rules make a late one a no-op).
          */
         private void retryTimer(Room r, RoomCommand command) {
-            long delay = Math.min(MAX_TIMER_RETRY_MILLIS, TIMER_RETRY_MILLIS << Math.min(r.failedTimers++, 4));
+            long delay = backoff(TIMER_RETRY_MILLIS, r.failedTimers++, MAX_TIMER_RETRY_MILLIS);
             clock.schedule(() -> {
                 if (rooms.get(r.name) != r) {
                     return;
@@ -1176,7 +1185,7 @@ public final class ClusterRoomStore implements RoomStore {
             if (r.gapTimer != null) {
                 return;
             }
-            long delay = Math.min(MAX_FILL_RETRY_MILLIS, GAP_MILLIS << Math.min(r.failedFills++, 4));
+            long delay = backoff(GAP_MILLIS, r.failedFills++, MAX_FILL_RETRY_MILLIS);
             r.gapTimer = clock.schedule(() -> {
                 r.gapTimer = null;
                 if (r.held.isEmpty()) {
