@@ -1,13 +1,19 @@
 package dev.hotpochato.terminal;
 
+import dev.hotpochato.client.FloorState;
 import dev.hotpochato.client.FloorUpdate;
 import dev.hotpochato.client.JoinOptions;
 import dev.hotpochato.client.RoomHandle;
 import dev.hotpochato.client.Session;
+import dev.hotpochato.client.Turn;
 import dev.hotpochato.client.TurnPolicy;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -152,7 +158,7 @@ public final class FloorCommands {
         if (room.members().size() < 2) {
             return null;
         }
-        java.util.List<String> lost = new java.util.ArrayList<>();
+        List<String> lost = new ArrayList<>();
         if (policyAsked && asked.policy() != room.policy()) {
             lost.add(policyName(asked.policy()));
         }
@@ -160,7 +166,7 @@ public final class FloorCommands {
         if (asked.endAfterTurns() > 0 && asked.endAfterTurns() != has.endAfterTurns()) {
             lost.add("end after " + asked.endAfterTurns() + (asked.endAfterTurns() == 1 ? " turn" : " turns"));
         }
-        asked.endAfter().filter(d -> !has.endAfter().equals(java.util.Optional.of(d)))
+        asked.endAfter().filter(d -> !has.endAfter().equals(Optional.of(d)))
                 .ifPresent(d -> lost.add("end after " + DurationText.of(d)));
         if (!asked.stopPhrase().isEmpty() && !asked.stopPhrase().equalsIgnoreCase(has.stopPhrase())) {
             lost.add("stop phrase");
@@ -171,7 +177,7 @@ public final class FloorCommands {
         if (asked.messagesPerTurn() > 1 && asked.messagesPerTurn() != room.messagesPerTurn()) { // 1: the default, not asked
             lost.add(asked.messagesPerTurn() + " messages per turn");
         }
-        asked.turnTimeout().filter(t -> !room.turnTimeout().equals(java.util.Optional.of(t)))
+        asked.turnTimeout().filter(t -> !room.turnTimeout().equals(Optional.of(t)))
                 .ifPresent(t -> lost.add("turns of " + DurationText.of(t)));
         if (lost.isEmpty()) {
             return null;
@@ -220,7 +226,7 @@ public final class FloorCommands {
             if (talkTime.isNegative() || talkTime.isZero()) {
                 return Outcome.error("talk time must be a positive duration such as 30s or 2m");
             }
-            java.util.Optional<Duration> limit = room.turnTimeout();
+            Optional<Duration> limit = room.turnTimeout();
             if (limit.isPresent() && talkTime.compareTo(limit.get()) > 0) {
                 return Outcome.error("talk time " + DurationText.of(talkTime) + " is above the room's turn length of "
                         + DurationText.of(limit.get()));
@@ -256,7 +262,7 @@ public final class FloorCommands {
                 + (room.audience().isEmpty() ? "" : "; audience: " + names(room.audience()));
     }
 
-    private static String names(java.util.Collection<String> names) {
+    private static String names(Collection<String> names) {
         return String.join(", ", names.stream().map(SafeText::name).sorted().toList());
     }
 
@@ -315,9 +321,9 @@ public final class FloorCommands {
     public static String describe(FloorUpdate u, String me) {
         boolean mine = u.member().equals(me);
         boolean byMoveOrMute = u.reason().equals("moved to the audience") || u.reason().equals("muted");
-        if (u.state() == dev.hotpochato.client.FloorState.ACCEPTED
-                || (mine && byMoveOrMute && (u.state() == dev.hotpochato.client.FloorState.REVOKED
-                    || u.state() == dev.hotpochato.client.FloorState.DENIED))) {
+        if (u.state() == FloorState.ACCEPTED
+                || (mine && byMoveOrMute && (u.state() == FloorState.REVOKED
+                    || u.state() == FloorState.DENIED))) {
             return null;
         }
         String who = mine ? "you" : SafeText.name(u.member());
@@ -391,7 +397,7 @@ public final class FloorCommands {
      */
     public static String messagesLeft(RoomHandle room) {
         int left = room.messagesLeft();
-        boolean revoked = room.turn().map(dev.hotpochato.client.Turn::isRevoked).orElse(false);
+        boolean revoked = room.turn().map(Turn::isRevoked).orElse(false);
         if (room.turn().isEmpty() || (room.messagesPerTurn() <= 1 && !revoked)) {
             return "";
         }

@@ -1,13 +1,13 @@
 package dev.hotpochato.terminal.interactive;
 
 import dev.hotpochato.client.ConnectionClosedException;
+import dev.hotpochato.client.EndRule;
 import dev.hotpochato.client.ErrorCode;
-import dev.hotpochato.client.HotPochatoException;
+import dev.hotpochato.client.FloorState;
 import dev.hotpochato.client.FloorUpdate;
+import dev.hotpochato.client.HotPochatoException;
+import dev.hotpochato.client.JoinOptions;
 import dev.hotpochato.client.LeaveReason;
-import dev.hotpochato.client.TurnPolicy;
-import dev.hotpochato.terminal.DurationText;
-import dev.hotpochato.terminal.FloorCommands;
 import dev.hotpochato.client.Message;
 import dev.hotpochato.client.NotYourTurnException;
 import dev.hotpochato.client.RoomHandle;
@@ -16,9 +16,12 @@ import dev.hotpochato.client.ServerErrorException;
 import dev.hotpochato.client.Session;
 import dev.hotpochato.client.SessionListener;
 import dev.hotpochato.client.Turn;
+import dev.hotpochato.client.TurnPolicy;
 import dev.hotpochato.terminal.ChatCommand;
+import dev.hotpochato.terminal.DurationText;
 import dev.hotpochato.terminal.ExitCode;
 import dev.hotpochato.terminal.Failures;
+import dev.hotpochato.terminal.FloorCommands;
 import dev.hotpochato.terminal.SafeText;
 import dev.hotpochato.terminal.Target;
 import org.jline.keymap.KeyMap;
@@ -42,10 +45,13 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -85,16 +91,16 @@ public final class ChatScreen implements SessionListener {
     /** Whether a session that cannot be resumed is replaced and its rooms joined again. */
     private final boolean reconnects;
     /** Rooms that ended by one of their rules ({@link #onRoomEnded}), until their close is shown. */
-    private final java.util.Set<String> endedHere = new java.util.HashSet<>();
+    private final Set<String> endedHere = new HashSet<>();
     /** Rooms from which a chair removed this client ({@link #onMemberRemoved} said so), until their close. */
-    private final java.util.Set<String> removedHere = new java.util.HashSet<>();
+    private final Set<String> removedHere = new HashSet<>();
     /**
      * Rooms whose holder's turn end was just told by a pass or an expiry: the floor's release that
      * follows says nothing more (one line per end of turn, the one that says why).
      */
-    private final java.util.Set<String> turnEndTold = new java.util.HashSet<>();
+    private final Set<String> turnEndTold = new HashSet<>();
     /** What {@code /create} asked for each room on its way: a room that existed keeps its own. */
-    private final java.util.Map<String, dev.hotpochato.client.JoinOptions> createAsked = new java.util.HashMap<>();
+    private final Map<String, JoinOptions> createAsked = new HashMap<>();
     private final Terminal terminal;
     private final ScreenOptions options;
     private final ChatLineReader reader;
@@ -783,7 +789,7 @@ public final class ChatScreen implements SessionListener {
                     + (room.policy() != TurnPolicy.ROUND_ROBIN ? (room.turn().isEmpty() ? "; " + FloorCommands.idle(room) : "")
                     : room.members().size() < 2 && !room.isPrivate() ? "; waiting for someone else" : ""));
             turnEndTold.remove(room.name()); // a room of that name before this join told nothing of this one
-            dev.hotpochato.client.JoinOptions asked = createAsked.remove(room.name());
+            JoinOptions asked = createAsked.remove(room.name());
             String notApplied = asked == null ? null : FloorCommands.notApplied(room, asked, true);
             if (notApplied != null) {
                 systemLine(w, "* " + notApplied);
@@ -851,7 +857,7 @@ public final class ChatScreen implements SessionListener {
             return; // onMemberRemoved says who removed it, and why
         }
         reader.locked(() -> systemLine(window(room), "* " + SafeText.name(name) + (reason == LeaveReason.LEFT ? " left"
-                : " is gone (" + reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")")));
+                : " is gone (" + reason.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")")));
     }
 
     @Override
@@ -994,7 +1000,7 @@ public final class ChatScreen implements SessionListener {
     }
 
     @Override
-    public void onRoomEnded(RoomHandle room, dev.hotpochato.client.EndRule rule, String reason) {
+    public void onRoomEnded(RoomHandle room, EndRule rule, String reason) {
         reader.locked(() -> endedHere.add(room.name()));
     }
 
@@ -1049,7 +1055,7 @@ public final class ChatScreen implements SessionListener {
     @Override
     public void onFloorUpdate(RoomHandle room, FloorUpdate update) {
         String line = FloorCommands.describe(update, session.name());
-        boolean release = update.state() == dev.hotpochato.client.FloorState.RELEASED && update.reason().isEmpty();
+        boolean release = update.state() == FloorState.RELEASED && update.reason().isEmpty();
         reader.locked(() -> {
             if (release && turnEndTold.remove(room.name())) {
                 refreshStatus();

@@ -1,7 +1,10 @@
 package dev.hotpochato.terminal.script;
 
 import dev.hotpochato.client.ConnectionClosedException;
+import dev.hotpochato.client.EndRule;
 import dev.hotpochato.client.ErrorCode;
+import dev.hotpochato.client.FloorState;
+import dev.hotpochato.client.FloorUpdate;
 import dev.hotpochato.client.HotPochatoException;
 import dev.hotpochato.client.JoinOptions;
 import dev.hotpochato.client.LeaveReason;
@@ -13,12 +16,10 @@ import dev.hotpochato.client.Session;
 import dev.hotpochato.client.SessionListener;
 import dev.hotpochato.client.Turn;
 import dev.hotpochato.client.TurnPolicy;
-import dev.hotpochato.client.EndRule;
-import dev.hotpochato.client.FloorUpdate;
-import dev.hotpochato.terminal.FloorCommands;
 import dev.hotpochato.terminal.ChatCommand;
 import dev.hotpochato.terminal.ExitCode;
 import dev.hotpochato.terminal.Failures;
+import dev.hotpochato.terminal.FloorCommands;
 import dev.hotpochato.terminal.Target;
 
 import java.io.BufferedReader;
@@ -26,7 +27,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -106,7 +109,7 @@ public final class ScriptedClient implements SessionListener {
      */
     private boolean floorIdle;
     /** Our room's chairs as of the chair lines printed so far (the room's own view runs ahead of it). */
-    private java.util.List<String> chairsHeard = new java.util.ArrayList<>();
+    private List<String> chairsHeard = new ArrayList<>();
     /** After our /stepdown left no chair: waits (at most {@link #SUCCESSOR_WAIT_MILLIS}) for the successor's line. */
     private ScheduledFuture<?> successorWait;
     /** How long a /stepdown waits for the line naming the successor chair before the script goes on. */
@@ -285,8 +288,10 @@ public final class ScriptedClient implements SessionListener {
             return;
         }
         String head = queue.peek();
-        if (head != null && unknownCommand(head) != null) {
-            out.println(unknownCommand(queue.poll()));
+        String unknown = head != null ? unknownCommand(head) : null;
+        if (unknown != null) {
+            queue.poll();
+            out.println(unknown);
             act();
             return;
         }
@@ -453,7 +458,7 @@ public final class ScriptedClient implements SessionListener {
     @Override
     public void onJoined(RoomHandle r) {
         String line = EventLines.joined(r);
-        java.util.List<String> chairs = r.chairs();
+        List<String> chairs = r.chairs();
         boolean idle = r.policy() != TurnPolicy.ROUND_ROBIN && r.turn().isEmpty();
         // Only the first join: the room this client meant to create. Round robin is the default, not asked.
         String notApplied = room != null ? null : FloorCommands.notApplied(r, joinOptions,
@@ -466,7 +471,7 @@ public final class ScriptedClient implements SessionListener {
             if (room == null) {
                 room = r;
                 floorIdle = idle;
-                chairsHeard = new java.util.ArrayList<>(chairs);
+                chairsHeard = new ArrayList<>(chairs);
             }
             seen(r);
             act();
@@ -637,7 +642,7 @@ public final class ScriptedClient implements SessionListener {
     @Override
     public void onRejoined(RoomHandle r) {
         String line = EventLines.rejoined(r);
-        java.util.List<String> chairs = r.chairs();
+        List<String> chairs = r.chairs();
         boolean idle = r.policy() != TurnPolicy.ROUND_ROBIN && r.turn().isEmpty();
         script.execute(() -> {
             out.println(line);
@@ -645,7 +650,7 @@ public final class ScriptedClient implements SessionListener {
                 floorIdle = idle;
                 // The others rejoin in their own time: being alone now is not their leaving (as at the start).
                 othersSeen = false;
-                chairsHeard = new java.util.ArrayList<>(chairs);
+                chairsHeard = new ArrayList<>(chairs);
             }
             seen(r);
             act(); // the fresh view may hold a turn of ours
@@ -696,11 +701,11 @@ public final class ScriptedClient implements SessionListener {
     @Override
     public void onFloorUpdate(RoomHandle r, FloorUpdate update) {
         String line = EventLines.floor(r, update);
-        String grace = update.state() == dev.hotpochato.client.FloorState.REVOKED && !update.talkTime().isZero()
+        String grace = update.state() == FloorState.REVOKED && !update.talkTime().isZero()
                 ? EventLines.grace(r, update.member(), update.talkTime()) : null;
         boolean othersTurnEnded = !update.member().equals(session.name())
-                && (update.state() == dev.hotpochato.client.FloorState.RELEASED
-                || update.state() == dev.hotpochato.client.FloorState.REVOKED);
+                && (update.state() == FloorState.RELEASED
+                || update.state() == FloorState.REVOKED);
         script.execute(() -> {
             out.println(line);
             if (grace != null) {
