@@ -149,7 +149,7 @@ public final class HotPochatoServer implements AutoCloseable {
             ClusterRoomStore[] store = new ClusterRoomStore[1];
             try {
                 this.redis = RedisEngine.connect(options.cluster(), java.time.Duration.ofSeconds(5),
-                        options.clusterNodeTimeout(), new RedisEngine.Channels() {
+                        options.clusterNodeTimeout(), options.clusterCa(), new RedisEngine.Channels() {
                             @Override
                             public void published(String room, byte[] message) {
                                 store[0].published(room, message);

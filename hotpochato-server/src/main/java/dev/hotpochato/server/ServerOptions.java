@@ -56,6 +56,7 @@ public final class ServerOptions {
     private final int adminPort;
     private final String adminBindAddress;
     private final String cluster;
+    private final Path clusterCa;
     private final java.util.function.UnaryOperator<String> optionNames;
     private final Duration clusterHeartbeat;
     private final Duration clusterNodeTimeout;
@@ -94,6 +95,7 @@ public final class ServerOptions {
         this.adminPort = b.adminPort;
         this.adminBindAddress = b.adminBindAddress;
         this.cluster = b.cluster;
+        this.clusterCa = b.clusterCa;
         this.optionNames = b.optionNames;
         this.clusterHeartbeat = b.clusterHeartbeat;
         this.clusterNodeTimeout = b.clusterNodeTimeout;
@@ -311,6 +313,14 @@ public final class ServerOptions {
     }
 
     /**
+     * The PEM certificates a node trusts for a {@code rediss://} {@link #cluster()} (a private
+     * authority's, or Redis's own self-signed one); null (the default): the JVM's trusted authorities.
+     */
+    public Path clusterCa() {
+        return clusterCa;
+    }
+
+    /**
      * How the server words a message that names options by their accessors ({@code tlsPrivateKey})
      * when it reports a problem while it runs (a failed reload): unchanged by default; the server
      * program names its flags ({@code --tls-key}).
@@ -367,6 +377,7 @@ public final class ServerOptions {
         b.adminPort = adminPort;
         b.adminBindAddress = adminBindAddress;
         b.cluster = cluster;
+        b.clusterCa = clusterCa;
         b.optionNames = optionNames;
         b.clusterHeartbeat = clusterHeartbeat;
         b.clusterNodeTimeout = clusterNodeTimeout;
@@ -421,6 +432,7 @@ public final class ServerOptions {
         private int httpPort = HTTP_OFF;
         private List<String> allowedOrigins = new ArrayList<>();
         private String cluster;
+        private Path clusterCa;
         private java.util.function.UnaryOperator<String> optionNames = java.util.function.UnaryOperator.identity();
 
         /** Words the messages of a running server's problems (see {@link ServerOptions#optionNames()}). */
@@ -466,6 +478,15 @@ public final class ServerOptions {
             } else {
                 this.cluster = redisUri;
             }
+            return this;
+        }
+
+        /**
+         * Trust these PEM certificates for a {@code rediss://} cluster address instead of the JVM's
+         * trusted authorities; null for the JVM's. Read when the node connects.
+         */
+        public Builder clusterCa(Path pemFile) {
+            this.clusterCa = pemFile;
             return this;
         }
         private int adminPort = NO_ADMIN_PORT;

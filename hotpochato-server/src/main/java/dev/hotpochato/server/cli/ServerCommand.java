@@ -154,6 +154,11 @@ public final class ServerCommand implements Callable<Integer> {
                     + "redis://USER:PASSWORD@HOST:PORT. Off unless set: the rooms live in this process (docs/cluster.md).")
     String cluster;
 
+    @Option(names = "--cluster-ca", paramLabel = "PEM",
+            description = "With a rediss:// --cluster, trust Redis certificates signed by these PEM certificates "
+                    + "(a private authority's, or Redis's own). By default the JVM's trusted authorities.")
+    Path clusterCa;
+
     @Option(names = "--cluster-heartbeat", paramLabel = "DURATION",
             description = "In a cluster, how often this node renews its heartbeat in Redis.")
     Duration clusterHeartbeat = DEFAULTS.clusterHeartbeat();
@@ -274,6 +279,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .httpPort(httpPort)
                 .allowedOrigins(allowedOrigins)
                 .cluster(cluster)
+                .clusterCa(clusterCa)
                 .shutdownDrainDelay(shutdownDrainDelay)
                 .optionNames(message -> inFlagTerms(message, false)) // a failed reload names flags too
                 .clusterHeartbeat(clusterHeartbeat)

@@ -7,6 +7,7 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -26,6 +27,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,6 +134,15 @@ public final class RedisEngine implements AutoCloseable {
      * are accepted from the start.
      */
     public static RedisEngine connect(String uri, Duration timeout, Duration nodeTimeout, Channels channels) {
+        return connect(uri, timeout, nodeTimeout, null, channels);
+    }
+
+    /**
+     * As {@link #connect(String, Duration, Duration, Channels)}, trusting the PEM certificates in
+     * {@code trustedCertificates} for a {@code rediss://} address (null: the JVM's trusted authorities).
+     */
+    public static RedisEngine connect(String uri, Duration timeout, Duration nodeTimeout, Path trustedCertificates,
+                                      Channels channels) {
         RedisURI redisUri;
         try {
             redisUri = address(uri);
@@ -144,8 +156,16 @@ public final class RedisEngine implements AutoCloseable {
         ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                 .reconnectDelay(() -> Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
                 .build();
+        ClientOptions.Builder options = ClientOptions.builder();
+        if (trustedCertificates != null) {
+            if (!Files.isReadable(trustedCertificates)) {
+                resources.shutdown(0, 1, TimeUnit.SECONDS);
+                throw new IllegalStateException("--cluster-ca: cannot read " + trustedCertificates);
+            }
+            options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(trustedCertificates.toFile()).build());
+        }
         RedisClient client = RedisClient.create(resources, redisUri);
-        client.setOptions(ClientOptions.builder()
+        client.setOptions(options
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
                 // While Redis is away, commands fail at once instead of queueing up behind it.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -199,9 +219,28 @@ public final class RedisEngine implements AutoCloseable {
             }
             client.shutdown(0, 1, TimeUnit.SECONDS);
             resources.shutdown(0, 1, TimeUnit.SECONDS);
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new IllegalStateException("--cluster: cannot use Redis at " + address + ": " + cause.getMessage(), e);
+            throw new IllegalStateException("--cluster: cannot use Redis at " + address + ": " + why(e), e);
         }
+    }
+
+    /** Why Redis could not be used, in one line: the innermost cause, with a hint for a password refused. */
+    private static String why(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        if (message.startsWith("NOAUTH")) {
+            return "Redis asks for a password (redis://USER:PASSWORD@HOST:PORT)";
+        }
+        if (message.startsWith("WRONGPASS")) {
+            return "Redis refused the user name or password";
+        }
+        if (cause instanceof java.security.cert.CertPathValidatorException
+                || cause instanceof java.security.cert.CertPathBuilderException) {
+            return "Redis's TLS certificate is not trusted here (" + message + "; name its authority with --cluster-ca)";
+        }
+        return message.lines().findFirst().orElse(message);
     }
 
     /**

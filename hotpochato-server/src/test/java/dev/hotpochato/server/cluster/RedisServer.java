@@ -29,6 +29,7 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
     private static final Path[] CANDIDATES = {Path.of("/usr/bin/redis-server"), Path.of("/usr/local/bin/redis-server")};
 
     private final boolean appendOnly;
+    private final List<String> extraArguments;
     private Process process;
     private int port;
     private Path dir;
@@ -41,7 +42,20 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
     /** @param appendOnly keep an append-only file, written through on every command ({@code appendfsync always}) */
     public RedisServer(boolean appendOnly) {
+        this(appendOnly, List.of());
+    }
+
+    /**
+     * A Redis that keeps nothing on disk, started with these arguments too ({@code --requirepass},
+     * {@code --tls-port}, ...); its plain port stays open, for {@link #command}.
+     */
+    public RedisServer(List<String> extraArguments) {
+        this(false, extraArguments);
+    }
+
+    private RedisServer(boolean appendOnly, List<String> extraArguments) {
         this.appendOnly = appendOnly;
+        this.extraArguments = List.copyOf(extraArguments);
     }
 
     /** The redis-server binary, or null if there is none. */
@@ -79,6 +93,7 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", appendOnly ? "yes" : "no",
                 "--appendfsync", "always", "--enable-debug-command", "local", "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
+        cmd.addAll(extraArguments);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile()).start();
         awaitPing(30_000);
@@ -112,7 +127,8 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         launch();
     }
 
-    private static int freePort() throws IOException {
+    /** A port free on 127.0.0.1 a moment ago (for a second port of a Redis, say its TLS port). */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
@@ -125,7 +141,8 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
                 throw new IOException("redis-server exited: " + Files.readString(dir.resolve("stdout.log")));
             }
             try {
-                if (command("PING").startsWith("+PONG")) {
+                String pong = command("PING");
+                if (pong.startsWith("+PONG") || pong.startsWith("-NOAUTH")) { // answering, though it wants a password
                     return;
                 }
             } catch (IOException notYet) {
