@@ -231,7 +231,11 @@ public final class ClusterMatchmaker implements Lobby {
                 return;
             }
             if (found == null) {
-                w.stage = Stage.WAITING;
+                if (w.stage == Stage.OFFERING) {
+                    // (Another node's claim may come first, on the other connection: it stays CLAIMED,
+                    // or a recheck of the claims would adopt it a second time.)
+                    w.stage = Stage.WAITING;
+                }
                 return;
             }
             Entry partner = Entry.parse(found);

@@ -1202,6 +1202,12 @@ public final class ClusterRoomStore implements RoomStore {
             if (r == null || !r.subscribed || r.filling) {
                 return;
             }
+            if (r.adopting != null && !(r.known && r.cached != null && r.cached.isMember(r.adopting.p().sessionId()))) {
+                // Its events admit the adoptee only with a state that holds it: read from the stream
+                // before that state (the pair committed after the adoption's last look), they would be
+                // delivered without admitting it and never again. The adoption's look reads the state first.
+                return;
+            }
             fill(r, r.delivered + 1, Long.MAX_VALUE);
         }
 

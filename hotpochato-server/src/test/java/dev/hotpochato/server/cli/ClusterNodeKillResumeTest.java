@@ -3,6 +3,7 @@ package dev.hotpochato.server.cli;
 import dev.hotpochato.protocol.RoomEvents;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.protocol.v1.Join;
+import dev.hotpochato.protocol.v1.Match;
 import dev.hotpochato.protocol.v1.RoomOptions;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.protocol.v1.ServerFrame.BodyCase;
@@ -26,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A node (a child JVM) killed with SIGKILL while its client holds the turn, with the default node
  * liveness settings: the other node declares it dead and marks its member away, so the turn moves on
  * at once rather than when it would expire (two minutes here); the killed node's client resumes on
- * the other node with its token and gets exactly what it missed; the room carries on.
+ * the other node with its token and gets exactly what it missed; the room carries on. Strangers
+ * matched across the two nodes go through the same kill in their pair room beside it.
  */
 class ClusterNodeKillResumeTest {
 
@@ -72,6 +74,27 @@ class ClusterNodeKillResumeTest {
                 long aliceSaw = alice.lastSeq("tea");
                 heard.until(f -> f.hasTurnGranted() && f.getTurnGranted().getHolder().equals("alice"));
                 carol.await(f -> f.hasTurnGranted() && f.getTurnGranted().getHolder().equals("alice"));
+
+                // Strangers matched across the two nodes: xena, on the child node, waits longer and
+                // speaks first; one exchange, then she holds the pair's turn too.
+                TestClient xena = TestClient.hello(childAddress, "xena");
+                TestClient yuri = TestClient.hello(nodeAddress, "yuri");
+                all.addAll(List.of(xena, yuri));
+                xena.send(ClientFrame.newBuilder().setMatch(Match.getDefaultInstance()));
+                awaitLobby(1);
+                yuri.send(ClientFrame.newBuilder().setMatch(Match.getDefaultInstance()));
+                String pair = xena.expect(BodyCase.PAIRED).getPaired().getRoom();
+                assertEquals(pair, yuri.expect(BodyCase.PAIRED).getPaired().getRoom());
+                Transcript talk = new Transcript(yuri, yuri.expect(BodyCase.JOINED).getJoined().getRoom().getLastSeq());
+                xena.await(f -> f.hasTurnGranted() && f.getTurnGranted().getHolder().equals("xena"));
+                long x1 = xena.say(pair, "x1");
+                xena.await(f -> f.getRequestId() == x1);
+                talk.until(f -> f.hasTurnGranted() && f.getTurnGranted().getHolder().equals("yuri"));
+                long y1 = yuri.say(pair, "y1");
+                talk.until(f -> f.getRequestId() == y1);
+                talk.until(f -> f.hasTurnGranted() && f.getTurnGranted().getHolder().equals("xena"));
+                xena.await(f -> f.hasTurnGranted() && f.getTurnGranted().getHolder().equals("xena"));
+                long xenaSaw = xena.lastSeq(pair);
 
                 ChildServer.kill("KILL", child.process.pid());
                 long killed = System.nanoTime();
@@ -137,9 +160,55 @@ class ClusterNodeKillResumeTest {
                     assertEquals(1, heard.said.stream().filter(s::equals).count(), s);
                 }
                 assertEquals(acknowledged, heard.said);
+
+                // The pair: yuri is told xena is away and gets the turn she held; what he says is
+                // kept for her; she resumes on his node, gets exactly what she missed, and they go on.
+                List<ServerFrame> pairMissed = new ArrayList<>();
+                ServerFrame pairAway = talk.next();
+                assertEquals("xena", pairAway.getMemberAway().getName(), pairAway::toString);
+                pairMissed.add(pairAway);
+                ServerFrame moved = talk.next();
+                assertEquals("yuri", moved.getTurnGranted().getHolder(), moved::toString);
+                pairMissed.add(moved);
+                long y2 = yuri.say(pair, "y2");
+                ServerFrame y2Said = talk.next();
+                assertEquals(y2, y2Said.getRequestId());
+                pairMissed.add(y2Said.toBuilder().setRequestId(0).build());
+                pairMissed.add(talk.next()); // her turn, skipped: she is away
+                pairMissed.add(talk.next()); // his again
+                assertEquals(List.of(BodyCase.MEMBER_AWAY, BodyCase.TURN_GRANTED, BodyCase.SAID,
+                        BodyCase.TURN_SKIPPED, BodyCase.TURN_GRANTED),
+                        pairMissed.stream().map(ServerFrame::getBodyCase).toList());
+                TestClient xenaBack = TestClient.resume(nodeAddress, xena, Map.of(pair, xenaSaw));
+                all.add(xenaBack);
+                assertTrue(xenaBack.welcome().getResumed());
+                List<ServerFrame> pairReplay = new ArrayList<>();
+                while ((f = xenaBack.next()).getBodyCase() != BodyCase.MEMBER_BACK) {
+                    if (!f.hasTurnTimeLeft()) {
+                        pairReplay.add(f.toBuilder().setRequestId(0).build());
+                    }
+                }
+                assertEquals(pairMissed, pairReplay, "exactly what xena missed, in order, none twice");
+                assertEquals("xena", talk.next().getMemberBack().getName());
+                long y3 = yuri.say(pair, "y3");
+                talk.until(f2 -> f2.getRequestId() == y3);
+                assertEquals("y3", xenaBack.expect(BodyCase.SAID).getSaid().getText());
+                assertEquals("xena", xenaBack.expect(BodyCase.TURN_GRANTED).getTurnGranted().getHolder());
+                xenaBack.say(pair, "x3");
+                talk.until(f2 -> f2.hasTurnGranted() && f2.getTurnGranted().getHolder().equals("yuri"));
+                assertEquals(List.of("x1", "y1", "y2", "y3", "x3"), talk.said, "yuri's seqs ran without a gap or a repeat");
             } finally {
                 all.forEach(TestClient::close);
             }
+        }
+    }
+
+    /** Waits, up to a bounded deadline, until Redis's lobby holds {@code n} waiters. */
+    private static void awaitLobby(int n) throws Exception {
+        long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
+        String seen;
+        while (!(seen = REDIS.command("LLEN hp:lobby")).equals(":" + n)) {
+            assertTrue(System.nanoTime() < deadline, "the lobby holds " + seen + " waiters, not " + n);
         }
     }
 
