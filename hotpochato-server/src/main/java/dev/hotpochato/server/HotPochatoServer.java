@@ -88,6 +88,8 @@ public final class HotPochatoServer implements AutoCloseable {
     private final EventExecutor livenessExecutor;
     /** The node listens, so that being fenced closes it. Liveness executor only. */
     private boolean listening;
+    /** Completed once the cluster declared this node dead and it stopped serving ({@link #closeFenced}). */
+    private final java.util.concurrent.CompletableFuture<Void> fenced = new java.util.concurrent.CompletableFuture<>();
     /** Cluster mode's lobby in Redis; null when the rooms live in memory. */
     private final ClusterMatchmaker clusterLobby;
     private final ServerTls tls;
@@ -611,6 +613,16 @@ public final class HotPochatoServer implements AutoCloseable {
         for (Channel ch : channels) {
             ch.writeAndFlush(bye).addListener(ChannelFutureListener.CLOSE);
         }
+        fenced.complete(null);
+    }
+
+    /**
+     * Completes (on the liveness thread) once the cluster declared this node dead and it stopped
+     * serving: the program then stops it and exits, so that its supervisor starts a new node in its
+     * place (a new generation). Never completes outside cluster mode.
+     */
+    public java.util.concurrent.CompletionStage<Void> whenFenced() {
+        return fenced;
     }
 
     /** Whether the cluster declared this node dead (it then serves nothing): for tests and health. */

@@ -211,6 +211,9 @@ public final class ServerCommand implements Callable<Integer> {
     /** The levels log4j2.xml's root logger takes from --log-level; anything else is refused while parsing. */
     enum LogLevel { ERROR, WARN, INFO, DEBUG, TRACE }
 
+    /** The exit status of a cluster node that the cluster declared dead (fenced): docs/operations.md. */
+    public static final int EXIT_FENCED = 3;
+
     @Override
     public Integer call() throws Exception {
         ServerOptions options = options(); // every error of the flags' own, before anything global changes
@@ -243,9 +246,12 @@ public final class ServerCommand implements Callable<Integer> {
         if (!noConsole && ConsoleWatcher.isTerminal()) {
             ConsoleWatcher.start(stop::countDown, commandLine.getErr());
         }
+        // A fenced node serves nothing more and cannot come back under its generation: it exits
+        // non-zero so that its supervisor (systemd's Restart=on-failure) starts a fresh node.
+        server.whenFenced().thenRun(stop::countDown);
         stop.await();
         server.close();
-        return 0;
+        return server.whenFenced().toCompletableFuture().isDone() ? EXIT_FENCED : 0;
     }
 
     /** The options the flags, environment and file describe; fails with messages in the flags' terms. */

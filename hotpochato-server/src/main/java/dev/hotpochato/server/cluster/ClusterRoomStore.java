@@ -601,8 +601,9 @@ public final class ClusterRoomStore implements RoomStore {
                 }
                 RoomState s = r.cached;
                 if (s == null || !s.isMember(p.a.sessionId())) {
-                    // Not a member any more (the room closed, or its grace ran out): nothing to bring back.
-                    p.a.left(r.name);
+                    // Not a member any more: the room closed, or it was removed, after this node
+                    // took the session over. Nothing to bring back; the client is told as one node tells it.
+                    p.a.closedWhileAway(r.name);
                     finish(r, p);
                     return;
                 }
@@ -717,7 +718,9 @@ public final class ClusterRoomStore implements RoomStore {
                     : before != null ? before.settings().historySize() : defaults.historySize();
             boolean publicRoom = after != null && !after.isPrivate();
             Written written = new Written(expected, mode, state, seqs, blobs);
-            then(redis.commit(r.name, expected, mode, state, message, publicRoom, history, seqs, blobs),
+            // r.cached, not before: the rules changed that copy into after.
+            List<RedisEngine.SessionChange> sessions = sessionChanges(p, r.cached, after, out, mode != 'c');
+            then(redis.commit(r.name, expected, mode, state, message, publicRoom, history, seqs, blobs, sessions),
                     (result, failure) -> {
                         if (failure != null) {
                             r.known = false; // it may or may not have been committed: read it again
@@ -727,6 +730,8 @@ public final class ClusterRoomStore implements RoomStore {
                             } else {
                                 failed(r, p, failure);
                             }
+                        } else if (result.sessionMoved()) {
+                            sessionMoved(r, p);
                         } else if (!result.committed()) {
                             refresh(r, result.version(), result.state());
                             if (++p.attempts >= MAX_ATTEMPTS) {
@@ -743,6 +748,22 @@ public final class ClusterRoomStore implements RoomStore {
                             committedHere(r, p, out, committed);
                         }
                     });
+        }
+
+        /**
+         * Redis refused the command because its session is another node's now: it resumed there, and
+         * this node has not heard yet (the {@code moved} message is on its way, or was lost while the
+         * node's subscription reconnected). Nothing was written; the session lets go here as on that
+         * message, which closes its connection here if it still has one.
+         */
+        private void sessionMoved(Room r, Pending p) {
+            log.debug("room {}: {} not committed: session {} moved to another node", r.name,
+                    p.command.getClass().getSimpleName(), p.a.sessionId());
+            if (p.slotTaken) {
+                p.a.releaseRoomSlot();
+            }
+            p.a.moved();
+            finish(r, p);
         }
 
         private void committedHere(Room r, Pending p, RoomOutcome out, RoomState after) {
@@ -1360,6 +1381,53 @@ public final class ClusterRoomStore implements RoomStore {
                 }
             }
             return leaves;
+        }
+    }
+
+    /**
+     * The sessions {@code p}'s commit acts for or whose membership of the room it changes, written
+     * with the commit by {@code hp_commit_live}: its requester's session ({@code !}: refused if it
+     * moved to another node), and, if the commit {@code writes}, each session it admits ({@code +}),
+     * that leaves by its own {@code Leave} ({@code -}) or that is removed or closed out ({@code x}).
+     * So a session's record lists exactly the rooms that have it as a member, whichever node commits,
+     * and a command of a session that moved is never applied by the node it left.
+     *
+     * @param after the state after the commit; null if the room closed
+     */
+    private static List<RedisEngine.SessionChange> sessionChanges(Pending p, RoomState before, RoomState after,
+                                                                  RoomOutcome out, boolean writes) {
+        long acting = p.a != null && !(p.command instanceof RoomCommand.AdmitPair) ? p.a.sessionId() : -1;
+        boolean membership = writes && (!out.removed().isEmpty() || p.command instanceof RoomCommand.Join
+                || p.command instanceof RoomCommand.AdmitPair);
+        if (!membership) { // most commits: a Say, a Pass, a timer's
+            return acting < 0 ? List.of() : List.of(new RedisEngine.SessionChange(acting, "!"));
+        }
+        Map<Long, String> changes = new java.util.LinkedHashMap<>(4);
+        for (RoomMember m : out.removed()) {
+            boolean ownLeave = p.command instanceof RoomCommand.Leave l && l.sessionId() == m.sessionId();
+            changes.put(m.sessionId(), ownLeave ? "-" : "x");
+        }
+        if (p.command instanceof RoomCommand.Join j) {
+            addIfAdmitted(changes, before, after, j.sessionId());
+        } else if (p.command instanceof RoomCommand.AdmitPair pair) {
+            addIfAdmitted(changes, before, after, pair.first().sessionId());
+            addIfAdmitted(changes, before, after, pair.second().sessionId());
+        }
+        if (acting < 0 && changes.isEmpty()) {
+            return List.of();
+        }
+        List<RedisEngine.SessionChange> sessions = new ArrayList<>(changes.size() + 1);
+        if (acting >= 0) {
+            String change = changes.remove(acting);
+            sessions.add(new RedisEngine.SessionChange(acting, change == null ? "!" : "!" + change));
+        }
+        changes.forEach((sid, change) -> sessions.add(new RedisEngine.SessionChange(sid, change)));
+        return sessions;
+    }
+
+    private static void addIfAdmitted(Map<Long, String> changes, RoomState before, RoomState after, long sessionId) {
+        if (after != null && after.isMember(sessionId) && (before == null || !before.isMember(sessionId))) {
+            changes.put(sessionId, "+");
         }
     }
 

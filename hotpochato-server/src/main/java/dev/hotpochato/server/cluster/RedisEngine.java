@@ -95,8 +95,21 @@ public final class RedisEngine implements AutoCloseable {
         }
     }
 
-    /** Result of {@link #commit}: committed (at {@code version}), or a conflict with the room's current version and state. */
-    record CommitResult(boolean committed, long version, byte[] state) {
+    /**
+     * Result of {@link #commit}: committed (at {@code version}), or a conflict with the room's current
+     * version and state, or refused because the session it acts for is another node's now
+     * ({@code sessionMoved}: nothing was written).
+     */
+    record CommitResult(boolean committed, long version, byte[] state, boolean sessionMoved) {
+    }
+
+    /**
+     * A session a commit acts for or whose membership of the room it changes, written with the
+     * commit (see {@code hp_commit_live}): {@code code} is {@code !} if the command is the session's
+     * (refused if another node owns it), followed by {@code +} admitted, {@code -} left, {@code x}
+     * removed or the room closed, or nothing.
+     */
+    record SessionChange(long sessionId, String code) {
     }
 
     /** A room as Redis keeps it: its version (0 if it never existed) and its state (null: no room). */
@@ -383,8 +396,9 @@ public final class RedisEngine implements AutoCloseable {
      * @param events each event's seq and bytes, in seq order
      */
     CompletionStage<CommitResult> commit(String room, long expectedVersion, char mode, byte[] state, byte[] message,
-                                         boolean publicRoom, int historySize, List<long[]> seqs, List<byte[]> events) {
-        List<byte[]> args = new ArrayList<>(8 + 2 * events.size());
+                                         boolean publicRoom, int historySize, List<long[]> seqs, List<byte[]> events,
+                                         List<SessionChange> sessions) {
+        List<byte[]> args = new ArrayList<>(8 + 2 * events.size() + sessions.size());
         args.add(ascii(Long.toString(expectedVersion)));
         args.add(new byte[] {(byte) mode});
         args.add(state == null ? new byte[0] : state);
@@ -397,16 +411,29 @@ public final class RedisEngine implements AutoCloseable {
             args.add(ascii(Long.toString(seqs.get(i)[0])));
             args.add(events.get(i));
         }
-        // hp_commit_live: hp_commit, refused if this node's heartbeat has lapsed (fencing).
-        String[] keys = {stateKey(room), streamKey(room), ROOMS_KEY, heartbeatKey(generation)};
+        // hp_commit_live: hp_commit, refused if this node's heartbeat has lapsed (fencing) or if a
+        // session it acts for moved to another node; the sessions' records change with it.
+        String[] keys = new String[4 + sessions.size()];
+        keys[0] = stateKey(room);
+        keys[1] = streamKey(room);
+        keys[2] = ROOMS_KEY;
+        keys[3] = heartbeatKey(generation);
+        for (int i = 0; i < sessions.size(); i++) {
+            keys[4 + i] = SessionDirectory.sessionKey(sessions.get(i).sessionId());
+            args.add(ascii(sessions.get(i).code()));
+        }
         byte[][] argv = args.toArray(byte[][]::new);
         CompletionStage<List<Object>> reply = withLibrary(() -> commands.fcall("hp_commit_live", ScriptOutputType.MULTI,
                 keys, argv));
         return reply.thenApply(r -> {
-            boolean ok = ((Long) r.get(0)) == 1L;
+            long status = (Long) r.get(0);
+            if (status == 2L) {
+                return new CommitResult(false, 0, null, true);
+            }
+            boolean ok = status == 1L;
             long version = (Long) r.get(1);
             byte[] current = ok ? null : (byte[]) r.get(2);
-            return new CommitResult(ok, version, current == null || current.length == 0 ? null : current);
+            return new CommitResult(ok, version, current == null || current.length == 0 ? null : current, false);
         });
     }
 

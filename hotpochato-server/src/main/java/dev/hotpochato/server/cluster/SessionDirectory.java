@@ -13,7 +13,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * The cluster's sessions as Redis keeps them, so that a session can be resumed on any node: each
  * session's record ({@code hp:session:<sid>}: its name, the generation of the node that owns it, the
- * hashes of the resume tokens that take it back, the rooms it is in), and per node the set of the
+ * hashes of the resume tokens that take it back, the rooms it is in and those that closed while it
+ * was away, both written by the rooms' own commits), and per node the set of the
  * sessions it owns ({@code hp:node:<gen>:s}). A session belongs to one node at a time; every change
  * is a function of {@code hotpochato.lua} that checks the caller still owns the session, so a node
  * that lost one to another node changes nothing of it.
@@ -30,8 +31,12 @@ public final class SessionDirectory {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** A session this node now owns: taken back with a token, or adopted from a dead node. */
-    public record Claimed(long id, String name, long remainingGraceMillis, long formerOwner, List<String> rooms) {
+    /**
+     * A session this node now owns: taken back with a token, or adopted from a dead node. It is a
+     * member of {@code rooms}; {@code closedRooms} closed while it was away, and it has not been told.
+     */
+    public record Claimed(long id, String name, long remainingGraceMillis, long formerOwner, List<String> rooms,
+                          List<String> closedRooms) {
     }
 
     private final RedisEngine redis;
@@ -93,12 +98,10 @@ public final class SessionDirectory {
                 Long.toString(sid), "", gen(), "-", hash(token)));
     }
 
-    /** The session is in {@code room} now, or no longer. */
-    public CompletionStage<Boolean> room(long sid, String room, boolean in) {
-        return ok(redis.fcallInteger("hp_session_room", new String[] {sessionKey(sid)}, gen(), in ? "+" : "-", room));
-    }
-
-    /** The session is away: its record lives {@code graceMillis} more. 0: connected again, no expiry. */
+    /**
+     * The session is away: its record lives {@code graceMillis} more. 0: connected again, no expiry,
+     * and the client has been told of the rooms that closed while it was away.
+     */
     public CompletionStage<Boolean> away(long sid, long graceMillis) {
         return ok(redis.fcallInteger("hp_session_away", new String[] {sessionKey(sid)}, gen(),
                 Long.toString(Math.max(0, graceMillis))));
@@ -180,11 +183,13 @@ public final class SessionDirectory {
         String name = string(reply.get(1));
         long remaining = (Long) reply.get(2);
         long formerOwner = Long.parseLong(string(reply.get(3)));
-        List<String> rooms = new ArrayList<>(reply.size() - 4);
-        for (int i = 4; i < reply.size(); i++) {
-            rooms.add(string(reply.get(i)));
+        int memberOf = ((Long) reply.get(4)).intValue();
+        List<String> rooms = new ArrayList<>(memberOf);
+        List<String> closed = new ArrayList<>(0);
+        for (int i = 5; i < reply.size(); i++) {
+            (i < 5 + memberOf ? rooms : closed).add(string(reply.get(i)));
         }
-        return new Claimed(sid, name, remaining, formerOwner, List.copyOf(rooms));
+        return new Claimed(sid, name, remaining, formerOwner, List.copyOf(rooms), List.copyOf(closed));
     }
 
     private static String string(Object value) {

@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  * marks their members away; they stay resumable anywhere for the rest of their grace.
  *
  * <p>Writes to Redis are asynchronous and not awaited (a failure is logged): they happen when a
- * session starts, joins, leaves, is lost and resumes, never on the turn path.
+ * session starts, is lost and resumes, never on the turn path. The rooms a session is in are not
+ * written here: the room's own commit writes them ({@code hp_commit_live}), so they never disagree.
  */
 final class ClusterResumeTokens implements ResumeTokens {
 
@@ -101,7 +102,7 @@ final class ClusterResumeTokens implements ResumeTokens {
                 byToken.put(token, here);
                 return here;
             }
-            ServerSession s = new ServerSession(claimed.id(), claimed.name(), claimed.rooms(), token,
+            ServerSession s = new ServerSession(claimed.id(), claimed.name(), claimed.rooms(), claimed.closedRooms(), token,
                     fresh.eventLoop(), claimed.remainingGraceMillis(), server);
             byId.put(s.sessionId(), s);
             byToken.put(token, s);
@@ -119,7 +120,7 @@ final class ClusterResumeTokens implements ResumeTokens {
                 return;
             }
             for (SessionDirectory.Claimed c : adopted) {
-                ServerSession s = new ServerSession(c.id(), c.name(), c.rooms(), null, loops.get(),
+                ServerSession s = new ServerSession(c.id(), c.name(), c.rooms(), c.closedRooms(), null, loops.get(),
                         grace == 0 ? 0 : c.remainingGraceMillis(), server);
                 byId.put(s.sessionId(), s);
                 s.markAway();
@@ -134,16 +135,6 @@ final class ClusterResumeTokens implements ResumeTokens {
         if (s != null) {
             s.moved();
         }
-    }
-
-    @Override
-    public void joined(ServerSession session, String room) {
-        logFailure(directory.room(session.sessionId(), room, true), "record a room of", session);
-    }
-
-    @Override
-    public void left(ServerSession session, String room) {
-        logFailure(directory.room(session.sessionId(), room, false), "record a room of", session);
     }
 
     @Override

@@ -62,14 +62,6 @@ interface ResumeTokens {
         return null;
     }
 
-    /** {@code session} is now in {@code room}. */
-    default void joined(ServerSession session, String room) {
-    }
-
-    /** {@code session} is no longer in {@code room}. */
-    default void left(ServerSession session, String room) {
-    }
-
     /** {@code session} lost its connection and may be resumed for {@code grace}. */
     default void away(ServerSession session, Duration grace) {
     }

@@ -121,6 +121,11 @@ final class ServerSession implements Participant {
     };
     /** Rooms that closed while away; reported as RoomClosed once back (to a client that names them). */
     private Set<String> closedWhileAway = Set.of();
+    /**
+     * The rooms the latest Resume named in its last_seq (of those the session is in): in a cluster a
+     * room can turn out closed only once the session is back ({@link #closedWhileAway(String)}).
+     */
+    private Set<String> namedOnResume = Set.of();
     private ScheduledFuture<?> graceTimer;
     /** Counts takeovers; a step of an older one finds it changed and gives up. */
     private long takeovers;
@@ -150,10 +155,11 @@ final class ServerSession implements Participant {
      * A session this server took over while it is away, in a cluster: claimed by a Resume with
      * {@code token} from another node, or adopted from a dead node ({@code token} null; see
      * {@link #trustToken} and {@link #markAway}). It is in {@code rooms}, holding a room slot for
-     * each, and ends after {@code graceMillis} unless it is resumed. The caller registers its tokens.
+     * each; {@code closedRooms} closed while it was away (told once it is back, as on one node). It
+     * ends after {@code graceMillis} unless it is resumed. The caller registers its tokens.
      */
-    ServerSession(long id, String name, java.util.Collection<String> rooms, String token, EventExecutor executor,
-                  long graceMillis, ServerContext server) {
+    ServerSession(long id, String name, java.util.Collection<String> rooms, java.util.Collection<String> closedRooms,
+                  String token, EventExecutor executor, long graceMillis, ServerContext server) {
         this.id = id;
         this.name = name;
         this.server = server;
@@ -165,6 +171,9 @@ final class ServerSession implements Participant {
         if (!rooms.isEmpty()) {
             memberOf = new HashSet<>(rooms);
             roomSlots.set(rooms.size());
+        }
+        if (!closedRooms.isEmpty()) {
+            closedWhileAway = new HashSet<>(closedRooms);
         }
         server.metrics().sessionStarted();
         server.metrics().sessionAway();
@@ -258,7 +267,6 @@ final class ServerSession implements Participant {
                 memberOf = new HashSet<>();
             }
             memberOf.add(room);
-            server.tokens().joined(this, room);
             if (passwordJoins.containsKey(room)) { // the password was right (or made the room)
                 AddressLedger.attemptSucceeded(passwordAttempts, passwordJoins.remove(room));
             }
@@ -273,16 +281,39 @@ final class ServerSession implements Participant {
         roomSlots.decrementAndGet();
         executor.execute(() -> {
             boolean was = !memberOf.isEmpty() && memberOf.remove(room);
-            if (was) {
-                server.tokens().left(this, room);
-            }
             if (was && (state == State.AWAY || state == State.RESUMING)) {
-                if (closedWhileAway.isEmpty()) {
-                    closedWhileAway = new HashSet<>();
-                }
-                closedWhileAway.add(room); // told once back, since it cannot be replayed
+                rememberClosed(room);
             }
         });
+    }
+
+    /** As one node: told now if the client is back and named the room in its Resume, else once it is back. */
+    @Override
+    public void closedWhileAway(String room) {
+        roomSlots.decrementAndGet();
+        executor.execute(() -> {
+            boolean was = !memberOf.isEmpty() && memberOf.remove(room);
+            if (!was) {
+                return;
+            }
+            if (state == State.AWAY || state == State.RESUMING) {
+                rememberClosed(room);
+            } else if (state == State.CONNECTED && namedOnResume.contains(room)) {
+                send(closedWhileAwayFrame(room));
+            }
+        });
+    }
+
+    private void rememberClosed(String room) {
+        if (closedWhileAway.isEmpty()) {
+            closedWhileAway = new HashSet<>();
+        }
+        closedWhileAway.add(room); // told once back, since it cannot be replayed
+    }
+
+    private static ServerFrame closedWhileAwayFrame(String room) {
+        return ServerFrame.newBuilder().setRoomClosed(RoomClosed.newBuilder()
+                .setRoom(room).setReason("the room closed while you were away")).build();
     }
 
     // ------------------------------------------------------------------ events from connections (their loops)
@@ -390,11 +421,12 @@ final class ServerSession implements Participant {
         // in last_seq is not one of its rooms and is ignored.
         for (String closed : closedWhileAway) {
             if (lastSeq.containsKey(closed)) {
-                send(ServerFrame.newBuilder().setRoomClosed(RoomClosed.newBuilder()
-                        .setRoom(closed).setReason("the room closed while you were away")).build());
+                send(closedWhileAwayFrame(closed));
             }
         }
         closedWhileAway = Set.of();
+        namedOnResume = new HashSet<>(memberOf);
+        namedOnResume.retainAll(lastSeq.keySet());
         for (String room : memberOf) {
             server.rooms().back(this, room, lastSeq.getOrDefault(room, 0L));
         }
@@ -449,6 +481,7 @@ final class ServerSession implements Participant {
         memberOf = Set.of();
         passwordJoins.clear();
         closedWhileAway = Set.of();
+        namedOnResume = Set.of();
         java.util.concurrent.CompletionStage<Boolean> released = server.tokens().release(this);
         if (released == null) {
             for (String room : rooms) {
@@ -471,7 +504,8 @@ final class ServerSession implements Participant {
      * its rooms, which are that node's to change now. A connection it still has (half-open, or
      * resuming here) is closed as one a Resume replaced.
      */
-    void moved() {
+    @Override
+    public void moved() {
         executor.execute(() -> {
             if (state == State.ENDED) {
                 return;
@@ -494,6 +528,7 @@ final class ServerSession implements Participant {
             memberOf = Set.of();
             passwordJoins.clear();
             closedWhileAway = Set.of();
+            namedOnResume = Set.of();
             if (old != null) {
                 closeReplaced(old);
             }

@@ -38,4 +38,22 @@ public interface Participant {
      * the {@link #joined} of the same admission.
      */
     void left(String room);
+
+    /**
+     * As {@link #left}, for a room that closed (or removed the participant) while it was away, and
+     * that the store found out only as the participant came back: it is told as if the room had
+     * closed while it was away ({@code RoomClosed}, seq 0, if its client still counts itself in it).
+     * In a cluster, a session taken over from another node learns this way of a room that closed
+     * in between.
+     */
+    default void closedWhileAway(String room) {
+        left(room);
+    }
+
+    /**
+     * In a cluster, another node owns this participant's session now (it resumed there): it lets
+     * go here without changing its rooms. Nothing to do where sessions are not shared.
+     */
+    default void moved() {
+    }
 }

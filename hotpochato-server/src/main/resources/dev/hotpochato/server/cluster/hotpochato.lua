@@ -54,7 +54,9 @@ redis.register_function('hp_commit', commit)
 -- Sessions, node liveness and fencing (docs/cluster.md, "Sessions, liveness and fencing").
 --
 -- hp:session:<sid>   hash: n = display name, o = generation of the node that owns the session,
---                    t.<token hash> = a resume token that takes it back, r.<room> = a room it is in.
+--                    t.<token hash> = a resume token that takes it back, r.<room> = a room it is in,
+--                    c.<room> = a room that closed while it was away (told once it is back).
+--                    r. and c. are written by hp_commit_live, with the room's commit: never apart from it.
 --                    No expiry while its owner has it connected; the rest of the resume grace once away.
 -- hp:node:<gen>      a node's heartbeat, set with a time to live; gone = the node is not alive
 -- hp:node:<gen>:s    set of the session ids a node owns (what is marked away if it dies)
@@ -68,13 +70,24 @@ local function owned(key, gen)
   return o == gen, o
 end
 
+-- {1, name, remaining grace in ms, owner, how many rooms, the rooms it is in..., the rooms that
+-- closed while it was away...}
 local function session_view(key, owner)
-  local out = {1, redis.call('HGET', key, 'n'), redis.call('PTTL', key), owner}
-  local fields = redis.call('HKEYS', key)
-  for _, f in ipairs(fields) do
-    if string.sub(f, 1, 2) == 'r.' then
-      table.insert(out, string.sub(f, 3))
+  local rooms, closed = {}, {}
+  for _, f in ipairs(redis.call('HKEYS', key)) do
+    local kind = string.sub(f, 1, 2)
+    if kind == 'r.' then
+      table.insert(rooms, string.sub(f, 3))
+    elseif kind == 'c.' then
+      table.insert(closed, string.sub(f, 3))
     end
+  end
+  local out = {1, redis.call('HGET', key, 'n'), redis.call('PTTL', key), owner, #rooms}
+  for _, r in ipairs(rooms) do
+    table.insert(out, r)
+  end
+  for _, r in ipairs(closed) do
+    table.insert(out, r)
   end
   return out
 end
@@ -100,20 +113,8 @@ local function session_token(keys, args)
   return 1
 end
 
--- KEYS[1] hp:session:<sid>; ARGV gen, '+' or '-', room
-local function session_room(keys, args)
-  if not owned(keys[1], args[1]) then
-    return 0
-  end
-  if args[2] == '+' then
-    redis.call('HSET', keys[1], 'r.' .. args[3], '1')
-  else
-    redis.call('HDEL', keys[1], 'r.' .. args[3])
-  end
-  return 1
-end
-
--- KEYS[1] hp:session:<sid>; ARGV gen, grace in ms (0: connected again, no expiry)
+-- KEYS[1] hp:session:<sid>; ARGV gen, grace in ms (0: connected again, no expiry; the client has
+-- been told of the rooms that closed while it was away, so they are forgotten)
 local function session_away(keys, args)
   if not owned(keys[1], args[1]) then
     return 0
@@ -122,6 +123,11 @@ local function session_away(keys, args)
     redis.call('PEXPIRE', keys[1], args[2])
   else
     redis.call('PERSIST', keys[1])
+    for _, f in ipairs(redis.call('HKEYS', keys[1])) do
+      if string.sub(f, 1, 2) == 'c.' then
+        redis.call('HDEL', keys[1], f)
+      end
+    end
   end
   return 1
 end
@@ -255,17 +261,78 @@ local function node_stop(keys, args)
   return 1
 end
 
+-- Whether a session's member misses what its node would tell it live: it is away (its record has
+-- an expiry only then), or its owner is not alive (dead, not adopted yet).
+local function unheard(key)
+  if redis.call('PTTL', key) >= 0 then
+    return true
+  end
+  local o = redis.call('HGET', key, 'o')
+  return not o or redis.call('EXISTS', 'hp:node:' .. o) == 0
+end
+
 -- hp_commit, refused to a node that is not alive (its heartbeat lapsed, or it was declared dead):
 -- KEYS[4] is the caller's hp:node:<gen>. A paused node that wakes up so writes nothing.
+--
+-- KEYS[5..] are the records (hp:session:<sid>) of the sessions the commit acts for or whose
+-- membership it changes, each with a code in the last ARGV (one per such key, in order, after the
+-- events): '!' first if the command is that session's (a Say, a Join, its Away...): refused, with
+-- {2, owner}, if another node owns the session now (it resumed there: a node that has not heard yet
+-- acts for it no more); then '+' the session is admitted to the room, '-' it left, 'x' it was
+-- removed or the room closed. Those are written to its record with the commit, in the same atomic
+-- step, so the rooms a record lists are always the rooms that have the session as a member; a room
+-- that closed while its member could not hear it is kept as c.<room>, for the RoomClosed it is due.
 local function commit_live(keys, args)
   if redis.call('EXISTS', keys[4]) == 0 then
     return redis.error_reply('FENCED this node is not alive in the cluster')
   end
-  return commit(keys, args)
+  local sessions = #keys - 4
+  if sessions == 0 then
+    return commit(keys, args)
+  end
+  local gen = string.sub(keys[4], 9) -- 'hp:node:<gen>'
+  local codes = {}
+  local first = #args - sessions
+  for i = 1, sessions do
+    codes[i] = args[first + i]
+  end
+  for i = #args, first + 1, -1 do
+    args[i] = nil
+  end
+  for i = 1, sessions do
+    if string.sub(codes[i], 1, 1) == '!' then
+      local o = redis.call('HGET', keys[4 + i], 'o')
+      if o and o ~= gen then
+        return {2, o}
+      end
+    end
+  end
+  local result = commit(keys, args)
+  if result[1] ~= 1 or args[2] == 'c' then
+    return result
+  end
+  local room = args[6]
+  for i = 1, sessions do
+    local key = keys[4 + i]
+    local change = string.sub(codes[i], -1)
+    if redis.call('EXISTS', key) == 1 then -- an ended or expired session has no record to keep
+      if change == '+' then
+        redis.call('HSET', key, 'r.' .. room, '1')
+        redis.call('HDEL', key, 'c.' .. room)
+      elseif change == '-' then
+        redis.call('HDEL', key, 'r.' .. room)
+      elseif change == 'x' then
+        redis.call('HDEL', key, 'r.' .. room)
+        if unheard(key) then
+          redis.call('HSET', key, 'c.' .. room, '1')
+        end
+      end
+    end
+  end
+  return result
 end
 
 redis.register_function('hp_session_token', session_token)
-redis.register_function('hp_session_room', session_room)
 redis.register_function('hp_session_away', session_away)
 redis.register_function('hp_session_end', session_end)
 redis.register_function('hp_session_claim', session_claim)

@@ -116,6 +116,10 @@ class ClusterNodePauseTest {
                 c.expectClosed();
             }
             paused.await(Pattern.compile("node " + pausedGeneration + " was declared dead by the cluster"));
+            // It serves nothing more, so it exits, for its supervisor to start a new node in its place.
+            assertTrue(paused.process.waitFor(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+                    "a fenced node exits");
+            assertEquals(ServerCommand.EXIT_FENCED, paused.process.exitValue());
             // It wrote nothing: no heartbeat, and alice's Say was committed nowhere (below).
             assertEquals(":1", REDIS.command("SISMEMBER hp:nodes:dead " + pausedGeneration));
             assertEquals(":0", REDIS.command("EXISTS hp:node:" + pausedGeneration));
