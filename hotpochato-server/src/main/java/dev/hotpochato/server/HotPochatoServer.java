@@ -148,10 +148,8 @@ public final class HotPochatoServer implements AutoCloseable {
             // Cluster mode: the rooms live in Redis; each loop keeps a shard of the rooms with members here.
             ClusterRoomStore[] store = new ClusterRoomStore[1];
             try {
-                // Redis's answers and the rooms' published commits are read on the worker loops
-                // that own the rooms: no thread of Lettuce's own between a commit and its delivery.
                 this.redis = RedisEngine.connect(options.cluster(), java.time.Duration.ofSeconds(5),
-                        options.clusterNodeTimeout(), workers, transport, new RedisEngine.Channels() {
+                        options.clusterNodeTimeout(), new RedisEngine.Channels() {
                             @Override
                             public void published(String room, byte[] message) {
                                 store[0].published(room, message);
@@ -219,8 +217,8 @@ public final class HotPochatoServer implements AutoCloseable {
                 clusterLobby.start(java.time.Duration.ofSeconds(5));
             } catch (RuntimeException e) {
                 liveness.close();
-                redis.close(); // before the loops it reads on stop
                 shutdownGroups();
+                redis.close();
                 runtimeMetrics.close();
                 registry.close();
                 throw e;
@@ -261,10 +259,10 @@ public final class HotPochatoServer implements AutoCloseable {
             if (liveness != null) {
                 liveness.close();
             }
-            if (redis != null) {
-                redis.close(); // before the worker loops it reads on
-            }
             shutdownGroups();
+            if (redis != null) {
+                redis.close();
+            }
             runtimeMetrics.close();
             registry.close();
             throw e;
@@ -568,11 +566,10 @@ public final class HotPochatoServer implements AutoCloseable {
                 log.warn("the node did not leave the cluster in time: {}", e.toString());
             }
         }
-        if (redis != null) {
-            settleRedis(deadline);
-            redis.close(); // before the worker loops it reads on stop
-        }
         shutdownGroups();
+        if (redis != null) {
+            redis.close();
+        }
         runtimeMetrics.close();
         registry.close();
         log.info("HotPochato stopped");
@@ -665,27 +662,6 @@ public final class HotPochatoServer implements AutoCloseable {
                 child.closeFuture().addListener(closed);
             }
             ctx.fireChannelRead(msg);
-        }
-    }
-
-    /**
-     * Before Redis's connections close: the worker loops run what they have queued (a member's
-     * last leave, its session's record) and Redis answers what they sent, which the loops read;
-     * twice, for what those answers send in turn. Bounded by {@code deadline}.
-     */
-    private void settleRedis(long deadline) {
-        for (int round = 0; round < 2; round++) {
-            for (EventExecutor loop : workers) {
-                loop.submit(() -> { }).awaitUninterruptibly(remainingMillis(deadline));
-            }
-            try {
-                redis.answered().toCompletableFuture().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (ExecutionException | TimeoutException e) {
-                return; // Redis is away or slow: what is left fails as it would have
-            }
         }
     }
 

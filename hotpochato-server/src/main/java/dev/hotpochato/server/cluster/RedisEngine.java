@@ -19,13 +19,6 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
-import io.lettuce.core.resource.EventLoopGroupProvider;
-import io.lettuce.core.resource.Transports;
-import dev.hotpochato.protocol.net.Transport;
-import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.EventExecutorGroup;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,11 +62,7 @@ public final class RedisEngine implements AutoCloseable {
     private static final String CHANNEL_SUFFIX = "}:c";
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
-    /** The client of the commit and subscribed connections; the heartbeat's, when they share threads. */
     private final RedisClient client;
-    private final RedisClient heartbeatClient;
-    /** The resources of {@link #client} (the node's loops, or Lettuce's threads: then {@link #resources}). */
-    private final ClientResources loopResources;
     private final ClientResources resources;
     private final StatefulRedisConnection<String, byte[]> connection;
     private final RedisAsyncCommands<String, byte[]> commands;
@@ -111,13 +100,10 @@ public final class RedisEngine implements AutoCloseable {
     record Stored(long version, byte[] state) {
     }
 
-    private RedisEngine(RedisClient client, RedisClient heartbeatClient, ClientResources loopResources,
-                        ClientResources resources, StatefulRedisConnection<String, byte[]> connection,
+    private RedisEngine(RedisClient client, ClientResources resources, StatefulRedisConnection<String, byte[]> connection,
                         StatefulRedisConnection<String, byte[]> liveness,
                         StatefulRedisPubSubConnection<String, byte[]> pubSub, long generation, String address) {
         this.client = client;
-        this.heartbeatClient = heartbeatClient;
-        this.loopResources = loopResources;
         this.resources = resources;
         this.connection = connection;
         this.commands = connection.async();
@@ -145,19 +131,6 @@ public final class RedisEngine implements AutoCloseable {
      * are accepted from the start.
      */
     public static RedisEngine connect(String uri, Duration timeout, Duration nodeTimeout, Channels channels) {
-        return connect(uri, timeout, nodeTimeout, null, null, channels);
-    }
-
-    /**
-     * As {@link #connect(String, Duration, Duration, Channels)}, with the commit connection and the
-     * subscribed one served by {@code loops}, the node's own event loops (null: threads of Lettuce's
-     * own), when their transport ({@code loopsTransport}) is the one Lettuce uses. A room's shard then writes its commit to
-     * Redis and reads the answer on its own thread: no wake-up of another thread on the way out or
-     * back (with several loops, the shards on the connection's loop; the others hop once each way, as
-     * to Lettuce's threads). The heartbeat keeps a thread of its own: a busy loop must not delay it.
-     */
-    public static RedisEngine connect(String uri, Duration timeout, Duration nodeTimeout, EventLoopGroup loops,
-                                      Transport loopsTransport, Channels channels) {
         RedisURI redisUri;
         try {
             redisUri = address(uri);
@@ -168,22 +141,21 @@ public final class RedisEngine implements AutoCloseable {
         String address = redisUri.getHost() + ":" + redisUri.getPort();
         // Few threads (the node's own loops do the work), and a reconnect at least every 2 s while
         // Redis is away, so that service resumes soon after it returns.
-        boolean onLoops = loops != null && Transports.socketChannelClass() == loopsTransport.channelType();
-        ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(onLoops ? 1 : 2)
-                .computationThreadPoolSize(2).reconnectDelay(RECONNECT_DELAY).build();
-        RedisClient heartbeatClient = RedisClient.create(resources, redisUri);
-        heartbeatClient.setOptions(clientOptions(timeout));
-        ClientResources loopResources = !onLoops ? resources : DefaultClientResources.builder()
-                .eventLoopGroupProvider(new NodeLoops(loops)).eventExecutorGroup(resources.eventExecutorGroup())
-                .timer(resources.timer()).reconnectDelay(RECONNECT_DELAY).build();
-        RedisClient client = !onLoops ? heartbeatClient : RedisClient.create(loopResources, redisUri);
-        client.setOptions(clientOptions(timeout));
+        ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                .reconnectDelay(() -> Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+                .build();
+        RedisClient client = RedisClient.create(resources, redisUri);
+        client.setOptions(ClientOptions.builder()
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                // While Redis is away, commands fail at once instead of queueing up behind it.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
         StatefulRedisConnection<String, byte[]> connection = null;
         StatefulRedisConnection<String, byte[]> liveness = null;
         StatefulRedisPubSubConnection<String, byte[]> pubSub = null;
         try {
             connection = handshake(client, redisUri);
-            liveness = heartbeatClient.connect(CODEC);
+            liveness = client.connect(CODEC);
             connection.sync().functionLoad(LIBRARY_SOURCE, true);
             long generation = connection.sync().fcall("hp_new_generation", ScriptOutputType.INTEGER,
                     new String[] {GENERATION_KEY});
@@ -213,10 +185,8 @@ public final class RedisEngine implements AutoCloseable {
                 }
             });
             pubSub.sync().subscribe(nodeChannel);
-            log.info("Cluster mode: Redis at {}, node generation {}{}", address, generation,
-                    onLoops ? "" : loops == null ? "" : " (Redis on Lettuce's threads: its transport is not the node's)");
-            return new RedisEngine(client, heartbeatClient, loopResources, resources, connection, liveness, pubSub,
-                    generation, address);
+            log.info("Cluster mode: Redis at {}, node generation {}", address, generation);
+            return new RedisEngine(client, resources, connection, liveness, pubSub, generation, address);
         } catch (RuntimeException e) {
             if (pubSub != null) {
                 pubSub.close();
@@ -227,61 +197,11 @@ public final class RedisEngine implements AutoCloseable {
             if (connection != null) {
                 connection.close();
             }
-            shutdown(client, heartbeatClient, loopResources, resources, 1);
+            client.shutdown(0, 1, TimeUnit.SECONDS);
+            resources.shutdown(0, 1, TimeUnit.SECONDS);
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("--cluster: cannot use Redis at " + address + ": " + cause.getMessage(), e);
         }
-    }
-
-    /** While Redis is away: a reconnect at least every 2 s, so that service resumes soon after it returns. */
-    private static final Supplier<Delay> RECONNECT_DELAY =
-            () -> Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS);
-
-    private static ClientOptions clientOptions(Duration timeout) {
-        return ClientOptions.builder()
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
-                // While Redis is away, commands fail at once instead of queueing up behind it.
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build();
-    }
-
-    /**
-     * The node's event loops lent to Lettuce: its connections are registered on them (again on
-     * each reconnect), and Lettuce never shuts them down; the node does, after closing this engine.
-     */
-    private record NodeLoops(EventLoopGroup loops) implements EventLoopGroupProvider {
-        @Override
-        @SuppressWarnings("unchecked")
-        public <T extends EventLoopGroup> T allocate(Class<T> type) {
-            return (T) loops;
-        }
-
-        @Override
-        public int threadPoolSize() {
-            return 0;
-        }
-
-        @Override
-        public Future<Boolean> release(EventExecutorGroup group, long quietPeriod, long timeout, TimeUnit unit) {
-            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(true);
-        }
-
-        @Override
-        public Future<Boolean> shutdown(long quietPeriod, long timeout, TimeUnit unit) {
-            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(true);
-        }
-    }
-
-    private static void shutdown(RedisClient client, RedisClient heartbeatClient, ClientResources loopResources,
-                                 ClientResources resources, long timeoutSeconds) {
-        client.shutdown(0, timeoutSeconds, TimeUnit.SECONDS);
-        if (heartbeatClient != client) {
-            heartbeatClient.shutdown(0, timeoutSeconds, TimeUnit.SECONDS);
-        }
-        if (loopResources != resources) {
-            loopResources.shutdown(0, timeoutSeconds, TimeUnit.SECONDS);
-        }
-        resources.shutdown(0, timeoutSeconds, TimeUnit.SECONDS);
     }
 
     /**
@@ -603,11 +523,6 @@ public final class RedisEngine implements AutoCloseable {
         return withLibrary(() -> liveness.async().fcall(function, ScriptOutputType.MULTI, keys, bytes(args)));
     }
 
-    /** Completes once Redis answered every command sent before it on the commit connection (one connection answers in order). */
-    public CompletionStage<?> answered() {
-        return commands.ping();
-    }
-
     /**
      * For tests: holds the commit connection for {@code seconds} behind a blocking command, as a
      * node's own backlog of commits would; the stage completes when it lets go.
@@ -695,6 +610,7 @@ public final class RedisEngine implements AutoCloseable {
         pubSub.close();
         liveness.close();
         connection.close();
-        shutdown(client, heartbeatClient, loopResources, resources, 2);
+        client.shutdown(0, 2, TimeUnit.SECONDS);
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 }
