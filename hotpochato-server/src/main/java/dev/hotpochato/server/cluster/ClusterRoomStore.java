@@ -125,6 +125,12 @@ public final class ClusterRoomStore implements RoomStore {
 
     /** Where the engine hands what other nodes committed: (room, message), on any thread. */
     public void published(String room, byte[] message) {
+        if (StateCodec.origin(message) == redis.generation()) {
+            // This node's own commit: delivered when Redis confirms it, with its requesters' replies
+            // (if that confirmation is lost, the events are read from the stream as a gap). Dropped
+            // here, before the hop to the shard and the decoding: it is half of what a node hears.
+            return;
+        }
         Shard shard = shardFor(room);
         shard.execute(() -> shard.arrived(room, message));
     }
@@ -956,10 +962,8 @@ public final class ClusterRoomStore implements RoomStore {
             if (r == null || !r.subscribed) {
                 return; // nobody here any more
             }
-            StateCodec.Commit c = StateCodec.commit(message);
-            if (c.events().isEmpty() || c.origin() == redis.generation()) {
-                // This node's own commit: delivered when Redis confirms it, with its requesters' replies
-                // (if that confirmation is lost, the events are read from the stream as a gap).
+            StateCodec.Commit c = StateCodec.commit(message); // another node's: see published for this node's own
+            if (c.events().isEmpty()) {
                 return;
             }
             if (c.state() != null && (!r.known || c.state().version() > r.version)) {

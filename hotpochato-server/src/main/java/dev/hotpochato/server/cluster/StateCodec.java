@@ -82,6 +82,15 @@ final class StateCodec {
         });
     }
 
+    /** The committing node's generation of a published commit, read without decoding the rest. */
+    static long origin(byte[] commit) {
+        long origin = 0;
+        for (int i = 1; i <= Long.BYTES; i++) { // after the format byte, as DataOutputStream wrote it
+            origin = (origin << 8) | (commit[i] & 0xFF);
+        }
+        return origin;
+    }
+
     static Commit commit(byte[] bytes) {
         return read(bytes, (in, format) -> {
             long origin = in.readLong();

@@ -70,6 +70,16 @@ class StateCodecTest {
     }
 
     @Test
+    void aCommitsOriginIsReadWithoutDecodingTheRest() {
+        // A node drops its own commits from the channel by this alone: it must agree with the full decoding.
+        for (long origin : new long[] {1, 42, 0x1bb74f7L, 0x80L << 48 | 0xff, Long.MAX_VALUE}) {
+            byte[] published = StateCodec.commit(origin, STATE, List.of());
+            assertEquals(origin, StateCodec.origin(published));
+            assertEquals(StateCodec.commit(published).origin(), StateCodec.origin(published));
+        }
+    }
+
+    @Test
     void anUnknownFormatIsRefusedNotMisread() {
         byte[] bytes = StateCodec.state(STATE);
         bytes[0] = StateCodec.FORMAT + 1;
