@@ -752,6 +752,68 @@ class ScriptedModeTest {
         }
     }
 
+    /**
+     * --max-wait passes while the client reconnects after a server said it was shutting down (within
+     * --reconnect-for, so the session is not lost yet): the run ends as --max-wait says, 7 with the
+     * line left unsaid, not 5 for a leave that could not be sent. A hand-made node welcomes the
+     * client into a room where bob holds the turn, then stops; nothing listens there any more.
+     */
+    @Test
+    void maxWaitPassingWhileReconnectingAfterAShutdownIsExitSevenWithTheLinesUnsaid() throws Exception {
+        ServerSocket stopping = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        try (stopping) {
+            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+                try (Socket s = stopping.accept(); InputStream in = s.getInputStream(); OutputStream o = s.getOutputStream()) {
+                    while (true) {
+                        ClientFrame f = ClientFrame.parseDelimitedFrom(in);
+                        if (f == null) {
+                            return;
+                        }
+                        ServerFrame.Builder reply = ServerFrame.newBuilder().setRequestId(f.getRequestId());
+                        if (f.hasHello()) {
+                            reply.setWelcome(Welcome.newBuilder().setSessionId("1").setDisplayName("alice")
+                                    .setServerVersion("fake").setResumeToken("t").setResumeGraceMs(30_000));
+                        } else if (f.hasJoin()) {
+                            reply.setJoined(Joined.newBuilder().setRoom(RoomSnapshot.newBuilder()
+                                    .setName("r").addMembers(Member.newBuilder().setName("alice"))
+                                    .addMembers(Member.newBuilder().setName("bob")).setHolder("bob").setTurn(1)
+                                    .setLastSeq(2)));
+                            reply.build().writeDelimitedTo(o);
+                            stopping.close(); // nothing to reconnect to
+                            reply = ServerFrame.newBuilder().setError(Error.newBuilder()
+                                    .setCode(Error.Code.SERVER_SHUTTING_DOWN).setFatal(true)
+                                    .setMessage("the server is shutting down"));
+                            reply.build().writeDelimitedTo(o);
+                            o.flush();
+                            return;
+                        } else {
+                            continue;
+                        }
+                        reply.build().writeDelimitedTo(o);
+                        o.flush();
+                    }
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            OutputLines out = new OutputLines();
+            PipedOutputStream feed = new PipedOutputStream();
+            PipedInputStream input = new PipedInputStream(feed);
+            Environment env = environment();
+            var run = CompletableFuture.supplyAsync(() -> TerminalCommand.run(new String[] {"--host", "127.0.0.1",
+                "--port", String.valueOf(stopping.getLocalPort()), "--name", "alice", "--room", "r", "--max-wait", "300ms"},
+                    input, out.stream, out.stream, false, env));
+            feed.write("hello?\n".getBytes(StandardCharsets.UTF_8));
+            feed.flush();
+            out.await("reconnecting");
+            feed.close(); // the end of input starts --max-wait: it passes while the client reconnects
+            int code = run.get(20, TimeUnit.SECONDS);
+            served.get(10, TimeUnit.SECONDS);
+            assertEquals(ExitCode.UNSAID.code(), code, out.lines()::toString);
+            assertEquals("unsaid\tr\thello?", out.lines().get(out.lines().size() - 1), out.lines()::toString);
+        }
+    }
+
     @Test
     void aServerThatDoesNotComeBackEndsTheScriptAfterReconnectFor() throws Exception {
         HotPochatoServer doomed = HotPochatoServer.start(ServerOptions.builder().bindAddress("127.0.0.1").port(0)
