@@ -11,6 +11,7 @@ import dev.hotpochato.server.cluster.RedisEngine;
 import dev.hotpochato.server.cluster.SessionDirectory;
 import dev.hotpochato.server.metrics.RuntimeMetrics;
 import dev.hotpochato.server.metrics.ServerMetrics;
+import dev.hotpochato.server.net.NodeStanding;
 import dev.hotpochato.server.net.ServerInitializer;
 import dev.hotpochato.server.room.Frames;
 import dev.hotpochato.server.room.Lobby;
@@ -606,8 +607,7 @@ public final class HotPochatoServer implements AutoCloseable {
         if (webChannel != null) {
             webChannel.close();
         }
-        var bye = Frames.fatal(0, Error.Code.SERVER_SHUTTING_DOWN,
-                "this node lost its place in the cluster: resume on another node");
+        var bye = Frames.fatal(0, Error.Code.SERVER_SHUTTING_DOWN, NodeStanding.FENCED_GOODBYE);
         for (Channel ch : channels) {
             ch.writeAndFlush(bye).addListener(ChannelFutureListener.CLOSE);
         }
