@@ -523,14 +523,6 @@ public final class RedisEngine implements AutoCloseable {
         return withLibrary(() -> liveness.async().fcall(function, ScriptOutputType.MULTI, keys, bytes(args)));
     }
 
-    /**
-     * For tests: holds the commit connection for {@code seconds} behind a blocking command, as a
-     * node's own backlog of commits would; the stage completes when it lets go.
-     */
-    CompletionStage<?> holdCommitConnection(long seconds) {
-        return commands.blpop(seconds, "hp:test:never");
-    }
-
     /** Members of a set, as strings. */
     CompletionStage<List<String>> members(String key) {
         return commands.smembers(key).thenApply(values -> {
