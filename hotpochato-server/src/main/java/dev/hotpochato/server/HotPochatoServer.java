@@ -559,6 +559,9 @@ public final class HotPochatoServer implements AutoCloseable {
         }
         if (liveness != null) {
             // Its sessions end (their members left their rooms above) and it stops counting as alive.
+            if (rooms instanceof ClusterRoomStore cluster) {
+                cluster.leavingCluster();
+            }
             try {
                 liveness.stop().toCompletableFuture().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -568,6 +571,9 @@ public final class HotPochatoServer implements AutoCloseable {
             }
         }
         shutdownGroups();
+        if (rooms instanceof ClusterRoomStore cluster) {
+            cluster.logRefusedWhileStopping();
+        }
         if (redis != null) {
             redis.close();
         }

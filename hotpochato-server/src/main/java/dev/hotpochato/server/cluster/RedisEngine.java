@@ -578,6 +578,13 @@ public final class RedisEngine implements AutoCloseable {
         return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
+    /** Redis's answer to a commit of a node that is not alive in the cluster ({@code hp_commit_live}): nothing was run. */
+    static boolean refusedAsFenced(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        String message = cause instanceof io.lettuce.core.RedisCommandExecutionException ? cause.getMessage() : null;
+        return message != null && message.startsWith("FENCED");
+    }
+
     /** Redis's answer to a call of a function (or script) it does not have: nothing was run. */
     static boolean libraryMissing(Throwable failure) {
         Throwable cause = unwrap(failure);
