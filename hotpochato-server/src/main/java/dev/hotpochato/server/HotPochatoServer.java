@@ -11,6 +11,7 @@ import dev.hotpochato.server.cluster.RedisEngine;
 import dev.hotpochato.server.cluster.SessionDirectory;
 import dev.hotpochato.server.metrics.RuntimeMetrics;
 import dev.hotpochato.server.metrics.ServerMetrics;
+import dev.hotpochato.server.net.NodeStanding;
 import dev.hotpochato.server.net.ServerInitializer;
 import dev.hotpochato.server.room.Frames;
 import dev.hotpochato.server.room.Lobby;
@@ -560,6 +561,9 @@ public final class HotPochatoServer implements AutoCloseable {
         }
         if (liveness != null) {
             // Its sessions end (their members left their rooms above) and it stops counting as alive.
+            if (rooms instanceof ClusterRoomStore cluster) {
+                cluster.leavingCluster();
+            }
             try {
                 liveness.stop().toCompletableFuture().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -569,6 +573,9 @@ public final class HotPochatoServer implements AutoCloseable {
             }
         }
         shutdownGroups();
+        if (rooms instanceof ClusterRoomStore cluster) {
+            cluster.logRefusedWhileStopping();
+        }
         if (redis != null) {
             redis.close();
         }
@@ -608,8 +615,7 @@ public final class HotPochatoServer implements AutoCloseable {
         if (webChannel != null) {
             webChannel.close();
         }
-        var bye = Frames.fatal(0, Error.Code.SERVER_SHUTTING_DOWN,
-                "this node lost its place in the cluster: resume on another node");
+        var bye = Frames.fatal(0, Error.Code.SERVER_SHUTTING_DOWN, NodeStanding.FENCED_GOODBYE);
         for (Channel ch : channels) {
             ch.writeAndFlush(bye).addListener(ChannelFutureListener.CLOSE);
         }

@@ -2,7 +2,9 @@ package dev.hotpochato.server;
 
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.protocol.v1.Error;
+import dev.hotpochato.protocol.v1.Hello;
 import dev.hotpochato.protocol.v1.Join;
+import dev.hotpochato.protocol.v1.ProtocolVersion;
 import dev.hotpochato.protocol.v1.RoomOptions;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.protocol.v1.ServerFrame.BodyCase;
@@ -115,5 +117,33 @@ class ClusterFencingTest {
         bob.await(f2 -> f2.getRequestId() == id);
         assertEquals("welcome back", back.expect(BodyCase.SAID).getSaid().getText());
         assertEquals("alice", back.expect(BodyCase.TURN_GRANTED).getTurnGranted().getHolder());
+    }
+
+    /**
+     * A node the cluster declared dead welcomes nobody: a Hello it reads while it has not learnt so
+     * yet (paused: SIGSTOP, then SIGCONT) waits for its standing, and is answered with its goodbye,
+     * SERVER_SHUTTING_DOWN, alone: never a Welcome first.
+     */
+    @Test
+    void aHelloToANodeDeclaredDeadGetsServerShuttingDownAloneNeverAWelcome() throws Exception {
+        member(a, "alice");
+        TestClient bob = member(b, "bob");
+        bob.drain("tea");
+
+        a.pauseHeartbeats(true);
+        // Node b declared a dead (alice is away); a, which could not heartbeat, does not know it yet.
+        assertEquals("alice", bob.expect(BodyCase.MEMBER_AWAY).getMemberAway().getName());
+        TestClient carol = TestClient.connect(new InetSocketAddress("127.0.0.1", a.port()));
+        clients.add(carol);
+        carol.sendAndForget(ClientFrame.newBuilder().setHello(Hello.newBuilder()
+                .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setDisplayName("carol")));
+
+        a.pauseHeartbeats(false); // the node runs again, and learns it was declared dead
+        ServerFrame first = carol.next();
+        assertEquals(BodyCase.ERROR, first.getBodyCase(), first::toString);
+        assertEquals(Error.Code.SERVER_SHUTTING_DOWN, first.getError().getCode());
+        assertTrue(first.getError().getFatal());
+        carol.expectClosed();
+        assertTrue(a.isFenced());
     }
 }

@@ -677,6 +677,143 @@ class ScriptedModeTest {
         }
     }
 
+    /**
+     * A cluster node stops gracefully while this client's line is in flight: it answers with
+     * SERVER_SHUTTING_DOWN only, and its session records are gone, so the next node refuses the
+     * Resume (RESUME_FAILED) and the client opens a new session there and rejoins. The line in flight
+     * (not acted on: the node was stopping) and the lines after it wait for the rejoin and are said
+     * there; none is reported NOT_CONNECTED meanwhile, and the run ends cleanly. A hand-made node
+     * stands for the stopping one; the test's server is the next node, which does not know the session.
+     */
+    @Test
+    void aScriptWhoseNodeStopsWaitsForTheNewSessionOnTheNextAddressAndSaysEveryLineThere() throws Exception {
+        ServerSocket stopping = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        try (stopping; Session bob = HotPochatoClient.connect(
+                ClientOptions.builder("bob").host("127.0.0.1").port(server.port()).build()).join()) {
+            // bob is in the room on the next node already, and answers every turn.
+            bob.join("stopped-node").join().onMyTurn(turn -> turn.say("ok"));
+            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+                try (Socket s = stopping.accept(); InputStream in = s.getInputStream(); OutputStream o = s.getOutputStream()) {
+                    while (true) {
+                        ClientFrame f = ClientFrame.parseDelimitedFrom(in);
+                        if (f == null) {
+                            return;
+                        }
+                        ServerFrame.Builder reply = ServerFrame.newBuilder().setRequestId(f.getRequestId());
+                        switch (f.getBodyCase()) {
+                            case HELLO -> reply.setWelcome(Welcome.newBuilder().setSessionId("1").setDisplayName("alice")
+                                    .setServerVersion("fake").setResumeToken("t").setResumeGraceMs(30_000));
+                            case JOIN -> reply.setJoined(Joined.newBuilder().setRoom(RoomSnapshot.newBuilder()
+                                    .setName("stopped-node").addMembers(Member.newBuilder().setName("alice"))
+                                    .addMembers(Member.newBuilder().setName("bob")).setHolder("alice").setTurn(1)
+                                    .setLastSeq(2)));
+                            case SAY -> {
+                                // The graceful stop: no answer to the Say, the goodbye, and nothing listens here any more.
+                                stopping.close();
+                                reply = ServerFrame.newBuilder().setError(Error.newBuilder()
+                                        .setCode(Error.Code.SERVER_SHUTTING_DOWN).setFatal(true)
+                                        .setMessage("the server is shutting down"));
+                                reply.build().writeDelimitedTo(o);
+                                o.flush();
+                                return;
+                            }
+                            default -> {
+                                continue;
+                            }
+                        }
+                        reply.build().writeDelimitedTo(o);
+                        o.flush();
+                    }
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            OutputLines out = new OutputLines();
+            OutputLines err = new OutputLines();
+            var input = new ByteArrayInputStream("one\ntwo\nthree\n".getBytes(StandardCharsets.UTF_8));
+            Environment env = environment();
+            var run = CompletableFuture.supplyAsync(() -> TerminalCommand.run(new String[] {
+                "--host", "127.0.0.1:" + stopping.getLocalPort() + ",127.0.0.1", "--port", String.valueOf(server.port()),
+                "--name", "alice", "--room", "stopped-node"}, input, out.stream, err.stream, false, env));
+            int code;
+            try {
+                code = run.get(20, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("still running: " + out.lines() + " " + err.lines(), e);
+            }
+            served.get(10, TimeUnit.SECONDS);
+            String all = out.lines() + " " + err.lines();
+            assertEquals(ExitCode.DONE.code(), code, all);
+            assertEquals(List.of(), out.linesStartingWith("error\tNOT_CONNECTED"), all);
+            assertEquals(1, out.linesStartingWith("new-session\t").size(), all);
+            assertEquals(1, out.linesStartingWith("rejoined\tstopped-node\t").size(), all);
+            assertEquals(List.of("said\tstopped-node\talice\tone", "said\tstopped-node\talice\ttwo",
+                    "said\tstopped-node\talice\tthree"), out.linesStartingWith("said\tstopped-node\talice\t"), all);
+        }
+    }
+
+    /**
+     * --max-wait passes while the client reconnects after a server said it was shutting down (within
+     * --reconnect-for, so the session is not lost yet): the run ends as --max-wait says, 7 with the
+     * line left unsaid, not 5 for a leave that could not be sent. A hand-made node welcomes the
+     * client into a room where bob holds the turn, then stops; nothing listens there any more.
+     */
+    @Test
+    void maxWaitPassingWhileReconnectingAfterAShutdownIsExitSevenWithTheLinesUnsaid() throws Exception {
+        ServerSocket stopping = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        try (stopping) {
+            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+                try (Socket s = stopping.accept(); InputStream in = s.getInputStream(); OutputStream o = s.getOutputStream()) {
+                    while (true) {
+                        ClientFrame f = ClientFrame.parseDelimitedFrom(in);
+                        if (f == null) {
+                            return;
+                        }
+                        ServerFrame.Builder reply = ServerFrame.newBuilder().setRequestId(f.getRequestId());
+                        if (f.hasHello()) {
+                            reply.setWelcome(Welcome.newBuilder().setSessionId("1").setDisplayName("alice")
+                                    .setServerVersion("fake").setResumeToken("t").setResumeGraceMs(30_000));
+                        } else if (f.hasJoin()) {
+                            reply.setJoined(Joined.newBuilder().setRoom(RoomSnapshot.newBuilder()
+                                    .setName("r").addMembers(Member.newBuilder().setName("alice"))
+                                    .addMembers(Member.newBuilder().setName("bob")).setHolder("bob").setTurn(1)
+                                    .setLastSeq(2)));
+                            reply.build().writeDelimitedTo(o);
+                            stopping.close(); // nothing to reconnect to
+                            reply = ServerFrame.newBuilder().setError(Error.newBuilder()
+                                    .setCode(Error.Code.SERVER_SHUTTING_DOWN).setFatal(true)
+                                    .setMessage("the server is shutting down"));
+                            reply.build().writeDelimitedTo(o);
+                            o.flush();
+                            return;
+                        } else {
+                            continue;
+                        }
+                        reply.build().writeDelimitedTo(o);
+                        o.flush();
+                    }
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            OutputLines out = new OutputLines();
+            PipedOutputStream feed = new PipedOutputStream();
+            PipedInputStream input = new PipedInputStream(feed);
+            Environment env = environment();
+            var run = CompletableFuture.supplyAsync(() -> TerminalCommand.run(new String[] {"--host", "127.0.0.1",
+                "--port", String.valueOf(stopping.getLocalPort()), "--name", "alice", "--room", "r", "--max-wait", "300ms"},
+                    input, out.stream, out.stream, false, env));
+            feed.write("hello?\n".getBytes(StandardCharsets.UTF_8));
+            feed.flush();
+            out.await("reconnecting");
+            feed.close(); // the end of input starts --max-wait: it passes while the client reconnects
+            int code = run.get(20, TimeUnit.SECONDS);
+            served.get(10, TimeUnit.SECONDS);
+            assertEquals(ExitCode.UNSAID.code(), code, out.lines()::toString);
+            assertEquals("unsaid\tr\thello?", out.lines().get(out.lines().size() - 1), out.lines()::toString);
+        }
+    }
+
     @Test
     void aServerThatDoesNotComeBackEndsTheScriptAfterReconnectFor() throws Exception {
         HotPochatoServer doomed = HotPochatoServer.start(ServerOptions.builder().bindAddress("127.0.0.1").port(0)

@@ -29,13 +29,16 @@ import java.util.concurrent.TimeUnit;
  * meet: {@link #cut()} closes every connection and refuses new ones (accepts, then closes) until
  * {@link #restore()}, a network that drops; {@link #freeze()} silently stops carrying bytes on the
  * connections open now while new ones work, a laptop that slept (its old connections are dead but
- * nobody said so); {@link #retarget} sends new connections to another address, a server restarted
+ * nobody said so); {@link #freezeFirst()} does that to the first connection alone, one of several
+ * that a client opens (a Redis client's busy connection beside its idle ones); {@link #retarget} sends new connections to another address, a server restarted
  * elsewhere. Shared by the client's, the terminal's and the browser's tests.
  */
 public final class CuttableProxy implements AutoCloseable {
 
     /** Set on both channels of a frozen pair: bytes are read and dropped, and a close is not passed on. */
     private static final AttributeKey<Boolean> FROZEN = AttributeKey.valueOf(CuttableProxy.class, "frozen");
+    /** On an accepted channel: the channel to the target it is relayed to. */
+    private static final AttributeKey<Channel> RELAYED_TO = AttributeKey.valueOf(CuttableProxy.class, "relayedTo");
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -43,6 +46,8 @@ public final class CuttableProxy implements AutoCloseable {
     private final Channel listener;
     private volatile boolean refusing;
     private volatile InetSocketAddress target;
+    /** The first connection accepted, for {@link #freezeFirst()}. */
+    private volatile Channel first;
 
     public CuttableProxy(InetSocketAddress firstTarget) throws InterruptedException {
         this.target = firstTarget;
@@ -58,6 +63,9 @@ public final class CuttableProxy implements AutoCloseable {
                             return;
                         }
                         connections.add(inbound);
+                        if (first == null) {
+                            first = inbound;
+                        }
                         new Bootstrap().group(inbound.eventLoop()).channel(NioSocketChannel.class)
                                 .handler(new Relay(inbound))
                                 .connect(CuttableProxy.this.target).addListener((ChannelFutureListener) f -> {
@@ -66,6 +74,7 @@ public final class CuttableProxy implements AutoCloseable {
                                         return;
                                     }
                                     connections.add(f.channel());
+                                    inbound.attr(RELAYED_TO).set(f.channel());
                                     inbound.pipeline().addLast(new Relay(f.channel()));
                                     inbound.read();
                                 });
@@ -96,6 +105,20 @@ public final class CuttableProxy implements AutoCloseable {
             frozen.add(c);
         }
         connections.removeAll(frozen);
+    }
+
+    /** The first connection this proxy accepted stops carrying bytes, without closing; the others work on. */
+    public void freezeFirst() {
+        Channel inbound = first;
+        Channel outbound = inbound == null ? null : inbound.attr(RELAYED_TO).get();
+        if (outbound == null) {
+            throw new IllegalStateException("no connection was relayed yet");
+        }
+        for (Channel c : new Channel[] {inbound, outbound}) {
+            c.attr(FROZEN).set(true);
+            frozen.add(c);
+            connections.remove(c);
+        }
     }
 
     /** New connections go to {@code newTarget} from now on (a server restarted elsewhere). */

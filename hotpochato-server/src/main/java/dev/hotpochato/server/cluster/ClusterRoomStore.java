@@ -102,6 +102,7 @@ public final class ClusterRoomStore implements RoomStore {
     private final RoomSettings defaults;
     private final ByteBufAllocator alloc;
     private final ServerMetrics metrics;
+    private final CommitRefusals refusals = new CommitRefusals();
 
     /**
      * @param metrics counts what this node sees: rooms and members with sessions here, and the
@@ -299,6 +300,24 @@ public final class ClusterRoomStore implements RoomStore {
      * ({@code DISCONNECTED}), which moves the turn on at once if one of them held it. Completes once
      * every leave is committed (or failed).
      */
+    /**
+     * The node is about to leave the cluster as it stops: the commits still queued on it will be
+     * refused ({@code FENCED}), which is expected, so each is logged at DEBUG only; see
+     * {@link #logRefusedWhileStopping()}.
+     */
+    public void leavingCluster() {
+        refusals.leavingCluster();
+    }
+
+    /** Once the node has stopped: one line for the commits refused after it left the cluster, if any. */
+    public void logRefusedWhileStopping() {
+        long refused = refusals.whileStopping();
+        if (refused > 0) {
+            log.info("refused {} commits while stopping: they were still queued when this node left the cluster "
+                    + "(their requesters were told UNAVAILABLE, nothing changed)", refused);
+        }
+    }
+
     @Override
     public CompletableFuture<Void> closeAll(String reason) {
         List<CompletableFuture<Void>> parts = new ArrayList<>();
@@ -911,8 +930,13 @@ public final class ClusterRoomStore implements RoomStore {
         /** Redis refused, or could not be reached, or did not answer and the node found nothing was applied: the requester is told nothing changed. */
         private void failed(Room r, Pending p, Throwable failure) {
             // Room names are logged at DEBUG only (docs/operations.md): the WARN line says what and why.
-            log.warn("{} not committed: {}", p.command.getClass().getSimpleName(), RedisEngine.describe(failure));
-            log.debug("room {}: {} not committed", r.name, p.command.getClass().getSimpleName());
+            if (refusals.expected(failure)) { // this node left the cluster as it stops: counted, one line at the end
+                log.debug("room {}: {} not committed: this node left the cluster", r.name,
+                        p.command.getClass().getSimpleName());
+            } else {
+                log.warn("{} not committed: {}", p.command.getClass().getSimpleName(), RedisEngine.describe(failure));
+                log.debug("room {}: {} not committed", r.name, p.command.getClass().getSimpleName());
+            }
             tellUnavailable(r, p, "the cluster's store is unavailable; nothing changed, try again");
             if (p.command instanceof RoomCommand.AdmitPair) {
                 if (p.a != null) { // a waiter of another node: its node finds no room and lets it wait again

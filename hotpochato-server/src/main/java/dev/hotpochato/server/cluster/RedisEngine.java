@@ -589,14 +589,6 @@ public final class RedisEngine implements AutoCloseable {
         return withLibrary(() -> liveness.async().fcall(function, ScriptOutputType.MULTI, keys, bytes(args)));
     }
 
-    /**
-     * For tests: holds the commit connection for {@code seconds} behind a blocking command, as a
-     * node's own backlog of commits would; the stage completes when it lets go.
-     */
-    CompletionStage<?> holdCommitConnection(long seconds) {
-        return commands.blpop(seconds, "hp:test:never");
-    }
-
     /** Members of a set, as strings. */
     CompletionStage<List<String>> members(String key) {
         return commands.smembers(key).thenApply(values -> {
@@ -650,6 +642,13 @@ public final class RedisEngine implements AutoCloseable {
 
     private static Throwable unwrap(Throwable failure) {
         return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    /** Redis's answer to a commit of a node that is not alive in the cluster ({@code hp_commit_live}): nothing was run. */
+    static boolean refusedAsFenced(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        String message = cause instanceof io.lettuce.core.RedisCommandExecutionException ? cause.getMessage() : null;
+        return message != null && message.startsWith("FENCED");
     }
 
     /** Redis's answer to a call of a function (or script) it does not have: nothing was run. */

@@ -8,10 +8,14 @@ import java.util.concurrent.CompletionStage;
  * the cluster declared dead must leave to fencing, because its reason may be the node's own pause:
  * a client that looks silent for the idle timeout when the node itself was stopped (a long GC,
  * {@code SIGSTOP}) is not idle, and its node, fenced, closes it with {@code SERVER_SHUTTING_DOWN}
- * (resumable elsewhere) instead. Any thread.
+ * (resumable elsewhere) instead; and before a handshake is answered, since a node declared dead
+ * welcomes nobody. Any thread.
  */
 @FunctionalInterface
 public interface NodeStanding {
+
+    /** What a node the cluster declared dead says to each client as it sends it away ({@code SERVER_SHUTTING_DOWN}). */
+    String FENCED_GOODBYE = "this node lost its place in the cluster: resume on another node";
 
     /** A server that is no cluster's node: it always stands. */
     NodeStanding SINGLE = () -> CompletableFuture.completedFuture(true);

@@ -173,11 +173,13 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Serve
         decide(requestId);
         authenticate(hello.getDisplayName(), hello.getAuthToken()).whenComplete((ok, failure) -> onLoop(() -> {
             requireAuthenticated(ok, failure, requestId);
-            session = new ServerSession(server.sessionIds().getAsLong(), hello.getDisplayName(), ctx.channel(),
-                    ctx.channel().attr(ConnectionLimiter.PLACE).get(), server);
-            ctx.channel().attr(ServerSession.KEY).set(session);
-            ctx.writeAndFlush(welcome(false, session.resumeToken()));
-            becomeActive();
+            whenStanding(() -> {
+                session = new ServerSession(server.sessionIds().getAsLong(), hello.getDisplayName(), ctx.channel(),
+                        ctx.channel().attr(ConnectionLimiter.PLACE).get(), server);
+                ctx.channel().attr(ServerSession.KEY).set(session);
+                ctx.writeAndFlush(welcome(false, session.resumeToken()));
+                becomeActive();
+            });
         }));
     }
 
@@ -208,12 +210,13 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Serve
                     server.metrics().resume(ServerMetrics.Resume.FAILED);
                 }
                 requireAuthenticated(ok, authFailure, requestId);
-                server.tokens().claim(presented, ctx.channel()).whenComplete((claimed, claimFailure) -> onLoop(() -> {
-                    requireShared(claimed, claimFailure, requestId);
-                    session = claimed; // from now on, this connection's loss is the session's to hear
-                    claimed.resume(presented, ctx.channel(), ctx.channel().attr(ConnectionLimiter.PLACE).get(),
-                            resume.getLastSeqMap(), this);
-                }));
+                whenStanding(() -> server.tokens().claim(presented, ctx.channel())
+                        .whenComplete((claimed, claimFailure) -> onLoop(() -> {
+                            requireShared(claimed, claimFailure, requestId);
+                            session = claimed; // from now on, this connection's loss is the session's to hear
+                            claimed.resume(presented, ctx.channel(), ctx.channel().attr(ConnectionLimiter.PLACE).get(),
+                                    resume.getLastSeqMap(), this);
+                        })));
             }));
         }));
     }
@@ -239,10 +242,34 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Serve
                 server.metrics().resume(ServerMetrics.Resume.FAILED);
             }
             requireAuthenticated(ok, failure, requestId);
-            session = lost; // from now on, this connection's loss is the session's to hear
-            lost.resume(resume.getResumeToken(), ctx.channel(), ctx.channel().attr(ConnectionLimiter.PLACE).get(),
-                    resume.getLastSeqMap(), this);
+            whenStanding(() -> {
+                session = lost; // from now on, this connection's loss is the session's to hear
+                lost.resume(resume.getResumeToken(), ctx.channel(), ctx.channel().attr(ConnectionLimiter.PLACE).get(),
+                        resume.getLastSeqMap(), this);
+            });
         }));
+    }
+
+    /**
+     * Runs {@code commit} (the step that welcomes the client) once the node is known to stand in its
+     * cluster: at once, unless its liveness is in doubt (it was paused: then Redis is asked). A node
+     * the cluster declared dead welcomes nobody, not even a client whose Hello it read before it
+     * learnt so: the answer is its goodbye, {@code SERVER_SHUTTING_DOWN}, alone.
+     */
+    private void whenStanding(Runnable commit) {
+        CompletableFuture<Boolean> standing = server.standing().confirmed().toCompletableFuture();
+        if (standing.isDone()) {
+            standingKnown(standing.getNow(true), commit);
+        } else {
+            standing.whenComplete((alive, failure) -> onLoop(() -> standingKnown(alive, commit)));
+        }
+    }
+
+    private void standingKnown(Boolean alive, Runnable commit) {
+        if (Boolean.FALSE.equals(alive)) {
+            throw new ProtocolException(Error.Code.SERVER_SHUTTING_DOWN, NodeStanding.FENCED_GOODBYE, 0);
+        }
+        commit.run();
     }
 
     @Override

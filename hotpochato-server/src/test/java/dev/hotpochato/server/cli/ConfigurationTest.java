@@ -318,6 +318,28 @@ class ConfigurationTest {
                         + ", d " + Duration.ZERO + ", PTA stays"));
     }
 
+    /** As docs/operations.md says: the liveness flags out of range exit 1 naming the flag, unparseable 2, like any flag. */
+    @Test
+    void livenessValuesOutOfRangeExitOneAndValuesThatDoNotParseExitTwo() {
+        Result r = run(Map.of(), "--cluster-heartbeat", "5ms");
+        assertEquals(1, r.exit(), r.output());
+        assertTrue(r.oneLine() && r.output().contains("--cluster-heartbeat must be between 10 ms and 1 minute"), r.output());
+
+        r = run(Map.of(), "--cluster-node-timeout", "11m");
+        assertEquals(1, r.exit(), r.output());
+        assertTrue(r.oneLine() && r.output().contains("--cluster-node-timeout must be between 20 ms and 10 minutes"),
+                r.output());
+
+        r = run(Map.of(), "--cluster-heartbeat", "2s", "--cluster-node-timeout", "1s");
+        assertEquals(1, r.exit(), r.output());
+        assertTrue(r.oneLine() && r.output().contains("--cluster-node-timeout") && r.output().contains("--cluster-heartbeat"),
+                r.output());
+
+        r = run(Map.of(), "--cluster-node-timeout", "soon");
+        assertEquals(2, r.exit(), r.output());
+        assertTrue(r.output().startsWith("hotpochato-server: ") && r.output().contains("--cluster-node-timeout"), r.output());
+    }
+
     @Test
     void aMessageThatAlreadyNamesAFlagKeepsItOnce() {
         ServerCommand command = new ServerCommand();

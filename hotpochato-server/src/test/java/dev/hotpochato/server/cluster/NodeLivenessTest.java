@@ -1,11 +1,13 @@
 package dev.hotpochato.server.cluster;
 
+import dev.hotpochato.testing.CuttableProxy;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,31 +38,38 @@ class NodeLivenessTest {
 
     /** One node: its engine, its liveness on a thread of its own, and what its listener heard. */
     private final class Node {
-        final RedisEngine redis = RedisEngine.connect(REDIS.uri(), Duration.ofSeconds(5), TIMEOUT, new RedisEngine.Channels() {
-            @Override
-            public void published(String room, byte[] message) {
-            }
-
-            @Override
-            public void subscribed(String room) {
-            }
-        });
+        final RedisEngine redis;
         final DefaultEventExecutor executor = new DefaultEventExecutor();
         final BlockingQueue<Long> dead = new LinkedBlockingQueue<>();
         final CompletableFuture<Void> fenced = new CompletableFuture<>();
-        final NodeLiveness liveness = new NodeLiveness(redis, executor, INTERVAL, TIMEOUT, new NodeLiveness.Listener() {
-            @Override
-            public void dead(long generation) {
-                dead.add(generation);
-            }
-
-            @Override
-            public void fenced() {
-                fenced.complete(null);
-            }
-        });
+        final NodeLiveness liveness;
 
         Node() {
+            this(REDIS.uri());
+        }
+
+        /** A node that reaches Redis at {@code uri} (through a proxy, say). */
+        Node(String uri) {
+            redis = RedisEngine.connect(uri, Duration.ofSeconds(5), TIMEOUT, new RedisEngine.Channels() {
+                @Override
+                public void published(String room, byte[] message) {
+                }
+
+                @Override
+                public void subscribed(String room) {
+                }
+            });
+            liveness = new NodeLiveness(redis, executor, INTERVAL, TIMEOUT, new NodeLiveness.Listener() {
+                @Override
+                public void dead(long generation) {
+                    dead.add(generation);
+                }
+
+                @Override
+                public void fenced() {
+                    fenced.complete(null);
+                }
+            });
             open.add(() -> {
                 liveness.close();
                 executor.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -85,12 +94,15 @@ class NodeLivenessTest {
 
     @Test
     void aNodeWhoseCommitConnectionIsBusyStillHeartbeatsAndIsNotDeclaredDead() throws Exception {
-        Node busy = new Node();
+        // The busy node reaches Redis through a proxy whose first connection, the commit connection
+        // (opened first), stops carrying bytes, as one stuck behind a backlog of commits would.
+        CuttableProxy proxy = new CuttableProxy(new InetSocketAddress("127.0.0.1", REDIS.port()));
+        open.add(proxy);
+        Node busy = new Node("redis://127.0.0.1:" + proxy.port());
         Node watcher = new Node();
-        // Four timeouts of commits queued on the busy node's connection (a blocking command holds it,
-        // as a backlog of its own commits would): its heartbeats go on their own connection.
-        busy.redis.holdCommitConnection(2).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        assertNull(watcher.dead.poll(), "the busy node was declared dead");
+        proxy.freezeFirst();
+        // For four timeouts its heartbeats, on a connection of their own, still go through.
+        assertNull(watcher.dead.poll(4 * TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "the busy node was declared dead");
         assertEquals(":0", REDIS.command("SISMEMBER hp:nodes:dead " + busy.redis.generation()));
         assertFalse(busy.liveness.isFenced());
         assertTrue(busy.liveness.confirmed().toCompletableFuture().get(5, TimeUnit.SECONDS));

@@ -206,12 +206,15 @@ class SessionHandlerTest {
 
     @Test
     void aNodeWhoseStandingIsInDoubtClosesNobodyForSilenceUntilItKnowsAndLeavesAFencedNodesClientsToFencing() {
-        CompletableFuture<Boolean> standing = new CompletableFuture<>();
-        NetFixture f = new NetFixture(ServerOptions.builder(), () -> standing);
+        java.util.concurrent.atomic.AtomicReference<CompletableFuture<Boolean>> asked =
+                new java.util.concurrent.atomic.AtomicReference<>(CompletableFuture.completedFuture(true));
+        NetFixture f = new NetFixture(ServerOptions.builder(), () -> asked.get());
         this.f = f;
         Conn c = f.connect("10.0.0.1");
         c.send(NetFixture.hello(1, "hank"));
         c.expect(BodyCase.WELCOME);
+        CompletableFuture<Boolean> standing = new CompletableFuture<>();
+        asked.set(standing);
         c.pipeline().fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
         f.settle();
         c.expectNothing(); // the node may have been the one stopped: it asks Redis first
@@ -224,7 +227,8 @@ class SessionHandlerTest {
 
     @Test
     void aNodeStillAliveClosesASilentClientButNotOneThatSentAFrameWhileItAsked() {
-        java.util.concurrent.atomic.AtomicReference<CompletableFuture<Boolean>> standing = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<CompletableFuture<Boolean>> standing =
+                new java.util.concurrent.atomic.AtomicReference<>(CompletableFuture.completedFuture(true));
         NetFixture f = new NetFixture(ServerOptions.builder(), () -> standing.get());
         this.f = f;
         Conn talker = f.connect("10.0.0.1");
@@ -240,6 +244,7 @@ class SessionHandlerTest {
         assertTrue(talker.isActive());
 
         Conn silent = f.connect("10.0.0.2");
+        standing.set(CompletableFuture.completedFuture(true));
         silent.send(NetFixture.hello(1, "ines"));
         silent.expect(BodyCase.WELCOME);
         standing.set(new CompletableFuture<>());
@@ -248,6 +253,21 @@ class SessionHandlerTest {
         standing.get().complete(true);
         f.settle();
         assertTrue(silent.expectError(Error.Code.IDLE_TIMEOUT).getFatal());
+    }
+
+    @Test
+    void aNodeWhoseStandingIsInDoubtWelcomesNobodyUntilItKnowsAndAFencedNodeAnswersHelloWithItsGoodbyeAlone() {
+        CompletableFuture<Boolean> standing = new CompletableFuture<>();
+        NetFixture f = new NetFixture(ServerOptions.builder(), () -> standing);
+        this.f = f;
+        Conn c = f.connect("10.0.0.1");
+        c.send(NetFixture.hello(1, "hank"));
+        f.settle();
+        c.expectNothing(); // after a pause, the node asks Redis whether it still stands before it welcomes
+        standing.complete(false); // declared dead
+        f.settle();
+        assertTrue(c.expectError(Error.Code.SERVER_SHUTTING_DOWN).getFatal());
+        assertEquals(java.util.List.of(), drain(c), "no Welcome after the goodbye either");
     }
 
     private static java.util.List<BodyCase> drain(Conn c) {

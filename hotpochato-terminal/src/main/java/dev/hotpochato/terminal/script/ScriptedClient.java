@@ -101,6 +101,12 @@ public final class ScriptedClient implements SessionListener {
     private ScheduledFuture<?> giveUpTimer;
     /** The server said it is shutting down, since the session was last connected. */
     private boolean serverShuttingDown;
+    /**
+     * The connection went and the session is not back yet: reconnecting, or a new session that has
+     * not joined our room again. Nothing is sent meanwhile (a request would only fail, and the room's
+     * view is stale): the lines wait in the queue for {@link #onReconnected} or {@link #onRejoined}.
+     */
+    private boolean away;
     /** Our room's end rule fired: its closing ends the run. */
     private boolean roomEnded;
     /**
@@ -271,7 +277,7 @@ public final class ScriptedClient implements SessionListener {
             return;
         }
         ExitCode code = queue.isEmpty() && !awaitingAck ? ExitCode.MAX_WAIT : ExitCode.UNSAID;
-        if (room != null && room.isOpen()) {
+        if (room != null && room.isOpen() && !away && session.isConnected()) {
             leave(code);
         } else {
             end(code);
@@ -283,6 +289,9 @@ public final class ScriptedClient implements SessionListener {
      * line is queued; leaves if all is said and done.
      */
     private void act() {
+        if (!exitCode.isDone() && (away || !session.isConnected())) {
+            return;
+        }
         if (exitCode.isDone() || room == null || !room.isOpen() || awaitingAck || leaving) {
             leaveIfAlone();
             return;
@@ -329,6 +338,10 @@ public final class ScriptedClient implements SessionListener {
                 Throwable cause = Failures.unwrap(e);
                 if (cause instanceof NotYourTurnException) {
                     queue.addFirst(next); // the turn ran out under us: say it next time
+                } else if (lostUnsaid(cause)) {
+                    queue.addFirst(next); // said once the session is back, which onReconnected or onRejoined says
+                    away = true;
+                    return;
                 } else if (cause instanceof ServerErrorException s && s.code() == ErrorCode.UNAVAILABLE) {
                     // Nothing changed (a cluster's store did not answer): the same line again, a little
                     // later, so that a store that is away is not asked in a tight loop.
@@ -346,6 +359,24 @@ public final class ScriptedClient implements SessionListener {
             }
             act();
         }));
+    }
+
+    /**
+     * Whether a request failed because the connection went, without the server having acted on it,
+     * while the session goes on (it reconnects): never sent (made as the connection went), or left
+     * unanswered by a server that was stopping ({@code SERVER_SHUTTING_DOWN}: a stopping server
+     * answers what it did before its goodbye). A request unanswered at any other loss may have been
+     * acted on, so it is not sent again.
+     */
+    private boolean lostUnsaid(Throwable cause) {
+        if (!session.isOpen()) {
+            return false;
+        }
+        if (isShutdown(cause)) {
+            return true;
+        }
+        return cause instanceof ConnectionClosedException closed
+                && (closed.getCause() == null || isShutdown(closed.getCause()));
     }
 
     private static boolean isFloorLine(String line) {
@@ -588,6 +619,7 @@ public final class ScriptedClient implements SessionListener {
         boolean shuttingDown = isShutdown(cause);
         script.execute(() -> {
             out.println(EventLines.reconnecting());
+            away = true;
             serverShuttingDown |= shuttingDown;
             if (reconnectFor != null && giveUpTimer == null && !exitCode.isDone()) {
                 giveUpTimer = script.schedule(this::giveUp, reconnectFor.toMillis(), TimeUnit.MILLISECONDS);
@@ -623,6 +655,7 @@ public final class ScriptedClient implements SessionListener {
             out.println(EventLines.reconnected());
             cancelGiveUp();
             serverShuttingDown = false;
+            away = false;
             enterIfWaiting();
             act();
         });
@@ -635,6 +668,9 @@ public final class ScriptedClient implements SessionListener {
             out.println(line);
             cancelGiveUp();
             serverShuttingDown = false;
+            if (room == null) {
+                away = false; // no room to wait for: entering it (if it was waiting) is the next thing
+            }
             enterIfWaiting();
         });
     }
@@ -647,6 +683,7 @@ public final class ScriptedClient implements SessionListener {
         script.execute(() -> {
             out.println(line);
             if (r == room) {
+                away = false;
                 floorIdle = idle;
                 // The others rejoin in their own time: being alone now is not their leaving (as at the start).
                 othersSeen = false;
