@@ -4,6 +4,7 @@ import dev.hotpochato.protocol.RoomEvents;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.Join;
+import dev.hotpochato.protocol.v1.Match;
 import dev.hotpochato.protocol.v1.RoomOptions;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.server.cluster.RedisServer;
@@ -17,10 +18,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -30,11 +34,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Three nodes (child JVMs, the server program as operators run it) and one Redis; six clients, two
- * on each node, converse in two shared rooms. Mid-conversation, while a client of node 0 holds the
- * turn of both rooms' first, node 0 is killed with SIGKILL; its clients resume on the next node with
- * their tokens and carry on. A checker then merges every client's transcript: no seq of a room has
- * two payloads, each client's seqs run without a gap or a repeat from its join to the end, across its
- * resume, and every Say its speaker saw confirmed appears exactly once.
+ * on each node, converse in two shared rooms, and two strangers, one on node 0 and one on node 2,
+ * are matched and converse in their pair room. Mid-conversation, while a client of node 0 holds a
+ * turn, node 0 is killed with SIGKILL; its clients (the pair member included) resume on the next
+ * node with their tokens and carry on. A checker then merges every client's transcript, room by
+ * room: no seq of a room has two payloads, each client's seqs run without a gap or a repeat from its
+ * join to the end, across its resume, and every Say its speaker saw confirmed appears exactly once.
  */
 class ClusterThreeNodesTest {
 
@@ -42,6 +47,8 @@ class ClusterThreeNodesTest {
     static final RedisServer REDIS = new RedisServer(true);
 
     private static final List<String> ROOMS = List.of("tea", "coffee");
+    /** Six speakers in the shared ROOMS, two matched into a pair room. */
+    private static final int SPEAKERS = 8;
 
     @Test
     void clientsOfAKilledNodeResumeElsewhereAndEveryTranscriptAgrees() throws Exception {
@@ -57,24 +64,34 @@ class ClusterThreeNodesTest {
                 addresses.add(new InetSocketAddress("127.0.0.1", n.port()));
             }
             AtomicReference<String> holdingOnNode0 = new AtomicReference<>();
-            CountDownLatch ready = new CountDownLatch(6);
+            CountDownLatch ready = new CountDownLatch(SPEAKERS);
             String[] names = {"ann", "ben", "cat", "dan", "eve", "fay"};
             for (int i = 0; i < names.length; i++) {
                 // ann and dan on node 0, ben and eve on node 1, cat and fay on node 2.
-                Speaker s = new Speaker(names[i], addresses, i % 3, ready, holdingOnNode0);
+                Speaker s = new Speaker(names[i], addresses, i % 3, false, ready, holdingOnNode0);
                 speakers.add(s);
             }
+            // The strangers: gus on node 0 (killed), hal on node 2, so that after gus resumes on
+            // node 1 the pair still spans two nodes.
+            Speaker gus = new Speaker("gus", addresses, 0, true, ready, holdingOnNode0);
+            Speaker hal = new Speaker("hal", addresses, 2, true, ready, holdingOnNode0);
             List<Thread> threads = new ArrayList<>();
             for (Speaker s : speakers) {
-                Thread t = new Thread(s, "speaker-" + s.name);
-                t.setDaemon(true);
-                threads.add(t);
-                t.start();
+                threads.add(start(s));
                 // One at a time: the join order, hence the rotation, is the same in every run.
                 assertTrue(s.joined.await(60, TimeUnit.SECONDS), () -> s.name + " did not join: " + s.failure);
             }
+            speakers.add(gus);
+            speakers.add(hal);
+            threads.add(start(gus));
+            threads.add(start(hal));
+            for (Speaker s : List.of(gus, hal)) {
+                assertTrue(s.joined.await(60, TimeUnit.SECONDS), () -> s.name + " was not paired: " + s.failure);
+            }
+            assertEquals(gus.pairRoom, hal.pairRoom, "gus and hal are paired with each other");
             assertTrue(ready.await(60, TimeUnit.SECONDS), "not everyone joined");
             awaitSaid(speakers, 12);
+            awaitUntil(speakers, () -> gus.confirmed.get() >= 2 && hal.confirmed.get() >= 2, "the pair did not converse");
 
             // The clients of node 0 stop speaking when granted a turn: one of them soon holds one.
             speakers.forEach(s -> s.holdOnNode0 = true);
@@ -90,7 +107,12 @@ class ClusterThreeNodesTest {
             speakers.forEach(s -> s.holdOnNode0 = false);
 
             int before = totalSaid(speakers);
+            int gusBefore = gus.confirmed.get();
+            int halBefore = hal.confirmed.get();
             awaitSaid(speakers, before + 12); // the conversation carries on, the resumed included
+            // ...and so does the pair, gus speaking from node 1 now.
+            awaitUntil(speakers, () -> gus.confirmed.get() >= gusBefore + 2 && hal.confirmed.get() >= halBefore + 2,
+                    "the pair did not carry on after the kill");
             speakers.forEach(Speaker::stop);
             for (Thread t : threads) {
                 t.join(TimeUnit.SECONDS.toMillis(60));
@@ -111,18 +133,30 @@ class ClusterThreeNodesTest {
         }
     }
 
+    private static Thread start(Speaker s) {
+        Thread t = new Thread(s, "speaker-" + s.name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
     private static int totalSaid(List<Speaker> speakers) {
         return speakers.stream().mapToInt(s -> s.confirmed.get()).sum();
     }
 
     private static void awaitSaid(List<Speaker> speakers, int total) throws InterruptedException {
+        awaitUntil(speakers, () -> totalSaid(speakers) >= total, "the conversation stalled");
+    }
+
+    private static void awaitUntil(List<Speaker> speakers, BooleanSupplier done, String stalled)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (totalSaid(speakers) < total) {
+        while (!done.getAsBoolean()) {
             for (Speaker s : speakers) {
                 assertNull(s.failure, () -> s.name + " failed: " + s.failure);
             }
             if (System.nanoTime() > deadline) {
-                fail("the conversation stalled at " + totalSaid(speakers) + " Says");
+                fail(stalled + " at " + totalSaid(speakers) + " Says");
             }
             Thread.sleep(10); // waiting on the speakers' threads, with a deadline
         }
@@ -131,10 +165,13 @@ class ClusterThreeNodesTest {
     /** The transcript checker. */
     private static void check(List<Speaker> speakers) {
         int resumed = 0;
-        for (String room : ROOMS) {
+        Set<String> rooms = new TreeSet<>();
+        speakers.forEach(s -> rooms.addAll(s.rooms));
+        assertEquals(ROOMS.size() + 1, rooms.size(), () -> "the shared rooms and one pair room: " + rooms);
+        for (String room : rooms) {
             Map<Long, ServerFrame> bySeq = new HashMap<>();
             for (Speaker s : speakers) {
-                for (ServerFrame f : s.events.get(room)) {
+                for (ServerFrame f : s.events.getOrDefault(room, List.of())) {
                     ServerFrame earlier = bySeq.putIfAbsent(RoomEvents.seq(f), f);
                     assertTrue(earlier == null || earlier.equals(f),
                             () -> room + ": seq " + RoomEvents.seq(f) + " has two payloads: " + earlier + " and " + f);
@@ -149,7 +186,8 @@ class ClusterThreeNodesTest {
                     // ...and once in the transcript of every member that was in the room by then (each
                     // transcript runs from its member's join to the end, across its resume).
                     for (Speaker other : speakers) {
-                        if (other.joinedAfter.get(room) >= seq) {
+                        Long joinedAfter = other.joinedAfter.get(room);
+                        if (joinedAfter == null || joinedAfter >= seq) {
                             continue;
                         }
                         long seen = other.events.get(room).stream()
@@ -162,20 +200,28 @@ class ClusterThreeNodesTest {
         for (Speaker s : speakers) {
             resumed += s.resumes;
         }
-        assertEquals(2, resumed, "ann and dan, of the killed node, resumed once each");
-        System.out.printf("transcripts agree: %d Says confirmed, %d events in tea, %d in coffee%n",
-                totalSaid(speakers), speakers.get(1).events.get("tea").size(), speakers.get(1).events.get("coffee").size());
+        assertEquals(3, resumed, "ann, dan and gus, of the killed node, resumed once each");
+        Speaker hal = speakers.get(SPEAKERS - 1);
+        System.out.printf("transcripts agree: %d Says confirmed, %d events in tea, %d in coffee, %d in %s%n",
+                totalSaid(speakers), speakers.get(1).events.get("tea").size(), speakers.get(1).events.get("coffee").size(),
+                hal.events.get(hal.pairRoom).size(), hal.pairRoom);
     }
 
     /**
-     * One client on its own thread: joins both rooms, speaks whenever granted a turn, records every
-     * numbered event (checked to follow the last), and when its connection is lost resumes on the
-     * next node with its token and the last seq it saw of each room.
+     * One client on its own thread: joins both shared rooms, or sends Match and is admitted to its
+     * pair room; speaks whenever granted a turn, records every numbered event (checked to follow the
+     * last), and when its connection is lost resumes on the next node with its token and the last seq
+     * it saw of each room.
      */
     private static final class Speaker implements Runnable, AutoCloseable {
         /** Counted down by each speaker once it stopped speaking and its Says were answered. */
-        static final CountDownLatch QUIET = new CountDownLatch(6);
+        static final CountDownLatch QUIET = new CountDownLatch(SPEAKERS);
         final String name;
+        private final boolean matches;
+        /** Its rooms: ROOMS, or its pair room once Paired named it. */
+        volatile List<String> rooms;
+        volatile String pairRoom;
+        private long matchRequest;
         private final List<InetSocketAddress> nodes;
         private int node;
         private final CountDownLatch ready;
@@ -199,9 +245,11 @@ class ClusterThreeNodesTest {
         private int said;
         volatile Throwable failure;
 
-        Speaker(String name, List<InetSocketAddress> nodes, int node, CountDownLatch ready,
+        Speaker(String name, List<InetSocketAddress> nodes, int node, boolean matches, CountDownLatch ready,
                 AtomicReference<String> holdingOnNode0) {
             this.name = name;
+            this.matches = matches;
+            this.rooms = matches ? List.of() : ROOMS;
             this.nodes = nodes;
             this.node = node;
             this.ready = ready;
@@ -225,7 +273,10 @@ class ClusterThreeNodesTest {
             try {
                 client = TestClient.hello(nodes.get(node), name);
                 client.keepAlive(Duration.ofMillis(100));
-                for (String room : ROOMS) {
+                if (matches) {
+                    matchRequest = client.send(ClientFrame.newBuilder().setMatch(Match.getDefaultInstance()));
+                }
+                for (String room : rooms) {
                     join(room);
                 }
                 while (!stop || !pending.isEmpty()) {
@@ -239,7 +290,7 @@ class ClusterThreeNodesTest {
                 // Nobody speaks any more: what is left of each room is read up to a barrier.
                 QUIET.countDown();
                 assertTrue(QUIET.await(60, TimeUnit.SECONDS), "the others did not fall quiet");
-                for (String room : ROOMS) {
+                for (String room : rooms) {
                     for (ServerFrame f : client.drain(room)) {
                         handle(f);
                     }
@@ -266,13 +317,21 @@ class ClusterThreeNodesTest {
         }
 
         private void handle(ServerFrame f) {
+            if (f.hasPaired()) {
+                assertTrue(matches, () -> name + ": paired without a Match: " + f);
+                assertEquals(matchRequest, f.getRequestId(), () -> name + ": " + f);
+                assertNull(pairRoom, () -> name + " paired twice: " + f);
+                pairRoom = f.getPaired().getRoom();
+                rooms = List.of(pairRoom);
+                return;
+            }
             if (f.hasJoined()) {
                 joining.remove(f.getRequestId());
                 String room = f.getJoined().getRoom().getName();
                 assertNull(joinedAfter.put(room, f.getJoined().getRoom().getLastSeq()), name + " joined twice");
                 lastSeq.put(room, f.getJoined().getRoom().getLastSeq());
                 events.put(room, new ArrayList<>());
-                if (events.size() == ROOMS.size()) {
+                if (events.size() == rooms.size()) {
                     joined.countDown();
                     ready.countDown();
                 }
