@@ -108,12 +108,14 @@ final class Failures {
     }
 
     /**
-     * Whether a server's refusal may not be another's: a node full or stopping may be replaced by
-     * one that is not; a wrong name, token or protocol version would be refused everywhere.
+     * Whether a server's refusal may not be another's, or the same one's a moment later: a node full
+     * or stopping may be replaced by one that is not, and a cluster node that cannot reach its store
+     * ({@code UNAVAILABLE}: nothing changed) answers once the store is back; a wrong name, token or
+     * protocol version would be refused everywhere.
      */
     static boolean anotherServerMayAccept(ErrorCode code) {
         return switch (code) {
-            case TOO_MANY_CONNECTIONS, SERVER_SHUTTING_DOWN, IDLE_TIMEOUT, SLOW_CONSUMER, INTERNAL -> true;
+            case TOO_MANY_CONNECTIONS, SERVER_SHUTTING_DOWN, IDLE_TIMEOUT, SLOW_CONSUMER, INTERNAL, UNAVAILABLE -> true;
             default -> false;
         };
     }
