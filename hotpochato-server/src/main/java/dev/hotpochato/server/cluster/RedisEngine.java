@@ -249,7 +249,8 @@ public final class RedisEngine implements AutoCloseable {
         if (message.startsWith("WRONGPASS")) {
             return "Redis refused the user name or password";
         }
-        if (cause instanceof java.security.cert.CertPathValidatorException
+        if (cause instanceof java.security.cert.CertificateException
+                || cause instanceof java.security.cert.CertPathValidatorException
                 || cause instanceof java.security.cert.CertPathBuilderException) {
             return "Redis's TLS certificate is not trusted here (" + message + "; name its authority with --cluster-ca)";
         }
@@ -268,7 +269,7 @@ public final class RedisEngine implements AutoCloseable {
         } catch (java.util.concurrent.TimeoutException e) {
             connecting.cancel(true);
             throw new IllegalStateException("no Redis answered there within " + HANDSHAKE_TIMEOUT.toSeconds()
-                    + "s (is it the port of a Redis server?)");
+                    + "s (is a Redis server listening there?)");
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {

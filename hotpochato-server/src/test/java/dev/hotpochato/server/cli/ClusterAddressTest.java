@@ -79,7 +79,7 @@ class ClusterAddressTest {
                     IllegalStateException.class, () -> HotPochatoServer.start(ServerOptions.builder()
                             .bindAddress("127.0.0.1").port(0).workerThreads(1).cluster(uri).build())));
             assertEquals("--cluster: cannot use Redis at 127.0.0.1:" + silent.getLocalPort()
-                    + ": no Redis answered there within 3s (is it the port of a Redis server?)", e.getMessage());
+                    + ": no Redis answered there within 3s (is a Redis server listening there?)", e.getMessage());
             for (Socket s : accepted) {
                 s.close();
             }
