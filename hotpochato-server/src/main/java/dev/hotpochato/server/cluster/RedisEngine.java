@@ -61,6 +61,8 @@ public final class RedisEngine implements AutoCloseable {
     static final String GENERATION_KEY = "hp:node:generation";
     /** How long the first connection at start may take, Redis's greeting included. */
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(3);
+    /** The same over TLS, whose handshake alone can take seconds on a loaded machine. */
+    static final Duration TLS_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     private static final String CHANNEL_PREFIX = "hp:{";
     private static final String CHANNEL_SUFFIX = "}:c";
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
@@ -258,17 +260,18 @@ public final class RedisEngine implements AutoCloseable {
     }
 
     /**
-     * The first connection, given {@link #HANDSHAKE_TIMEOUT} in all: something that accepts the
-     * connection but never answers as Redis (another service's port) would otherwise hold the start
+     * The first connection, given {@link #HANDSHAKE_TIMEOUT} in all ({@link #TLS_HANDSHAKE_TIMEOUT}
+     * over TLS): something that accepts the connection but never answers as Redis (another service's port) would otherwise hold the start
      * through several of Lettuce's own timeouts, about half a minute, and end in a cryptic error.
      */
     private static StatefulRedisConnection<String, byte[]> handshake(RedisClient client, RedisURI uri) {
+        Duration limit = uri.isSsl() ? TLS_HANDSHAKE_TIMEOUT : HANDSHAKE_TIMEOUT;
         var connecting = client.connectAsync(CODEC, uri);
         try {
-            return connecting.get(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return connecting.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             connecting.cancel(true);
-            throw new IllegalStateException("no Redis answered there within " + HANDSHAKE_TIMEOUT.toSeconds()
+            throw new IllegalStateException("no Redis answered there within " + limit.toSeconds()
                     + "s (is a Redis server listening there?)");
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
