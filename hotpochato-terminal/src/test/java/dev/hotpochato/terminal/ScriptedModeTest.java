@@ -753,6 +753,73 @@ class ScriptedModeTest {
     }
 
     /**
+     * A node crashes while this client's line is on its way (no answer, no goodbye): the line may
+     * have been said, so it is not sent again (it could be said twice); its NOT_CONNECTED error
+     * quotes it, the lines after it are said on the next node, and the run ends 7, not 0.
+     */
+    @Test
+    void aLineOnItsWayWhenANodeCrashesIsQuotedAsMaybeSaidAndTheRunDoesNotEndZero() throws Exception {
+        ServerSocket stopping = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        try (stopping; Session bob = HotPochatoClient.connect(
+                ClientOptions.builder("bob").host("127.0.0.1").port(server.port()).build()).join()) {
+            // bob is in the room on the next node already, and answers every turn.
+            bob.join("stopped-node").join().onMyTurn(turn -> turn.say("ok"));
+            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+                try (Socket s = stopping.accept(); InputStream in = s.getInputStream(); OutputStream o = s.getOutputStream()) {
+                    while (true) {
+                        ClientFrame f = ClientFrame.parseDelimitedFrom(in);
+                        if (f == null) {
+                            return;
+                        }
+                        ServerFrame.Builder reply = ServerFrame.newBuilder().setRequestId(f.getRequestId());
+                        switch (f.getBodyCase()) {
+                            case HELLO -> reply.setWelcome(Welcome.newBuilder().setSessionId("1").setDisplayName("alice")
+                                    .setServerVersion("fake").setResumeToken("t").setResumeGraceMs(30_000));
+                            case JOIN -> reply.setJoined(Joined.newBuilder().setRoom(RoomSnapshot.newBuilder()
+                                    .setName("stopped-node").addMembers(Member.newBuilder().setName("alice"))
+                                    .addMembers(Member.newBuilder().setName("bob")).setHolder("alice").setTurn(1)
+                                    .setLastSeq(2)));
+                            case SAY -> {
+                                // A crash: the Say unanswered, no goodbye, nothing listens here any more.
+                                stopping.close();
+                                return;
+                            }
+                            default -> {
+                                continue;
+                            }
+                        }
+                        reply.build().writeDelimitedTo(o);
+                        o.flush();
+                    }
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            OutputLines out = new OutputLines();
+            OutputLines err = new OutputLines();
+            var input = new ByteArrayInputStream("one\ntwo\nthree\n".getBytes(StandardCharsets.UTF_8));
+            Environment env = environment();
+            var run = CompletableFuture.supplyAsync(() -> TerminalCommand.run(new String[] {
+                "--host", "127.0.0.1:" + stopping.getLocalPort() + ",127.0.0.1", "--port", String.valueOf(server.port()),
+                "--name", "alice", "--room", "stopped-node"}, input, out.stream, err.stream, false, env));
+            int code;
+            try {
+                code = run.get(20, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("still running: " + out.lines() + " " + err.lines(), e);
+            }
+            served.get(10, TimeUnit.SECONDS);
+            String all = out.lines() + " " + err.lines();
+            assertEquals(ExitCode.UNSAID.code(), code, all);
+            List<String> lost = out.linesStartingWith("error\tNOT_CONNECTED");
+            assertEquals(1, lost.size(), all);
+            assertTrue(lost.get(0).endsWith("this line may have been said, it is not sent again: one"), all);
+            assertEquals(List.of("said\tstopped-node\talice\ttwo", "said\tstopped-node\talice\tthree"),
+                    out.linesStartingWith("said\tstopped-node\talice\t"), all);
+        }
+    }
+
+    /**
      * --max-wait passes while the client reconnects after a server said it was shutting down (within
      * --reconnect-for, so the session is not lost yet): the run ends as --max-wait says, 7 with the
      * line left unsaid, not 5 for a leave that could not be sent. A hand-made node welcomes the

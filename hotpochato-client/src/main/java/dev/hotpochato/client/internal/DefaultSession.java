@@ -562,7 +562,8 @@ final class DefaultSession implements Session, SessionEvents {
 
     private void failUnanswered(List<PendingRequest<?>> unanswered, Throwable ioCause) {
         Throwable cause = fatalError != null ? fatalError : ioCause;
-        ConnectionClosedException closedException = new ConnectionClosedException("the connection closed", cause);
+        boolean stopping = cause instanceof ServerErrorException e && e.code() == ErrorCode.SERVER_SHUTTING_DOWN;
+        ConnectionClosedException closedException = new ConnectionClosedException("the connection closed", cause, !stopping);
         for (PendingRequest<?> r : unanswered) {
             r.fail(closedException);
         }

@@ -107,6 +107,8 @@ public final class ScriptedClient implements SessionListener {
      * view is stale): the lines wait in the queue for {@link #onReconnected} or {@link #onRejoined}.
      */
     private boolean away;
+    /** A line was on its way when the connection went and may not have been said: the run ends 7, not 0. */
+    private boolean mayBeUnsaid;
     /** Our room's end rule fired: its closing ends the run. */
     private boolean roomEnded;
     /**
@@ -353,6 +355,12 @@ public final class ScriptedClient implements SessionListener {
                         act();
                     }, RETRY_UNAVAILABLE_MILLIS, TimeUnit.MILLISECONDS);
                     return;
+                } else if (cause instanceof ConnectionClosedException) {
+                    // On its way when the connection went: the server may have said it, or not. Not
+                    // sent again (it could be said twice), and the run cannot end "every line said".
+                    mayBeUnsaid = true;
+                    out.println(EventLines.error(Failures.code(cause), Failures.message(cause)
+                            + "; this line may have been said, it is not sent again: " + next));
                 } else {
                     printError(cause);
                 }
@@ -375,8 +383,7 @@ public final class ScriptedClient implements SessionListener {
         if (isShutdown(cause)) {
             return true;
         }
-        return cause instanceof ConnectionClosedException closed
-                && (closed.getCause() == null || isShutdown(closed.getCause()));
+        return cause instanceof ConnectionClosedException closed && !closed.mayHaveBeenActedOn();
     }
 
     private static boolean isFloorLine(String line) {
@@ -466,7 +473,7 @@ public final class ScriptedClient implements SessionListener {
             out.println(unknown != null ? unknown : EventLines.unsaid(where, line));
             return unknown != null;
         });
-        ExitCode result = code == ExitCode.DONE && !queue.isEmpty() ? ExitCode.UNSAID : code;
+        ExitCode result = code == ExitCode.DONE && (!queue.isEmpty() || mayBeUnsaid) ? ExitCode.UNSAID : code;
         if (maxWaitTimer != null) {
             maxWaitTimer.cancel(false);
         }
