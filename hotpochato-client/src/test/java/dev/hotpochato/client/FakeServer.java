@@ -64,6 +64,13 @@ final class FakeServer implements AutoCloseable {
                 .bind("127.0.0.1", 0).sync().channel();
     }
 
+    /** A Welcome of session "s" for "me", with {@code token} to resume within 30 s. */
+    static ServerFrame welcome(long requestId, boolean resumed, String token) {
+        return ServerFrame.newBuilder().setRequestId(requestId).setWelcome(Welcome.newBuilder()
+                .setSessionId("s").setDisplayName("me").setResumeToken(token).setResumeGraceMs(30_000)
+                .setResumed(resumed)).build();
+    }
+
     int port() {
         return ((java.net.InetSocketAddress) server.localAddress()).getPort();
     }

@@ -3,7 +3,6 @@ package dev.hotpochato.client;
 import dev.hotpochato.protocol.v1.ClientFrame;
 import dev.hotpochato.protocol.v1.Error;
 import dev.hotpochato.protocol.v1.ServerFrame;
-import dev.hotpochato.protocol.v1.Welcome;
 import io.netty.channel.Channel;
 import org.junit.jupiter.api.Test;
 
@@ -23,12 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ResumeUnavailableTest {
 
-    private static ServerFrame welcome(long requestId, boolean resumed, String token) {
-        return ServerFrame.newBuilder().setRequestId(requestId).setWelcome(Welcome.newBuilder()
-                .setSessionId("s").setDisplayName("me").setResumeToken(token).setResumeGraceMs(30_000)
-                .setResumed(resumed)).build();
-    }
-
     @Test
     void aResumeAnsweredUnavailableIsTriedAgainAndTheSessionLivesOn() throws Exception {
         try (FakeServer server = new FakeServer(false)) {
@@ -37,7 +30,7 @@ class ResumeUnavailableTest {
             CompletableFuture<Session> connecting = HotPochatoClient.connect(options);
             ClientFrame hello = server.nextFrame();
             Channel first = server.connections.poll(EventLog.TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            first.writeAndFlush(welcome(hello.getRequestId(), false, "token-1"));
+            first.writeAndFlush(FakeServer.welcome(hello.getRequestId(), false, "token-1"));
             Session session = Futures.await(connecting);
             EventLog log = new EventLog();
             session.addListener(log);
@@ -58,7 +51,7 @@ class ResumeUnavailableTest {
             assertTrue(again.hasResume(), again::toString);
             assertEquals("token-1", again.getResume().getResumeToken(), "the same session, not a new one");
             Channel last = server.connections.poll(EventLog.TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            last.writeAndFlush(welcome(again.getRequestId(), true, "token-2"));
+            last.writeAndFlush(FakeServer.welcome(again.getRequestId(), true, "token-2"));
             log.awaitEvent("reconnected");
             assertTrue(session.isOpen(), "the session lives on");
         }

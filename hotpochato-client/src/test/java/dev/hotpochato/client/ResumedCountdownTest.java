@@ -9,7 +9,6 @@ import dev.hotpochato.protocol.v1.RoomSnapshot;
 import dev.hotpochato.protocol.v1.ServerFrame;
 import dev.hotpochato.protocol.v1.TurnGranted;
 import dev.hotpochato.protocol.v1.TurnTimeLeft;
-import dev.hotpochato.protocol.v1.Welcome;
 import io.netty.channel.Channel;
 import org.junit.jupiter.api.Test;
 
@@ -26,12 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ResumedCountdownTest {
 
-    private static ServerFrame welcome(long requestId, boolean resumed, String token) {
-        return ServerFrame.newBuilder().setRequestId(requestId).setWelcome(Welcome.newBuilder()
-                .setSessionId("s").setDisplayName("me").setResumeToken(token).setResumeGraceMs(30_000)
-                .setResumed(resumed)).build();
-    }
-
     @Test
     void aResumedRoomCountsDownFromTheTimeLeftNotFromAReplayedGrantsFullLength() throws Exception {
         try (FakeServer server = new FakeServer(false)) {
@@ -40,7 +33,7 @@ class ResumedCountdownTest {
             CompletableFuture<Session> connecting = HotPochatoClient.connect(options);
             ClientFrame hello = server.nextFrame();
             Channel first = server.connections.poll(EventLog.TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            first.writeAndFlush(welcome(hello.getRequestId(), false, "token-1"));
+            first.writeAndFlush(FakeServer.welcome(hello.getRequestId(), false, "token-1"));
             Session session = Futures.await(connecting);
             EventLog log = new EventLog();
             session.addListener(log);
@@ -60,7 +53,7 @@ class ResumedCountdownTest {
             assertTrue(resume.hasResume(), resume::toString);
             assertEquals(3, resume.getResume().getLastSeqOrThrow("r"));
             Channel second = server.connections.poll(EventLog.TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            second.write(welcome(resume.getRequestId(), true, "token-2"));
+            second.write(FakeServer.welcome(resume.getRequestId(), true, "token-2"));
             // Turn 2 was granted 28 s ago, for 30 s; the replay carries the grant as it was sent.
             second.write(ServerFrame.newBuilder().setTurnGranted(TurnGranted.newBuilder().setRoom("r").setSeq(4)
                     .setHolder("bob").setTurn(2).setDeadlineMs(now + 2_000).setDurationMs(30_000)).build());

@@ -687,69 +687,13 @@ class ScriptedModeTest {
      */
     @Test
     void aScriptWhoseNodeStopsWaitsForTheNewSessionOnTheNextAddressAndSaysEveryLineThere() throws Exception {
-        ServerSocket stopping = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        try (stopping; Session bob = HotPochatoClient.connect(
-                ClientOptions.builder("bob").host("127.0.0.1").port(server.port()).build()).join()) {
-            // bob is in the room on the next node already, and answers every turn.
-            bob.join("stopped-node").join().onMyTurn(turn -> turn.say("ok"));
-            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
-                try (Socket s = stopping.accept(); InputStream in = s.getInputStream(); OutputStream o = s.getOutputStream()) {
-                    while (true) {
-                        ClientFrame f = ClientFrame.parseDelimitedFrom(in);
-                        if (f == null) {
-                            return;
-                        }
-                        ServerFrame.Builder reply = ServerFrame.newBuilder().setRequestId(f.getRequestId());
-                        switch (f.getBodyCase()) {
-                            case HELLO -> reply.setWelcome(Welcome.newBuilder().setSessionId("1").setDisplayName("alice")
-                                    .setServerVersion("fake").setResumeToken("t").setResumeGraceMs(30_000));
-                            case JOIN -> reply.setJoined(Joined.newBuilder().setRoom(RoomSnapshot.newBuilder()
-                                    .setName("stopped-node").addMembers(Member.newBuilder().setName("alice"))
-                                    .addMembers(Member.newBuilder().setName("bob")).setHolder("alice").setTurn(1)
-                                    .setLastSeq(2)));
-                            case SAY -> {
-                                // The graceful stop: no answer to the Say, the goodbye, and nothing listens here any more.
-                                stopping.close();
-                                reply = ServerFrame.newBuilder().setError(Error.newBuilder()
-                                        .setCode(Error.Code.SERVER_SHUTTING_DOWN).setFatal(true)
-                                        .setMessage("the server is shutting down"));
-                                reply.build().writeDelimitedTo(o);
-                                o.flush();
-                                return;
-                            }
-                            default -> {
-                                continue;
-                            }
-                        }
-                        reply.build().writeDelimitedTo(o);
-                        o.flush();
-                    }
-                } catch (Exception e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
-            OutputLines out = new OutputLines();
-            OutputLines err = new OutputLines();
-            var input = new ByteArrayInputStream("one\ntwo\nthree\n".getBytes(StandardCharsets.UTF_8));
-            Environment env = environment();
-            var run = CompletableFuture.supplyAsync(() -> TerminalCommand.run(new String[] {
-                "--host", "127.0.0.1:" + stopping.getLocalPort() + ",127.0.0.1", "--port", String.valueOf(server.port()),
-                "--name", "alice", "--room", "stopped-node"}, input, out.stream, err.stream, false, env));
-            int code;
-            try {
-                code = run.get(20, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                throw new AssertionError("still running: " + out.lines() + " " + err.lines(), e);
-            }
-            served.get(10, TimeUnit.SECONDS);
-            String all = out.lines() + " " + err.lines();
-            assertEquals(ExitCode.DONE.code(), code, all);
-            assertEquals(List.of(), out.linesStartingWith("error\tNOT_CONNECTED"), all);
-            assertEquals(1, out.linesStartingWith("new-session\t").size(), all);
-            assertEquals(1, out.linesStartingWith("rejoined\tstopped-node\t").size(), all);
-            assertEquals(List.of("said\tstopped-node\talice\tone", "said\tstopped-node\talice\ttwo",
-                    "said\tstopped-node\talice\tthree"), out.linesStartingWith("said\tstopped-node\talice\t"), all);
-        }
+        ScriptOnANodeThatGoes ran = runOnANodeThatGoes(true);
+        assertEquals(ExitCode.DONE.code(), ran.code(), ran.all());
+        assertEquals(List.of(), ran.out().linesStartingWith("error\tNOT_CONNECTED"), ran.all());
+        assertEquals(1, ran.out().linesStartingWith("new-session\t").size(), ran.all());
+        assertEquals(1, ran.out().linesStartingWith("rejoined\tstopped-node\t").size(), ran.all());
+        assertEquals(List.of("said\tstopped-node\talice\tone", "said\tstopped-node\talice\ttwo",
+                "said\tstopped-node\talice\tthree"), ran.out().linesStartingWith("said\tstopped-node\talice\t"), ran.all());
     }
 
     /**
@@ -759,10 +703,28 @@ class ScriptedModeTest {
      */
     @Test
     void aLineOnItsWayWhenANodeCrashesIsQuotedAsMaybeSaidAndTheRunDoesNotEndZero() throws Exception {
+        ScriptOnANodeThatGoes ran = runOnANodeThatGoes(false);
+        assertEquals(ExitCode.UNSAID.code(), ran.code(), ran.all());
+        List<String> lost = ran.out().linesStartingWith("error\tNOT_CONNECTED");
+        assertEquals(1, lost.size(), ran.all());
+        assertTrue(lost.get(0).endsWith("this line may have been said, it is not sent again: one"), ran.all());
+        assertEquals(List.of("said\tstopped-node\talice\ttwo", "said\tstopped-node\talice\tthree"),
+                ran.out().linesStartingWith("said\tstopped-node\talice\t"), ran.all());
+    }
+
+    private record ScriptOnANodeThatGoes(int code, OutputLines out, String all) {
+    }
+
+    /**
+     * alice's script (one, two, three) on a hand-made node, first of --host, with the test's server
+     * next (which does not know the session; bob is in the room there and answers every turn). The
+     * node welcomes alice into the room, holding the turn, and goes on her first Say: with a goodbye
+     * (SERVER_SHUTTING_DOWN, the Say unanswered) when {@code graceful}, else at once, as a crash.
+     */
+    private ScriptOnANodeThatGoes runOnANodeThatGoes(boolean graceful) throws Exception {
         ServerSocket stopping = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         try (stopping; Session bob = HotPochatoClient.connect(
                 ClientOptions.builder("bob").host("127.0.0.1").port(server.port()).build()).join()) {
-            // bob is in the room on the next node already, and answers every turn.
             bob.join("stopped-node").join().onMyTurn(turn -> turn.say("ok"));
             CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
                 try (Socket s = stopping.accept(); InputStream in = s.getInputStream(); OutputStream o = s.getOutputStream()) {
@@ -780,8 +742,14 @@ class ScriptedModeTest {
                                     .addMembers(Member.newBuilder().setName("bob")).setHolder("alice").setTurn(1)
                                     .setLastSeq(2)));
                             case SAY -> {
-                                // A crash: the Say unanswered, no goodbye, nothing listens here any more.
+                                // The Say unanswered, and nothing listens here any more.
                                 stopping.close();
+                                if (graceful) {
+                                    ServerFrame.newBuilder().setError(Error.newBuilder()
+                                            .setCode(Error.Code.SERVER_SHUTTING_DOWN).setFatal(true)
+                                            .setMessage("the server is shutting down")).build().writeDelimitedTo(o);
+                                    o.flush();
+                                }
                                 return;
                             }
                             default -> {
@@ -809,13 +777,7 @@ class ScriptedModeTest {
                 throw new AssertionError("still running: " + out.lines() + " " + err.lines(), e);
             }
             served.get(10, TimeUnit.SECONDS);
-            String all = out.lines() + " " + err.lines();
-            assertEquals(ExitCode.UNSAID.code(), code, all);
-            List<String> lost = out.linesStartingWith("error\tNOT_CONNECTED");
-            assertEquals(1, lost.size(), all);
-            assertTrue(lost.get(0).endsWith("this line may have been said, it is not sent again: one"), all);
-            assertEquals(List.of("said\tstopped-node\talice\ttwo", "said\tstopped-node\talice\tthree"),
-                    out.linesStartingWith("said\tstopped-node\talice\t"), all);
+            return new ScriptOnANodeThatGoes(code, out, out.lines() + " " + err.lines());
         }
     }
 
