@@ -71,6 +71,24 @@ final class FakeServer implements AutoCloseable {
                 .setResumed(resumed)).build();
     }
 
+    /** A session of "me" and the connection that welcomed it. */
+    record Welcomed(Session session, Channel connection) {
+    }
+
+    /**
+     * Connects a session of "me" that reconnects at once (10 ms, at most 100 ms between tries) and
+     * welcomes it with resume token "token-1", for tests of what happens when its connection goes.
+     */
+    Welcomed welcomeResumable() throws Exception {
+        ClientOptions options = ClientOptions.builder("me").host("127.0.0.1").port(port())
+                .reconnectDelay(java.time.Duration.ofMillis(10)).maxReconnectDelay(java.time.Duration.ofMillis(100)).build();
+        java.util.concurrent.CompletableFuture<Session> connecting = HotPochatoClient.connect(options);
+        ClientFrame hello = nextFrame();
+        Channel first = connections.poll(EventLog.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        first.writeAndFlush(welcome(hello.getRequestId(), false, "token-1"));
+        return new Welcomed(Futures.await(connecting), first);
+    }
+
     int port() {
         return ((java.net.InetSocketAddress) server.localAddress()).getPort();
     }

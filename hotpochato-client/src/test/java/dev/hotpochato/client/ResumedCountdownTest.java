@@ -28,13 +28,9 @@ class ResumedCountdownTest {
     @Test
     void aResumedRoomCountsDownFromTheTimeLeftNotFromAReplayedGrantsFullLength() throws Exception {
         try (FakeServer server = new FakeServer(false)) {
-            ClientOptions options = ClientOptions.builder("me").host("127.0.0.1").port(server.port())
-                    .reconnectDelay(Duration.ofMillis(10)).maxReconnectDelay(Duration.ofMillis(100)).build();
-            CompletableFuture<Session> connecting = HotPochatoClient.connect(options);
-            ClientFrame hello = server.nextFrame();
-            Channel first = server.connections.poll(EventLog.TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            first.writeAndFlush(FakeServer.welcome(hello.getRequestId(), false, "token-1"));
-            Session session = Futures.await(connecting);
+            FakeServer.Welcomed welcomed = server.welcomeResumable();
+            Session session = welcomed.session();
+            Channel first = welcomed.connection();
             EventLog log = new EventLog();
             session.addListener(log);
 
